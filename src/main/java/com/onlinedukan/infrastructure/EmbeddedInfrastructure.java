@@ -1,0 +1,146 @@
+package com.onlinedukan.infrastructure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.commons.logging.Log;
+import redis.embedded.RedisServer;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts an embedded PostgreSQL and Redis when none is configured, and points Spring's
+ * datasource and Redis properties at them. Runs after the configuration files are read, so a
+ * configured {@code spring.datasource.url} or {@code spring.data.redis.host} always wins.
+ */
+public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
+
+    static final String DATA_DIR = "dukan.embedded.data-dir";
+
+    private static EmbeddedServers servers;
+
+    private final Log log;
+
+    public EmbeddedInfrastructure(DeferredLogFactory logs) {
+        this.log = logs.getLog(EmbeddedInfrastructure.class);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        boolean needPostgres = !environment.containsProperty("spring.datasource.url");
+        boolean needRedis = !environment.containsProperty("spring.data.redis.host")
+                && !environment.containsProperty("spring.data.redis.url");
+        if (!needPostgres && !needRedis) {
+            return;
+        }
+        Path dataDir = Path.of(environment.getProperty(DATA_DIR,
+                Path.of(System.getProperty("user.home"), ".onlinedukan").toString()));
+        Map<String, Object> properties = new HashMap<>();
+        EmbeddedServers running = start(dataDir, needPostgres, needRedis);
+        if (needPostgres) {
+            properties.put("spring.datasource.url", running.postgres().getJdbcUrl("postgres", "postgres"));
+            properties.put("spring.datasource.username", "postgres");
+            properties.put("spring.datasource.password", "postgres");
+            log.info("No datasource configured: running on an embedded PostgreSQL (port "
+                    + running.postgres().getPort() + ", data in " + dataDir.resolve("postgres") + ")");
+        }
+        if (needRedis) {
+            properties.put("spring.data.redis.host", "localhost");
+            properties.put("spring.data.redis.port", running.redisPort());
+            log.info("No Redis configured: running on an embedded Redis (port " + running.redisPort()
+                    + ", append-only file in " + dataDir.resolve("redis") + ")");
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("embeddedInfrastructure", properties));
+    }
+
+    private static synchronized EmbeddedServers start(Path dataDir, boolean postgres, boolean redis) {
+        if (servers == null) {
+            servers = new EmbeddedServers(postgres ? startPostgres(dataDir.resolve("postgres")) : null,
+                    redis ? startRedis(dataDir.resolve("redis")) : null);
+            Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-infrastructure-stop"));
+        }
+        return servers;
+    }
+
+    private static EmbeddedPostgres startPostgres(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            StalePostmaster.stopIfRunning(dir);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "10")
+                    .setServerConfig("max_wal_senders", "10")
+                    .start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+        }
+    }
+
+    private static RunningRedis startRedis(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            RedisServer server = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("dir " + dir.toAbsolutePath())
+                    .setting("appendonly yes")
+                    .setting("save \"\"")
+                    .build();
+            server.start();
+            return new RunningRedis(server, port);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded Redis in " + dir, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    record RunningRedis(RedisServer server, int port) {
+    }
+
+    record EmbeddedServers(EmbeddedPostgres postgres, RunningRedis redis) {
+
+        int redisPort() {
+            return redis.port();
+        }
+
+        void stop() {
+            try {
+                if (redis != null) {
+                    redis.server().stop();
+                }
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
+            catch (IOException e) {
+                // The JVM is exiting; nothing left to do with it.
+            }
+        }
+    }
+}

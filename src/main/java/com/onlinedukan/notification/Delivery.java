@@ -1,0 +1,155 @@
+package com.onlinedukan.notification;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.onlinedukan.notification.DeliveryLedger.Claim;
+import com.onlinedukan.notification.OrderMessage.PlacedOrder;
+import com.onlinedukan.relay.RelayedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The delivery state machine, in one place. A claimed notification is sent once and its
+ * outcome moves it on:
+ * <ul>
+ * <li>Telegram accepted → DELIVERED</li>
+ * <li>429 → RETRYING after exactly {@code retry_after}</li>
+ * <li>transient failure → RETRYING after the backoff, or DEAD once attempts are exhausted</li>
+ * <li>permanent failure, or a payload that cannot be read → DEAD at once</li>
+ * <li>chat migrated → the new chat id is used from now on and the send is retried at once</li>
+ * </ul>
+ */
+@Component
+class Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    private final DeliveryLedger ledger;
+    private final TelegramSender sender;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final RetrySchedule schedule;
+    private final Duration lease;
+    private final NotifierIdentity identity;
+    private final AtomicReference<String> chatId;
+    private final MeterRegistry meters;
+    private final Counter delivered;
+    private final Counter dead;
+    private final Timer latency;
+
+    Delivery(DeliveryLedger ledger, TelegramSender sender, JsonMapper json, Clock clock,
+            NotificationProperties properties, TelegramProperties telegram, NotifierIdentity identity,
+            MeterRegistry meters) {
+        this.ledger = ledger;
+        this.sender = sender;
+        this.json = json;
+        this.clock = clock;
+        this.schedule = RetrySchedule.of(properties.retry());
+        this.lease = properties.lease();
+        this.identity = identity;
+        this.chatId = new AtomicReference<>(telegram.chatId());
+        this.meters = meters;
+        this.delivered = Counter.builder("dukan.notifications.delivered")
+                .description("Notifications Telegram accepted").register(meters);
+        this.dead = Counter.builder("dukan.notifications.dead")
+                .description("Notifications dead-lettered").register(meters);
+        this.latency = Timer.builder("dukan.notification.delivery")
+                .description("From the order's commit to Telegram's answer")
+                .register(meters);
+    }
+
+    /** An event from the stream: into the ledger (once), then one attempt if it is due. */
+    void accept(RelayedEvent event) {
+        Optional<UUID> orderId = orderIdOf(event);
+        if (orderId.isEmpty()) {
+            return;
+        }
+        ledger.register(event, orderId.get());
+        ledger.claim(event.eventId(), identity.name(), lease).ifPresent(this::attempt);
+    }
+
+    /** Attempts the notifications whose retry is due; returns how many it attempted. */
+    int attemptDue(int limit) {
+        var due = ledger.claimDue(identity.name(), lease, limit);
+        due.forEach(this::attempt);
+        return due.size();
+    }
+
+    private Optional<UUID> orderIdOf(RelayedEvent event) {
+        if (!"OrderPlaced".equals(event.type())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(event.aggregateId()));
+        }
+        catch (IllegalArgumentException e) {
+            log.error("Event {} names no order ({}); it is not a notification", event.eventId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    void attempt(Claim claim) {
+        String text;
+        try {
+            text = OrderMessage.render(json.readValue(claim.payload(), PlacedOrder.class));
+        }
+        catch (RuntimeException e) {
+            giveUp(claim, "UNREADABLE", "payload cannot be rendered: " + e.getMessage());
+            return;
+        }
+        SendOutcome outcome = sender.send(chatId.get(), text);
+        meters.counter("dukan.notifications.attempts", "outcome", outcomeName(outcome)).increment();
+        moveOn(claim, outcome);
+    }
+
+    private void moveOn(Claim claim, SendOutcome outcome) {
+        int attemptsMade = claim.attempts() + 1;
+        if (outcome instanceof SendOutcome.Delivered d) {
+            ledger.delivered(claim.eventId(), d.messageId());
+            delivered.increment();
+            latency.record(Duration.between(claim.committedAt(), clock.instant()));
+        }
+        else if (outcome instanceof SendOutcome.Permanent p) {
+            giveUp(claim, "PERMANENT", p.error());
+        }
+        else if (outcome instanceof SendOutcome.ChatMigrated m) {
+            log.warn("The staff chat moved to {}; sending there now. Set TELEGRAM_CHAT_ID to it.", m.newChatId());
+            chatId.set(m.newChatId());
+            retryOrGiveUp(claim, attemptsMade, "CHAT_MIGRATED", m.error(), Duration.ZERO);
+        }
+        else if (outcome instanceof SendOutcome.RetryAfter r) {
+            retryOrGiveUp(claim, attemptsMade, "RATE_LIMITED", r.error(), r.delay());
+        }
+        else if (outcome instanceof SendOutcome.Transient t) {
+            retryOrGiveUp(claim, attemptsMade, "TRANSIENT", t.error(), schedule.delayAfter(attemptsMade));
+        }
+    }
+
+    private void retryOrGiveUp(Claim claim, int attemptsMade, String outcome, String error, Duration delay) {
+        if (schedule.exhausted(attemptsMade)) {
+            giveUp(claim, outcome, error + " (gave up after " + attemptsMade + " attempts)");
+            return;
+        }
+        ledger.retrying(claim.eventId(), outcome, error, delay);
+    }
+
+    private void giveUp(Claim claim, String outcome, String error) {
+        log.warn("Notification {} is dead: {}", claim.eventId(), error);
+        ledger.dead(claim.eventId(), outcome, error);
+        dead.increment();
+    }
+
+    private static String outcomeName(SendOutcome outcome) {
+        return outcome.getClass().getSimpleName().toLowerCase();
+    }
+}

@@ -1,0 +1,29 @@
+package com.onlinedukan.notification;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.StringUtils;
+
+/**
+ * {@code telegram.*} ({@code TELEGRAM_BOT_TOKEN}, {@code TELEGRAM_CHAT_ID}, {@code TELEGRAM_API_URL}).
+ * The token is a secret: {@link #toString()} never shows it.
+ *
+ * @param botToken the bot's token; without it notifications go to the dry-run sender
+ * @param chatId the shop staff chat
+ * @param apiUrl the Bot API base URL: scheme, host, optional port
+ */
+@ConfigurationProperties("telegram")
+record TelegramProperties(String botToken, String chatId, @DefaultValue("https://api.telegram.org") URI apiUrl) {
+
+    boolean dryRun() {
+        return !StringUtils.hasText(botToken);
+    }
+
+    @Override
+    public String toString() {
+        return "TelegramProperties[botToken=" + (dryRun() ? "<unset>" : "<secret>") + ", chatId=" + chatId
+                + ", apiUrl=" + apiUrl + "]";
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Placing and reading orders; an order and its {@code OrderPlaced} outbox event commit together.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Order")
+package com.onlinedukan.order;

@@ -1,0 +1,76 @@
+package com.onlinedukan.relay;
+
+import java.util.Properties;
+
+import com.onlinedukan.outbox.Outbox;
+import org.postgresql.Driver;
+
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+
+/**
+ * The Debezium engine's configuration, derived from the service's own datasource so there is
+ * one place to say where PostgreSQL is.
+ */
+final class ConnectorConfig {
+
+    static final String ENGINE_NAME = "dukan-outbox-relay";
+    static final String TOPIC_PREFIX = "dukan";
+    static final String OUTBOX_TOPIC = TOPIC_PREFIX + ".public." + Outbox.TABLE;
+    static final String HEARTBEAT_TABLE = "relay_heartbeat";
+    static final String OFFSET_TABLE = "relay_offset";
+
+    private ConnectorConfig() {
+    }
+
+    static Properties of(DataSourceProperties datasource, RelayProperties relay) {
+        Properties url = Driver.parseURL(datasource.determineUrl(), null);
+        if (url == null) {
+            throw new IllegalStateException("The relay needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+        }
+        String user = datasource.determineUsername();
+        String password = datasource.determinePassword();
+        Properties props = new Properties();
+        props.setProperty("name", ENGINE_NAME);
+        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+
+        // Offsets live in PostgreSQL next to the data they describe, and are committed at most
+        // once per flush interval, and only for records the relay marked processed (after XADD).
+        props.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
+        props.setProperty("offset.storage.jdbc.connection.url", datasource.determineUrl());
+        props.setProperty("offset.storage.jdbc.connection.user", user == null ? "" : user);
+        props.setProperty("offset.storage.jdbc.connection.password", password == null ? "" : password);
+        props.setProperty("offset.storage.jdbc.table.name", OFFSET_TABLE);
+        props.setProperty("offset.flush.interval.ms", Long.toString(relay.offsetFlushInterval().toMillis()));
+
+        props.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
+        props.setProperty("database.port", url.getProperty("PGPORT").split(",")[0]);
+        props.setProperty("database.dbname", url.getProperty("PGDBNAME"));
+        props.setProperty("database.user", user == null ? "" : user);
+        props.setProperty("database.password", password == null ? "" : password);
+        props.setProperty("topic.prefix", TOPIC_PREFIX);
+
+        props.setProperty("plugin.name", "pgoutput");
+        props.setProperty("slot.name", relay.slotName());
+        // Dropping the slot on stop would silently lose every event committed while we are down.
+        props.setProperty("slot.drop.on.stop", "false");
+        props.setProperty("publication.name", relay.publicationName());
+        props.setProperty("publication.autocreate.mode", "filtered");
+        props.setProperty("table.include.list", "public." + Outbox.TABLE + ",public." + HEARTBEAT_TABLE);
+        // First start (no offsets yet): read the rows already in the outbox, then stream. Repeats
+        // of delivered events are dropped by the delivery ledger.
+        props.setProperty("snapshot.mode", "initial");
+
+        // The heartbeat writes a published table, so the slot's confirmed LSN keeps advancing
+        // while the outbox is idle and other tables (or databases) fill the WAL.
+        props.setProperty("heartbeat.interval.ms", Long.toString(relay.heartbeatInterval().toMillis()));
+        props.setProperty("heartbeat.action.query",
+                "UPDATE " + HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1");
+
+        props.setProperty("poll.interval.ms", Long.toString(relay.pollInterval().toMillis()));
+        props.setProperty("max.batch.size", "512");
+        props.setProperty("tombstones.on.delete", "false");
+        props.setProperty("decimal.handling.mode", "string");
+        props.setProperty("errors.max.retries", "-1");
+        return props;
+    }
+}

@@ -1,0 +1,222 @@
+package com.onlinedukan.relay;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the Debezium engine with the service: outbox inserts in, Redis Stream entries out.
+ * A record is marked processed only after Redis answered its XADD, so the durable offset never
+ * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
+ * offset stands still.
+ */
+@Component
+class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration RESTART_PAUSE = Duration.ofSeconds(5);
+    private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(5);
+
+    private final DataSourceProperties datasource;
+    private final RelayProperties properties;
+    private final StreamPublisher publisher;
+    private final Clock clock;
+    private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicLong lagMillis = new AtomicLong();
+
+    private volatile boolean stopping;
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private ExecutorService engineThread;
+    private ScheduledExecutorService restarts;
+
+    OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher, Clock clock,
+            MeterRegistry meters) {
+        this.datasource = datasource;
+        this.properties = properties;
+        this.publisher = publisher;
+        this.clock = clock;
+        Gauge.builder("dukan.relay.lag", lagMillis, millis -> millis.get() / 1000.0)
+                .baseUnit("seconds")
+                .description("Commit-to-publish delay of the last batch the relay published")
+                .register(meters);
+    }
+
+    RelayState state() {
+        return state.get();
+    }
+
+    Optional<String> lastError() {
+        return Optional.ofNullable(lastError.get());
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!properties.enabled()) {
+            state.set(RelayState.DISABLED);
+            log.info("Outbox relay disabled on this instance (dukan.relay.enabled=false)");
+            return;
+        }
+        stopping = false;
+        engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+        restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay-restart"));
+        launch();
+    }
+
+    private synchronized void launch() {
+        if (stopping) {
+            return;
+        }
+        state.set(RelayState.STARTING);
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(ConnectorConfig.of(datasource, properties))
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        state.set(RelayState.RUNNING);
+                        lastError.set(null);
+                        log.info("Outbox relay streaming from slot '{}' to stream '{}'",
+                                properties.slotName(), properties.stream());
+                    }
+                })
+                .using(this::completed)
+                .notifying(this)
+                .build();
+        engineThread.execute(engine);
+    }
+
+    private void completed(boolean success, String message, Throwable error) {
+        if (stopping) {
+            return;
+        }
+        state.set(RelayState.FAILED);
+        lastError.set(message);
+        log.error("Outbox relay stopped: {}; restarting in {}s", message, RESTART_PAUSE.toSeconds(), error);
+        restarts.schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<RelayedEvent> events = new ArrayList<>(records.size());
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            outboxInsert(record.record()).ifPresent(events::add);
+        }
+        publishUntilRedisAnswers(events);
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+        if (!events.isEmpty()) {
+            Instant newest = events.get(events.size() - 1).committedAt();
+            lagMillis.set(Math.max(0, Duration.between(newest, clock.instant()).toMillis()));
+        }
+    }
+
+    private void publishUntilRedisAnswers(List<RelayedEvent> events) throws InterruptedException {
+        Duration backoff = Duration.ofMillis(100);
+        while (true) {
+            try {
+                publisher.publish(events);
+                return;
+            }
+            catch (DataAccessException e) {
+                if (stopping) {
+                    throw new InterruptedException("stopping with " + events.size() + " events unpublished");
+                }
+                log.warn("Redis did not take {} events ({}); retrying in {} ms", events.size(), e.getMessage(),
+                        backoff.toMillis());
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_PUBLISH_BACKOFF) > 0 ? MAX_PUBLISH_BACKOFF
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Only inserts into the outbox (and its initial snapshot) are events; heartbeats and deletes are not. */
+    static Optional<RelayedEvent> outboxInsert(SourceRecord record) {
+        if (!ConnectorConfig.OUTBOX_TOPIC.equals(record.topic()) || !(record.value() instanceof Struct value)) {
+            return Optional.empty();
+        }
+        String op = value.getString("op");
+        if (!"c".equals(op) && !"r".equals(op)) {
+            return Optional.empty();
+        }
+        Struct row = value.getStruct("after");
+        Struct source = value.getStruct("source");
+        return Optional.of(new RelayedEvent(
+                UUID.fromString(row.getString("id")),
+                row.getString("type"),
+                row.getString("aggregatetype"),
+                row.getString("aggregateid"),
+                row.getString("payload"),
+                Instant.ofEpochMilli(source.getInt64("ts_ms"))));
+    }
+
+    @Override
+    public synchronized void stop() {
+        stopping = true;
+        if (restarts != null) {
+            restarts.shutdownNow();
+        }
+        DebeziumEngine<?> running = engine;
+        if (running != null) {
+            try {
+                running.close();
+            }
+            catch (Exception e) {
+                log.warn("Outbox relay did not close cleanly", e);
+            }
+        }
+        if (engineThread != null) {
+            engineThread.shutdown();
+            try {
+                engineThread.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        engine = null;
+        if (state.get() != RelayState.DISABLED) {
+            state.set(RelayState.STOPPED);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return engine != null;
+    }
+
+    /** Starts after the schema is migrated and before the web server; stops after it. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

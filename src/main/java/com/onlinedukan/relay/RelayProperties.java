@@ -1,0 +1,39 @@
+package com.onlinedukan.relay;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code dukan.relay.*}: the outbox relay.
+ *
+ * @param enabled whether this instance runs the relay
+ * @param slotName the logical replication slot; kept across restarts (never dropped on stop)
+ * @param publicationName the PostgreSQL publication, created by Debezium for the outbox and heartbeat tables
+ * @param stream the Redis Stream key events are published to
+ * @param streamMaxLength approximate cap on the stream's length (older entries are trimmed)
+ * @param offsetFlushInterval how often the engine commits offsets (and so confirms the slot's LSN);
+ *     after a crash at most this much is published again, and the ledger drops the repeats
+ * @param heartbeatInterval how often Debezium writes its heartbeat, keeping the slot's LSN moving
+ *     while the outbox is idle
+ * @param pollInterval how long the engine waits for more changes before handing a batch over
+ */
+@Validated
+@ConfigurationProperties("dukan.relay")
+record RelayProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("dukan_outbox") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,63}") String slotName,
+        @DefaultValue("dukan_outbox") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,63}") String publicationName,
+        @DefaultValue("dukan:outbox") @NotBlank String stream,
+        @DefaultValue("1000000") @Min(1000) long streamMaxLength,
+        @DefaultValue("1s") @NotNull Duration offsetFlushInterval,
+        @DefaultValue("10s") @NotNull Duration heartbeatInterval,
+        @DefaultValue("50ms") @NotNull Duration pollInterval) {
+}

@@ -1,0 +1,15 @@
+package com.onlinedukan.relay;
+
+/** What the relay on this instance is doing. */
+public enum RelayState {
+    /** Not started, or stopped with the service. */
+    STOPPED,
+    /** Connecting to PostgreSQL and the replication slot. */
+    STARTING,
+    /** Streaming outbox inserts to Redis. */
+    RUNNING,
+    /** The engine stopped on an error; it is restarted after a pause. */
+    FAILED,
+    /** Turned off by configuration on this instance. */
+    DISABLED
+}

@@ -1,0 +1,56 @@
+package com.onlinedukan.relay;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An outbox event as it travels on the Redis Stream: one stream entry, one event.
+ *
+ * @param committedAt when the transaction that wrote the event committed (from the WAL)
+ */
+public record RelayedEvent(UUID eventId, String type, String aggregateType, String aggregateId, String payload,
+        Instant committedAt) {
+
+    static final String EVENT_ID = "eventId";
+    static final String TYPE = "type";
+    static final String AGGREGATE_TYPE = "aggregateType";
+    static final String AGGREGATE_ID = "aggregateId";
+    static final String PAYLOAD = "payload";
+    static final String COMMITTED_AT = "committedAt";
+
+    Map<String, String> toFields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(EVENT_ID, eventId.toString());
+        fields.put(TYPE, type);
+        fields.put(AGGREGATE_TYPE, aggregateType);
+        fields.put(AGGREGATE_ID, aggregateId);
+        fields.put(PAYLOAD, payload);
+        fields.put(COMMITTED_AT, committedAt.toString());
+        return fields;
+    }
+
+    /**
+     * Reads a stream entry back.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public static RelayedEvent fromFields(Map<String, String> fields) {
+        return new RelayedEvent(
+                UUID.fromString(required(fields, EVENT_ID)),
+                required(fields, TYPE),
+                required(fields, AGGREGATE_TYPE),
+                required(fields, AGGREGATE_ID),
+                required(fields, PAYLOAD),
+                Instant.parse(required(fields, COMMITTED_AT)));
+    }
+
+    private static String required(Map<String, String> fields, String name) {
+        String value = fields.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("stream entry has no '" + name + "'");
+        }
+        return value;
+    }
+}

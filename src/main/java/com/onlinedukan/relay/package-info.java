@@ -1,0 +1,6 @@
+/**
+ * Debezium embedded engine reading the outbox inserts from the WAL and publishing each one to
+ * the Redis Stream; its offsets, in PostgreSQL, advance only after Redis has the event.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Relay")
+package com.onlinedukan.relay;

@@ -5,7 +5,6 @@ import java.time.Duration;
 import okhttp3.OkHttpClient;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
-import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.objects.ResponseParameters;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
@@ -37,12 +36,7 @@ class BotApiSender implements TelegramSender {
     @Override
     public SendOutcome send(String chatId, String html) {
         try {
-            Message message = client.execute(SendMessage.builder()
-                    .chatId(chatId)
-                    .text(html)
-                    .parseMode(ParseMode.HTML)
-                    .disableWebPagePreview(true)
-                    .build());
+            Message message = client.execute(new CanonicalSendMessage(chatId, html));
             return new SendOutcome.Delivered(message.getMessageId());
         }
         catch (TelegramApiRequestException e) {
@@ -68,6 +62,24 @@ class BotApiSender implements TelegramSender {
             return new SendOutcome.RetryAfter(Duration.ofSeconds(seconds), error);
         }
         return new SendOutcome.Permanent(error);
+    }
+
+    /**
+     * sendMessage as the Bot API documents it: the library spells the method and the parse mode
+     * in lower case, which Telegram accepts but proxies and fakes matching the documented names may not.
+     */
+    static final class CanonicalSendMessage extends SendMessage {
+
+        CanonicalSendMessage(String chatId, String html) {
+            super(chatId, html);
+            setParseMode("HTML");
+            setDisableWebPagePreview(true);
+        }
+
+        @Override
+        public String getMethod() {
+            return "sendMessage";
+        }
     }
 
     private static String describe(Throwable e) {

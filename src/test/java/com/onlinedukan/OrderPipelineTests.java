@@ -1,0 +1,140 @@
+package com.onlinedukan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** From a customer's POST to the staff's Telegram message, through every real component. */
+@DukanTest
+class OrderPipelineTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Orders orders;
+
+    @BeforeEach
+    void setUp() {
+        orders = new Orders(port);
+    }
+
+    @AfterEach
+    void releaseTelegram() {
+        telegram.release();
+    }
+
+    @Test
+    void everyPlacedOrderReachesTheStaffChatOnce() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Orders.Response placed = orders.place(Orders.order("Aziz Karimov " + i, "Call before delivery", "TEA-001"));
+            assertThat(placed.status()).isEqualTo(201);
+            assertThat(placed.raw().headers().firstValue("Location")).hasValue("/api/orders/" + placed.id());
+            assertThat(placed.body().get("total").decimalValue()).isEqualByComparingTo("25.00");
+            assertThat(placed.body().get("status").asString()).isEqualTo("PLACED");
+            assertThat(placed.body().get("createdAt").asString()).isNotBlank();
+            ids.add(placed.id());
+        }
+
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(id).isEmpty());
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            List<FakeBotApi.Request> messages = telegram.acceptedMentioning(ids.get(i));
+            assertThat(messages).hasSize(1);
+            FakeBotApi.Request message = messages.get(0);
+            assertThat(message.token()).isEqualTo(DukanTestContext.BOT_TOKEN);
+            assertThat(message.method()).isEqualTo("sendMessage");
+            assertThat(message.chatId()).isEqualTo(DukanTestContext.CHAT_ID);
+            assertThat(message.parseMode()).isEqualTo("HTML");
+            assertThat(message.text()).contains("Aziz Karimov " + i).contains("25.00");
+        }
+    }
+
+    @Test
+    void orderShowsItsNotificationDelivered() {
+        String id = orders.place(Orders.order("Dilnoza", null, "RICE-5KG", "OIL-1L")).id();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "DELIVERED".equals(orders.get(id).body().get("notification").get("status").asString()));
+        var order = orders.get(id).body();
+        assertThat(order.get("id").asString()).isEqualTo(id);
+        assertThat(order.get("items")).hasSize(2);
+        assertThat(order.get("total").decimalValue()).isEqualByComparingTo("50.00");
+        assertThat(order.get("notification").get("attempts").asInt()).isEqualTo(1);
+        assertThat(order.get("notification").get("deliveredAt").asString()).isNotBlank();
+    }
+
+    @Test
+    void customerNeverWaitsForTelegram() {
+        telegram.hold();
+        String first = orders.place(Orders.order("Before the stall", null, "A")).id();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.requestsMentioning(first).isEmpty());
+
+        // Telegram has the first message and is not answering; orders are still taken.
+        List<String> placedDuringStall = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Orders.Response placed = orders.place(Orders.order("During the stall " + i, null, "B"));
+            assertThat(placed.status()).isEqualTo(201);
+            placedDuringStall.add(placed.id());
+        }
+        assertThat(telegram.acceptedMentioning(first)).isEmpty();
+
+        telegram.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !telegram.acceptedMentioning(first).isEmpty());
+        for (String id : placedDuringStall) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !telegram.acceptedMentioning(id).isEmpty());
+            assertThat(telegram.acceptedMentioning(id)).hasSize(1);
+        }
+    }
+
+    @Test
+    void unknownOrderIsNotFoundAndMalformedIdIsBadRequest() {
+        assertThat(orders.get("00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+        Orders.Response malformed = orders.get("not-a-uuid");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void invalidOrderIsRejectedNamingEachFieldAndStoresNothing() {
+        long ordersBefore = count("orders");
+        long eventsBefore = count("outbox");
+
+        Orders.Response rejected = orders.place("""
+                {"customer":{"name":"","phone":"+998901234567"},
+                 "items":[{"sku":"A","name":"A","quantity":0,"unitPrice":-1}]}""");
+
+        assertThat(rejected.status()).isEqualTo(400);
+        assertThat(rejected.body().get("errors").findValuesAsString("field"))
+                .contains("customer.name", "items[0].quantity", "items[0].unitPrice");
+        assertThat(count("orders")).isEqualTo(ordersBefore);
+        assertThat(count("outbox")).isEqualTo(eventsBefore);
+    }
+
+    private long count(String table) {
+        return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+    }
+}

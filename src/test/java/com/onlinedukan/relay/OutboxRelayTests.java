@@ -1,0 +1,127 @@
+package com.onlinedukan.relay;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.onlinedukan.order.Order;
+import com.onlinedukan.order.OrderDesk;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@DukanTest
+@TestPropertySource(properties = "dukan.relay.heartbeat-interval=300ms")
+class OutboxRelayTests {
+
+    @Autowired
+    OutboxRelay relay;
+
+    @Autowired
+    OrderDesk desk;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
+    @Autowired
+    TestDatabase database;
+
+    @Test
+    void eventsCommittedWhileTheRelayIsDownArePublishedWhenItResumes() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        relay.stop();
+        assertThat(slotExists()).as("the slot outlives the relay").isTrue();
+
+        List<String> placedWhileDown = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            placedWhileDown.add(place("While down " + i));
+        }
+        relay.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(placedWhileDown));
+        assertThat(relay.state()).isEqualTo(RelayState.RUNNING);
+    }
+
+    @Test
+    void offsetsAreKeptInPostgres() {
+        String id = place("Offset");
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().contains(id));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT count(*) FROM relay_offset")
+                .query(Long.class).single() > 0);
+        String offset = jdbc.sql("SELECT offset_val FROM relay_offset").query(String.class).list().get(0);
+        assertThat(offset).contains("lsn");
+    }
+
+    @Test
+    void onlyOutboxInsertsBecomeStreamEntries() {
+        String first = place("First");
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().contains(first));
+        long before = redis.opsForStream().size(stream.key());
+
+        jdbc.sql("DELETE FROM outbox WHERE aggregateid = ?").param(first).update();
+        String second = place("Second");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().contains(second));
+        assertThat(redis.opsForStream().size(stream.key())).isEqualTo(before + 1);
+        var entry = redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .filter(e -> second.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow();
+        RelayedEvent event = RelayedEvent.fromFields(entry.getValue());
+        assertThat(event.type()).isEqualTo("OrderPlaced");
+        assertThat(event.aggregateType()).isEqualTo("Order");
+        assertThat(event.payload()).contains(second).contains("Second");
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE id = ?").param(event.eventId())
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatKeepsTheSlotMovingWhileTheOutboxIsIdle() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        // Another table fills the WAL; the outbox sees nothing.
+        jdbc.sql("CREATE TABLE IF NOT EXISTS unrelated_noise (id bigserial PRIMARY KEY, filler text)").update();
+        jdbc.sql("INSERT INTO unrelated_noise (filler) SELECT repeat('x', 500) FROM generate_series(1, 20000)").update();
+        String walAfterNoise = jdbc.sql("SELECT pg_current_wal_lsn()::text").query(String.class).single();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
+                SELECT confirmed_flush_lsn >= CAST(:lsn AS pg_lsn) FROM pg_replication_slots WHERE slot_name = :slot
+                """).param("lsn", walAfterNoise).param("slot", database.slotName()).query(Boolean.class).single());
+    }
+
+    private boolean slotExists() {
+        return jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")
+                .param(database.slotName()).query(Long.class).single() == 1;
+    }
+
+    private Set<String> publishedOrderIds() {
+        return redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .map(entry -> entry.getValue().get("aggregateId"))
+                .collect(Collectors.toSet());
+    }
+
+    private String place(String name) {
+        Order order = desk.place(new Order.Customer(name, "+998901234567"),
+                List.of(new Order.OrderLine("SKU-" + UUID.randomUUID().toString().substring(0, 6), "Thing", 1,
+                        new BigDecimal("3.00"))),
+                null);
+        return order.id().toString();
+    }
+}

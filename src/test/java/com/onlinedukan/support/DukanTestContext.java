@@ -1,0 +1,125 @@
+package com.onlinedukan.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Gives each Spring test context a fresh database, replication slot, publication and stream key
+ * on the shared {@link TestServers}, and its own fake Bot API; drops the slot when the context
+ * closes, so no test leaves a slot that retains WAL.
+ */
+public class DukanTestContext implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    public static final String BOT_TOKEN = "4242:TEST-token-must-never-be-logged";
+    public static final String CHAT_ID = "-1001234567890";
+
+    private static final AtomicInteger contexts = new AtomicInteger();
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestServers servers = TestServers.get();
+        String name = "dukan_t" + contexts.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        createDatabase(servers, name);
+        FakeBotApi telegram = FakeBotApi.start();
+        TestPropertyValues.of(
+                "spring.datasource.url=" + servers.jdbcUrl(name),
+                "spring.datasource.username=" + servers.user(),
+                "spring.datasource.password=" + servers.password(),
+                "spring.data.redis.host=" + servers.redisHost(),
+                "spring.data.redis.port=" + servers.redisPort(),
+                "dukan.relay.slot-name=" + name,
+                "dukan.relay.publication-name=" + name,
+                "dukan.relay.stream=" + name + ":outbox",
+                "telegram.bot-token=" + BOT_TOKEN,
+                "telegram.chat-id=" + CHAT_ID,
+                "telegram.api-url=" + telegram.url(),
+                "server.port=0")
+                .applyTo(context);
+        context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
+        context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));
+        context.getBeanFactory().registerSingleton("replicationSlotCleanup", new SlotCleanup(servers, name, telegram));
+    }
+
+    private static void createDatabase(TestServers servers, String name) {
+        try (Connection admin = servers.connect("postgres"); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("Could not create test database " + name, e);
+        }
+    }
+
+    /** The database, slot and publication name of one test context. */
+    public record TestDatabase(String name, TestServers servers) {
+
+        public String slotName() {
+            return name;
+        }
+    }
+
+    /** Stops last (after the relay released the slot) and drops the context's replication slot. */
+    static final class SlotCleanup implements SmartLifecycle {
+
+        private final TestServers servers;
+        private final String slot;
+        private final FakeBotApi telegram;
+        private volatile boolean running;
+
+        SlotCleanup(TestServers servers, String slot, FakeBotApi telegram) {
+            this.servers = servers;
+            this.slot = slot;
+            this.telegram = telegram;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            telegram.close();
+            try (Connection admin = servers.connect("postgres")) {
+                try (PreparedStatement terminate = admin.prepareStatement(
+                        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                    terminate.setString(1, slot);
+                    terminate.execute();
+                }
+                for (int tries = 0; tries < 50; tries++) {
+                    try (PreparedStatement drop = admin.prepareStatement(
+                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                        drop.setString(1, slot);
+                        drop.execute();
+                        return;
+                    }
+                    catch (SQLException stillActive) {
+                        Thread.sleep(100);
+                    }
+                }
+            }
+            catch (SQLException | InterruptedException e) {
+                // The servers may already be going down with the JVM; their slots go with them.
+                System.err.println("Could not drop replication slot " + slot + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MIN_VALUE;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package com.onlinedukan.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A local stand-in for the Telegram Bot API (the one edge that cannot exist here), spoken to by
+ * the real telegrambots client over HTTP. It records every {@code sendMessage}, answers like
+ * Telegram does, and can be told to fail, rate-limit, or stall.
+ */
+public final class FakeBotApi implements AutoCloseable {
+
+    /** One sendMessage request as Telegram would see it. */
+    public record Request(String token, String method, String chatId, String text, String parseMode, Instant at) {
+    }
+
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    private final MockWebServer server = new MockWebServer();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> accepted = new CopyOnWriteArrayList<>();
+    private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
+    private final AtomicLong messageIds = new AtomicLong(100);
+    private volatile CountDownLatch gate;
+
+    private FakeBotApi() {
+    }
+
+    public static FakeBotApi start() {
+        FakeBotApi fake = new FakeBotApi();
+        fake.server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return fake.answer(request);
+            }
+        });
+        try {
+            fake.server.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fake;
+    }
+
+    /** The base URL to configure as {@code TELEGRAM_API_URL}: scheme, host and port. */
+    public String url() {
+        return "http://" + server.getHostName() + ":" + server.getPort();
+    }
+
+    private MockResponse answer(RecordedRequest http) {
+        String[] path = http.getPath() == null ? new String[0] : http.getPath().split("/");
+        if (path.length < 3 || !path[1].startsWith("bot")) {
+            return new MockResponse().setResponseCode(404).setBody("{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}");
+        }
+        JsonNode body = json.readTree(http.getBody().readUtf8());
+        Request request = new Request(path[1].substring(3), path[2], text(body, "chat_id"), text(body, "text"),
+                text(body, "parse_mode"), Instant.now());
+        requests.add(request);
+        awaitGate();
+        MockResponse next = scripted.poll();
+        if (next != null) {
+            return next;
+        }
+        accepted.add(request);
+        long id = messageIds.incrementAndGet();
+        return ok("{\"ok\":true,\"result\":{\"message_id\":" + id + ",\"date\":" + Instant.now().getEpochSecond()
+                + ",\"chat\":{\"id\":" + request.chatId() + ",\"type\":\"supergroup\"},\"text\":"
+                + json.writeValueAsString(request.text() == null ? "" : request.text()) + "}}");
+    }
+
+    private void awaitGate() {
+        CountDownLatch current = gate;
+        if (current != null) {
+            try {
+                current.await(60, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    private static MockResponse ok(String body) {
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    /** The next {@code count} sends fail with this HTTP status and Telegram error description. */
+    public void failNext(int count, int status, String description) {
+        for (int i = 0; i < count; i++) {
+            scripted.add(new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json")
+                    .setBody("{\"ok\":false,\"error_code\":" + status + ",\"description\":"
+                            + json.writeValueAsString(description) + "}"));
+        }
+    }
+
+    /** The next send gets 429 with {@code parameters.retry_after}. */
+    public void rateLimitNext(int retryAfterSeconds) {
+        scripted.add(new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
+                .setBody("{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
+                        + retryAfterSeconds + "\",\"parameters\":{\"retry_after\":" + retryAfterSeconds + "}}"));
+    }
+
+    /** Requests are received but not answered until {@link #release()}. */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    public void release() {
+        CountDownLatch current = gate;
+        gate = null;
+        if (current != null) {
+            current.countDown();
+        }
+    }
+
+    /** Every sendMessage received, answered or not, in arrival order. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The messages Telegram accepted (answered ok). */
+    public List<Request> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** The accepted messages whose text mentions {@code fragment} (an order id, say). */
+    public List<Request> acceptedMentioning(String fragment) {
+        return accepted.stream().filter(r -> r.text() != null && r.text().contains(fragment)).toList();
+    }
+
+    public List<Request> requestsMentioning(String fragment) {
+        return requests.stream().filter(r -> r.text() != null && r.text().contains(fragment)).toList();
+    }
+
+    @Override
+    public void close() {
+        release();
+        try {
+            server.shutdown();
+        }
+        catch (IOException e) {
+            // already down
+        }
+    }
+}

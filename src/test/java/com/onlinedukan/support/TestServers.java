@@ -1,0 +1,137 @@
+package com.onlinedukan.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import redis.embedded.RedisServer;
+
+/**
+ * The one way tests get PostgreSQL and Redis: containers where Docker runs, the same embedded
+ * servers the service uses by default where it does not. Started once per JVM and shared; each
+ * Spring context gets its own database and stream key on them (see {@link DukanTestContext}).
+ */
+public final class TestServers {
+
+    private static TestServers instance;
+
+    private final String host;
+    private final int postgresPort;
+    private final String user;
+    private final String password;
+    private final String redisHost;
+    private final int redisPort;
+    private final String kind;
+
+    private TestServers(String kind, String host, int postgresPort, String user, String password, String redisHost,
+            int redisPort) {
+        this.kind = kind;
+        this.host = host;
+        this.postgresPort = postgresPort;
+        this.user = user;
+        this.password = password;
+        this.redisHost = redisHost;
+        this.redisPort = redisPort;
+    }
+
+    public static synchronized TestServers get() {
+        if (instance == null) {
+            instance = dockerAvailable() ? containers() : embedded();
+        }
+        return instance;
+    }
+
+    private static boolean dockerAvailable() {
+        if (Boolean.getBoolean("dukan.test.embedded")) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("resource")
+    private static TestServers containers() {
+        PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17")
+                .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
+                        "-c", "max_wal_senders=20", "-c", "max_connections=300");
+        GenericContainer<?> redis = new GenericContainer<>("redis:7").withExposedPorts(6379);
+        postgres.start();
+        redis.start();
+        return new TestServers("Testcontainers", postgres.getHost(), postgres.getMappedPort(5432),
+                postgres.getUsername(), postgres.getPassword(), redis.getHost(), redis.getMappedPort(6379));
+    }
+
+    private static TestServers embedded() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "20")
+                    .setServerConfig("max_wal_senders", "20")
+                    .setServerConfig("max_connections", "300")
+                    .start();
+            int redisPort = freePort();
+            RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                    .setting("save \"\"").setting("appendonly no").build();
+            redis.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    redis.stop();
+                    postgres.close();
+                }
+                catch (IOException e) {
+                    // exiting anyway
+                }
+            }));
+            return new TestServers("embedded", "localhost", postgres.getPort(), "postgres", "postgres", "localhost",
+                    redisPort);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String redisHost() {
+        return redisHost;
+    }
+
+    public int redisPort() {
+        return redisPort;
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), user, password);
+    }
+}

@@ -81,7 +81,7 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
     private static EmbeddedPostgres startPostgres(Path dir) {
         try {
             Files.createDirectories(dir);
-            StalePostmaster.stopIfRunning(dir);
+            StaleServer.stopIfRunning(dir.resolve("postmaster.pid"), "postgres");
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
@@ -98,12 +98,15 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
     private static RunningRedis startRedis(Path dir) {
         try {
             Files.createDirectories(dir);
+            Path pidFile = dir.resolve("redis.pid");
+            StaleServer.stopIfRunning(pidFile, "redis-server");
             int port = freePort();
             RedisServer server = RedisServer.newRedisServer()
                     .port(port)
                     .bind("127.0.0.1")
                     .setting("dir " + dir.toAbsolutePath())
                     .setting("appendonly yes")
+                    .setting("pidfile " + pidFile.toAbsolutePath())
                     .setting("save \"\"")
                     .build();
             server.start();

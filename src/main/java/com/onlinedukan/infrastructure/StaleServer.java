@@ -7,16 +7,16 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A service killed with SIGKILL leaves its embedded postmaster running on the data directory,
- * and the next start would fail on the lock. Stop that orphan first.
+ * A service killed with SIGKILL leaves its embedded PostgreSQL and Redis running on their data
+ * directories: the next start would fail on PostgreSQL's lock, and leak a Redis. Stop such an
+ * orphan, found by its pid file, before starting a new server there.
  */
-final class StalePostmaster {
+final class StaleServer {
 
-    private StalePostmaster() {
+    private StaleServer() {
     }
 
-    static void stopIfRunning(Path dataDir) throws IOException {
-        Path pidFile = dataDir.resolve("postmaster.pid");
+    static void stopIfRunning(Path pidFile, String executable) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
         }
@@ -25,14 +25,14 @@ final class StalePostmaster {
             return;
         }
         ProcessHandle.of(Long.parseLong(firstLine))
-                .filter(process -> process.info().command().map(c -> c.contains("postgres")).orElse(false))
-                .ifPresent(StalePostmaster::stop);
+                .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(false))
+                .ifPresent(StaleServer::stop);
     }
 
-    private static void stop(ProcessHandle postmaster) {
-        postmaster.destroy();
+    private static void stop(ProcessHandle server) {
+        server.destroy();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (postmaster.isAlive() && Instant.now().isBefore(deadline)) {
+        while (server.isAlive() && Instant.now().isBefore(deadline)) {
             try {
                 Thread.sleep(100);
             }

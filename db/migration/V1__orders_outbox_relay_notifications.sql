@@ -4,8 +4,8 @@ CREATE TABLE orders (
     version        bigint        NOT NULL,
     customer_name  varchar(200)  NOT NULL,
     customer_phone varchar(32)   NOT NULL,
-    comment        varchar(2000),
-    total          numeric(14,2) NOT NULL,
+    comment        varchar(5000),
+    total          numeric(19,2) NOT NULL,  -- 100 lines x 1000 x 9,999,999,999.99 fits
     status         varchar(20)   NOT NULL,
     created_at     timestamptz   NOT NULL
 );
@@ -17,7 +17,7 @@ CREATE TABLE order_item (
     sku        varchar(64)   NOT NULL,
     name       varchar(200)  NOT NULL,
     quantity   int           NOT NULL CHECK (quantity > 0),
-    unit_price numeric(14,2) NOT NULL CHECK (unit_price > 0),
+    unit_price numeric(12,2) NOT NULL CHECK (unit_price > 0),
     PRIMARY KEY (order_id, line_no)
 );
 

@@ -56,7 +56,8 @@ public final class Orders {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank() ? null : json.readTree(response.body());
+            boolean isJson = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(false);
+            JsonNode body = isJson && !response.body().isBlank() ? json.readTree(response.body()) : null;
             return new Response(response.statusCode(), body, response);
         }
         catch (IOException e) {

@@ -3,11 +3,21 @@ package com.onlinedukan.order.web;
 import java.util.List;
 import java.util.Map;
 
+import com.onlinedukan.order.IdempotencyKeys.KeyReusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -15,29 +25,107 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** RFC 9457 problem details for the order API, naming each bad field. */
-@RestControllerAdvice(assignableTypes = OrderController.class)
+/**
+ * RFC 9457 problem details for every error the HTTP API gives, with an {@code errors} list that
+ * names each bad field. Internal failures say nothing about the internals.
+ */
+@RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+
+    record FieldError(String field, String message) {
+    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The order is not valid.");
-        problem.setTitle("Invalid order");
-        List<Map<String, Object>> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> Map.<String, Object>of("field", e.getField(),
-                        "message", String.valueOf(e.getDefaultMessage())))
+        List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(e -> new FieldError(e.getField(), String.valueOf(e.getDefaultMessage())))
                 .toList();
-        problem.setProperty("errors", errors);
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return problem(ex, HttpStatus.BAD_REQUEST, "Invalid request", "The request has invalid fields.", errors,
+                headers, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+        if (cause instanceof RequestBodyLimit.BodyTooLargeException tooLarge) {
+            return problem(ex, HttpStatus.CONTENT_TOO_LARGE, "Request body too large", tooLarge.getMessage(),
+                    List.of(), headers, request);
+        }
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request has an unknown field.",
+                    List.of(new FieldError(path(unknown), "unknown field")), headers, request);
+        }
+        if (cause instanceof StreamReadException) {
+            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request body is not valid JSON.",
+                    List.of(new FieldError("body", "not valid JSON")), headers, request);
+        }
+        if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request",
+                    "A field has a value of the wrong type.",
+                    List.of(new FieldError(path(jackson), "wrong type or format")), headers, request);
+        }
+        return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request body is missing or unreadable.",
+                List.of(new FieldError("body", "missing or unreadable")), headers, request);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ProblemDetail malformedPathValue(MethodArgumentTypeMismatchException ex) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "'" + ex.getName() + "' is not a valid " + (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()) + ".");
-        problem.setTitle("Malformed request");
-        problem.setProperty("errors", List.of(Map.of("field", ex.getName(), "message", "malformed")));
+    ProblemDetail malformedParameter(MethodArgumentTypeMismatchException ex) {
+        String type = ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName();
+        return detail(HttpStatus.BAD_REQUEST, "Malformed request", "'" + ex.getName() + "' is not a valid " + type + ".",
+                List.of(new FieldError(ex.getName(), "not a valid " + type)));
+    }
+
+    @ExceptionHandler(InvalidIdempotencyKeyException.class)
+    ProblemDetail invalidIdempotencyKey(InvalidIdempotencyKeyException ex) {
+        return detail(HttpStatus.BAD_REQUEST, "Invalid Idempotency-Key", ex.getMessage(),
+                List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, ex.getMessage())));
+    }
+
+    @ExceptionHandler(KeyReusedException.class)
+    ProblemDetail keyReused(KeyReusedException ex) {
+        return detail(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", ex.getMessage(),
+                List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, "already used with a different body")));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception ex) {
+        if (ex instanceof ErrorResponse known) {
+            return known.getBody();
+        }
+        log.error("Request failed", ex);
+        return detail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "The request could not be completed. Nothing was stored; it is safe to retry.", List.of());
+    }
+
+    private ResponseEntity<Object> problem(Exception ex, HttpStatus status, String title, String detail,
+            List<FieldError> errors, HttpHeaders headers, WebRequest request) {
+        return handleExceptionInternal(ex, detail(status, title, detail, errors), headers, status, request);
+    }
+
+    private static ProblemDetail detail(HttpStatus status, String title, String detail, List<FieldError> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors.stream()
+                    .map(e -> Map.of("field", e.field(), "message", e.message())).toList());
+        }
         return problem;
+    }
+
+    private static String path(JacksonException ex) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : ex.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            }
+            else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
     }
 }

@@ -3,6 +3,7 @@ package com.onlinedukan.order.web;
 import java.math.BigDecimal;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
@@ -14,21 +15,35 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** The body of {@code POST /api/orders}. */
+/** The body of {@code POST /api/orders}. Money is {@link BigDecimal} from the JSON text to the database. */
 record PlaceOrderRequest(
         @NotNull @Valid Customer customer,
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Item> items,
-        @Size(max = 2000) String comment) {
+        @Schema(example = "Call before delivery", maxLength = 5000)
+        @Size(max = 5000) @Pattern(regexp = MULTI_LINE, message = MULTI_LINE_MESSAGE) String comment) {
+
+    /** No control characters at all. */
+    static final String SINGLE_LINE = "[^\\p{Cntrl}]*";
+    static final String SINGLE_LINE_MESSAGE = "must not contain control characters";
+    /** Tabs and line breaks, but no other control characters. */
+    static final String MULTI_LINE = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*";
+    static final String MULTI_LINE_MESSAGE = "must not contain control characters other than tabs and line breaks";
 
     record Customer(
-            @NotBlank @Size(max = 200) String name,
+            @Schema(example = "Aziz Karimov", maxLength = 200)
+            @NotBlank @Size(max = 200) @Pattern(regexp = SINGLE_LINE, message = SINGLE_LINE_MESSAGE) String name,
+            @Schema(example = "+998901234567")
             @NotBlank @Pattern(regexp = "\\+?[0-9 ()-]{5,32}", message = "must be a phone number") String phone) {
     }
 
     record Item(
-            @NotBlank @Size(max = 64) String sku,
-            @NotBlank @Size(max = 200) String name,
+            @Schema(example = "TEA-001", maxLength = 64)
+            @NotBlank @Size(max = 64) @Pattern(regexp = SINGLE_LINE, message = SINGLE_LINE_MESSAGE) String sku,
+            @Schema(example = "Green tea 100g", maxLength = 200)
+            @NotBlank @Size(max = 200) @Pattern(regexp = SINGLE_LINE, message = SINGLE_LINE_MESSAGE) String name,
+            @Schema(example = "2", minimum = "1", maximum = "1000")
             @NotNull @Min(1) @Max(1000) Integer quantity,
+            @Schema(example = "12.50", minimum = "0.01")
             @NotNull @DecimalMin(value = "0.01") @Digits(integer = 10, fraction = 2) BigDecimal unitPrice) {
     }
 }

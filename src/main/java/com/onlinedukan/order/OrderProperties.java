@@ -1,0 +1,23 @@
+package com.onlinedukan.order;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code dukan.orders.*}: the customer-facing order API.
+ *
+ * @param idempotencyRetention how long an {@code Idempotency-Key} and its response are kept
+ * @param maxBodySize the largest request body accepted ({@code 413} above it)
+ */
+@Validated
+@ConfigurationProperties("dukan.orders")
+public record OrderProperties(
+        @DefaultValue("24h") @NotNull Duration idempotencyRetention,
+        @DefaultValue("64KB") @NotNull DataSize maxBodySize) {
+}

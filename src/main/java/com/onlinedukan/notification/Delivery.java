@@ -2,6 +2,8 @@ package com.onlinedukan.notification;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * The delivery state machine, in one place. A claimed notification is sent once and its
- * outcome moves it on:
+ * The delivery state machine, in one place. Claimed notifications are sent (one message, or one
+ * digest for several) and Telegram's answer moves each of them on:
  * <ul>
  * <li>Telegram accepted → DELIVERED</li>
  * <li>429 → RETRYING after exactly {@code retry_after}</li>
@@ -39,8 +41,6 @@ class Delivery {
     private final JsonMapper json;
     private final Clock clock;
     private final RetrySchedule schedule;
-    private final Duration lease;
-    private final NotifierIdentity identity;
     private final AtomicReference<String> chatId;
     private final MeterRegistry meters;
     private final Counter delivered;
@@ -48,15 +48,13 @@ class Delivery {
     private final Timer latency;
 
     Delivery(DeliveryLedger ledger, TelegramSender sender, JsonMapper json, Clock clock,
-            NotificationProperties properties, TelegramProperties telegram, NotifierIdentity identity,
+            NotificationProperties properties, TelegramProperties telegram,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.sender = sender;
         this.json = json;
         this.clock = clock;
         this.schedule = RetrySchedule.of(properties.retry());
-        this.lease = properties.lease();
-        this.identity = identity;
         this.chatId = new AtomicReference<>(telegram.chatId());
         this.meters = meters;
         this.delivered = Counter.builder("dukan.notifications.delivered")
@@ -68,21 +66,14 @@ class Delivery {
                 .register(meters);
     }
 
-    /** An event from the stream: into the ledger (once), then one attempt if it is due. */
-    void accept(RelayedEvent event) {
+    /**
+     * An event from the stream: into the ledger, once. Returns false for events that are not
+     * order notifications (there is nothing to send for them).
+     */
+    boolean register(RelayedEvent event) {
         Optional<UUID> orderId = orderIdOf(event);
-        if (orderId.isEmpty()) {
-            return;
-        }
-        ledger.register(event, orderId.get());
-        ledger.claim(event.eventId(), identity.name(), lease).ifPresent(this::attempt);
-    }
-
-    /** Attempts the notifications whose retry is due; returns how many it attempted. */
-    int attemptDue(int limit) {
-        var due = ledger.claimDue(identity.name(), lease, limit);
-        due.forEach(this::attempt);
-        return due.size();
+        orderId.ifPresent(id -> ledger.register(event, id));
+        return orderId.isPresent();
     }
 
     private Optional<UUID> orderIdOf(RelayedEvent event) {
@@ -98,18 +89,49 @@ class Delivery {
         }
     }
 
-    void attempt(Claim claim) {
-        String text;
-        try {
-            text = OrderMessage.render(json.readValue(claim.payload(), PlacedOrder.class));
+    /** The chat notifications go to now (it changes when Telegram reports a migration). */
+    String chat() {
+        return chatId.get();
+    }
+
+    /**
+     * One send for claimed notifications: the full message for one, a digest for several. What
+     * the digest could not hold is released for the next send. Returns Telegram's answer, if a
+     * message was sent.
+     */
+    Optional<SendOutcome> deliver(List<Claim> claims) {
+        List<Claim> readable = new ArrayList<>();
+        List<PlacedOrder> orders = new ArrayList<>();
+        for (Claim claim : claims) {
+            try {
+                orders.add(json.readValue(claim.payload(), PlacedOrder.class));
+                readable.add(claim);
+            }
+            catch (RuntimeException e) {
+                giveUp(claim, "UNREADABLE", "payload cannot be rendered: " + e.getMessage());
+            }
         }
-        catch (RuntimeException e) {
-            giveUp(claim, "UNREADABLE", "payload cannot be rendered: " + e.getMessage());
-            return;
+        if (readable.isEmpty()) {
+            return Optional.empty();
+        }
+        String text;
+        List<Claim> sent;
+        if (readable.size() == 1) {
+            text = OrderMessage.render(orders.get(0));
+            sent = readable;
+        }
+        else {
+            DigestMessage.Digest digest = DigestMessage.render(orders);
+            text = digest.text();
+            sent = readable.subList(0, digest.covered());
+            ledger.release(readable.subList(digest.covered(), readable.size()).stream().map(Claim::eventId).toList());
         }
         SendOutcome outcome = sender.send(chatId.get(), text);
-        meters.counter("dukan.notifications.attempts", "outcome", outcomeName(outcome)).increment();
-        moveOn(claim, outcome);
+        for (Claim claim : sent) {
+            meters.counter("dukan.notifications.attempts", "outcome", outcomeName(outcome)).increment();
+            moveOn(claim, outcome);
+        }
+        return Optional.of(outcome);
     }
 
     private void moveOn(Claim claim, SendOutcome outcome) {

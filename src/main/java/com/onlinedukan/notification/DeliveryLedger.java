@@ -87,6 +87,16 @@ class DeliveryLedger {
                 .list();
     }
 
+    /** Gives claims back without an attempt (a digest could not hold them). */
+    void release(List<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE notification SET lease_owner = NULL, lease_until = NULL WHERE event_id IN (:ids)")
+                .param("ids", eventIds)
+                .update();
+    }
+
     private static Claim claim(ResultSet rs, int row) throws SQLException {
         return new Claim(rs.getObject("event_id", UUID.class), rs.getString("payload"), rs.getInt("attempts"),
                 rs.getTimestamp("event_committed_at").toInstant());

@@ -23,9 +23,10 @@ import org.springframework.data.redis.stream.StreamMessageListenerContainer.Stre
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the outbox stream as a member of the notifier consumer group and hands each event to
- * {@link Delivery}. An entry is acknowledged only after the ledger has it (delivered, dead, or
- * scheduled for retry), so an instance that dies in between leaves it pending in the group.
+ * Reads the outbox stream as a member of the notifier consumer group and registers each event
+ * in the delivery ledger, then wakes the {@link Dispatcher}. An entry is acknowledged only after
+ * the ledger has it, so an instance that dies in between leaves it pending in the group; from the
+ * ledger on, the event is PostgreSQL's to keep.
  */
 @Component
 class StreamInbox implements SmartLifecycle {
@@ -36,16 +37,18 @@ class StreamInbox implements SmartLifecycle {
     private final StringRedisTemplate redis;
     private final OutboxStream stream;
     private final Delivery delivery;
+    private final Dispatcher dispatcher;
     private final String group;
     private final String consumer;
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
 
     StreamInbox(RedisConnectionFactory connections, StringRedisTemplate redis, OutboxStream stream, Delivery delivery,
-            NotificationProperties properties, NotifierIdentity identity) {
+            Dispatcher dispatcher, NotificationProperties properties, NotifierIdentity identity) {
         this.connections = connections;
         this.redis = redis;
         this.stream = stream;
         this.delivery = delivery;
+        this.dispatcher = dispatcher;
         this.group = properties.consumerGroup();
         this.consumer = identity.name();
     }
@@ -80,7 +83,9 @@ class StreamInbox implements SmartLifecycle {
             acknowledge(entry);
             return;
         }
-        delivery.accept(event);
+        if (delivery.register(event)) {
+            dispatcher.wakeUp();
+        }
         acknowledge(entry);
     }
 
@@ -129,6 +134,6 @@ class StreamInbox implements SmartLifecycle {
     /** Starts after the relay, stops before it. */
     @Override
     public int getPhase() {
-        return 10;
+        return 20;
     }
 }

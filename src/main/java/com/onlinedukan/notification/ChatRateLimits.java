@@ -1,0 +1,67 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Token buckets (Bucket4j) for the bot and for each chat, and the pauses Telegram orders with
+ * {@code retry_after}. A send needs a token from both; the limits are this instance's.
+ */
+@Component
+class ChatRateLimits {
+
+    private final TelegramRateProperties rates;
+    private final Bucket global;
+    private final Map<String, Bucket> chats = new ConcurrentHashMap<>();
+    private final Map<String, Long> pausedUntilNanos = new ConcurrentHashMap<>();
+
+    ChatRateLimits(TelegramRateProperties rates) {
+        this.rates = rates;
+        this.global = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(rates.globalPerSecond())
+                        .refillGreedy(rates.globalPerSecond(), Duration.ofSeconds(1)).build())
+                .build();
+    }
+
+    /** How long until a send to this chat would be allowed; zero if it is now. */
+    Duration waitFor(String chat) {
+        long paused = pausedUntilNanos.getOrDefault(chat, 0L) - System.nanoTime();
+        long nanos = Math.max(paused, Math.max(
+                global.estimateAbilityToConsume(1).getNanosToWaitForRefill(),
+                bucket(chat).estimateAbilityToConsume(1).getNanosToWaitForRefill()));
+        return Duration.ofNanos(Math.max(0, nanos));
+    }
+
+    /** Takes a token for one send to this chat, or returns false and takes nothing. */
+    boolean tryAcquire(String chat) {
+        if (!waitFor(chat).isZero() || !bucket(chat).tryConsume(1)) {
+            return false;
+        }
+        if (!global.tryConsume(1)) {
+            bucket(chat).addTokens(1);
+            return false;
+        }
+        return true;
+    }
+
+    /** Telegram said to wait: nothing goes to this chat before then. */
+    void pause(String chat, Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        pausedUntilNanos.merge(chat, until, Math::max);
+    }
+
+    private Bucket bucket(String chat) {
+        return chats.computeIfAbsent(chat, c -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(rates.perChatPerMinute())
+                        .refillGreedy(rates.perChatPerMinute(), Duration.ofMinutes(1)).build())
+                .addLimit(Bandwidth.builder().capacity(rates.perChatPerSecond())
+                        .refillGreedy(rates.perChatPerSecond(), Duration.ofSeconds(1)).build())
+                .build());
+    }
+}

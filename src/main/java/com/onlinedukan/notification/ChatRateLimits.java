@@ -23,10 +23,7 @@ class ChatRateLimits {
 
     ChatRateLimits(TelegramRateProperties rates) {
         this.rates = rates;
-        this.global = Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rates.globalPerSecond())
-                        .refillGreedy(rates.globalPerSecond(), Duration.ofSeconds(1)).build())
-                .build();
+        this.global = Bucket.builder().addLimit(atMost(rates.globalPerSecond(), Duration.ofSeconds(1))).build();
     }
 
     /** How long until a send to this chat would be allowed; zero if it is now. */
@@ -58,10 +55,20 @@ class ChatRateLimits {
 
     private Bucket bucket(String chat) {
         return chats.computeIfAbsent(chat, c -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rates.perChatPerMinute())
-                        .refillGreedy(rates.perChatPerMinute(), Duration.ofMinutes(1)).build())
-                .addLimit(Bandwidth.builder().capacity(rates.perChatPerSecond())
-                        .refillGreedy(rates.perChatPerSecond(), Duration.ofSeconds(1)).build())
+                .addLimit(atMost(rates.perChatPerMinute(), Duration.ofMinutes(1)))
+                .addLimit(atMost(rates.perChatPerSecond(), Duration.ofSeconds(1)))
                 .build());
+    }
+
+    /**
+     * A bucket that never lets more than {@code limit} through in any window of {@code period}:
+     * a burst of a quarter of the limit, and the rest refilled evenly over the period
+     * (capacity + refill per period = limit). A full bucket refilled at the full rate would allow
+     * nearly twice the limit across a window boundary, which is what Telegram answers with 429.
+     */
+    static Bandwidth atMost(int limit, Duration period) {
+        int burst = Math.max(1, limit / 4);
+        int refill = Math.max(1, limit - burst);
+        return Bandwidth.builder().capacity(burst).refillGreedy(refill, period).build();
     }
 }

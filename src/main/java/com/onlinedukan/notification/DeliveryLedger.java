@@ -155,6 +155,15 @@ class DeliveryLedger {
                 .update();
     }
 
+    /** Keeps a stream entry that is not a readable event, with the reason, so it is never retried. */
+    void poison(String entryId, String fields, String reason) {
+        jdbc.sql("INSERT INTO stream_poison (stream_entry_id, fields, reason) VALUES (:id, :fields, :reason)")
+                .param("id", entryId)
+                .param("fields", fields)
+                .param("reason", reason)
+                .update();
+    }
+
     Optional<NotificationStatus> statusOfOrder(UUID orderId) {
         return jdbc.sql("""
                 SELECT status, attempts, last_error, delivered_at FROM notification

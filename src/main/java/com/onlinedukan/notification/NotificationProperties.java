@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lease how long an instance holds a notification while sending it; longer than the
  *     Telegram client's timeouts, so a live sender never loses its lease
  * @param retryPollInterval how often the ledger is checked for retries that are due
+ * @param claimIdle how long a stream entry may sit unacknowledged with a consumer before another
+ *     instance claims it (XAUTOCLAIM): the consumer is presumed dead
  */
 @Validated
 @ConfigurationProperties("dukan.notification")
@@ -26,7 +28,8 @@ record NotificationProperties(
         @Valid @DefaultValue Retry retry,
         @DefaultValue("dukan-notifier") @NotBlank String consumerGroup,
         @DefaultValue("60s") @NotNull Duration lease,
-        @DefaultValue("250ms") @NotNull Duration retryPollInterval) {
+        @DefaultValue("250ms") @NotNull Duration retryPollInterval,
+        @DefaultValue("60s") @NotNull Duration claimIdle) {
 
     /**
      * @param initialBackoff the first retry's delay

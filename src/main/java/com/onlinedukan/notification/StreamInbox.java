@@ -1,6 +1,11 @@
 package com.onlinedukan.notification;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.format.DateTimeParseException;
 
 import com.onlinedukan.relay.OutboxStream;
@@ -15,6 +20,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer;
@@ -38,17 +47,22 @@ class StreamInbox implements SmartLifecycle {
     private final OutboxStream stream;
     private final Delivery delivery;
     private final Dispatcher dispatcher;
+    private final DeliveryLedger ledger;
+    private final Duration claimIdle;
     private final String group;
     private final String consumer;
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
 
     StreamInbox(RedisConnectionFactory connections, StringRedisTemplate redis, OutboxStream stream, Delivery delivery,
-            Dispatcher dispatcher, NotificationProperties properties, NotifierIdentity identity) {
+            Dispatcher dispatcher, DeliveryLedger ledger, NotificationProperties properties,
+            NotifierIdentity identity) {
         this.connections = connections;
         this.redis = redis;
         this.stream = stream;
         this.delivery = delivery;
         this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.claimIdle = properties.claimIdle();
         this.group = properties.consumerGroup();
         this.consumer = identity.name();
     }
@@ -78,8 +92,8 @@ class StreamInbox implements SmartLifecycle {
             event = RelayedEvent.fromFields(entry.getValue());
         }
         catch (IllegalArgumentException | DateTimeParseException e) {
-            log.error("Stream entry {} is not an outbox event ({}); acknowledged and skipped", entry.getId(),
-                    e.getMessage());
+            log.error("Stream entry {} is not an outbox event ({}); dead-lettered", entry.getId(), e.getMessage());
+            ledger.poison(entry.getId().getValue(), String.valueOf(entry.getValue()), String.valueOf(e.getMessage()));
             acknowledge(entry);
             return;
         }
@@ -87,6 +101,64 @@ class StreamInbox implements SmartLifecycle {
             dispatcher.wakeUp();
         }
         acknowledge(entry);
+    }
+
+    /**
+     * Takes over entries another consumer read but never acknowledged for {@code claim-idle}
+     * (it died between reading and registering them) and registers them here.
+     */
+    @Scheduled(fixedDelayString = "${dukan.notification.claim-idle:60s}", initialDelayString = "5s")
+    void reclaimFromDeadConsumers() {
+        if (container == null) {
+            return;
+        }
+        try {
+            String cursor = "0-0";
+            do {
+                AutoClaimed claimed = autoClaim(cursor);
+                claimed.entries().forEach(this::receive);
+                if (!claimed.entries().isEmpty()) {
+                    log.warn("Reclaimed {} stream entries idle for over {}", claimed.entries().size(), claimIdle);
+                }
+                cursor = claimed.next();
+            }
+            while (!"0-0".equals(cursor));
+        }
+        catch (RuntimeException e) {
+            log.warn("Reclaiming idle stream entries failed: {}", e.getMessage());
+        }
+    }
+
+    private record AutoClaimed(String next, List<MapRecord<String, String, String>> entries) {
+    }
+
+    /** XAUTOCLAIM (Redis 6.2+), which Spring Data Redis does not wrap: [next-cursor, [[id, [field, value …]] …], …]. */
+    private AutoClaimed autoClaim(String cursor) {
+        Object reply = redis.execute((RedisCallback<Object>) connection -> connection.execute("XAUTOCLAIM",
+                bytes(stream.key()), bytes(group), bytes(consumer), bytes(Long.toString(claimIdle.toMillis())),
+                bytes(cursor), bytes("COUNT"), bytes("100")));
+        List<?> parts = (List<?>) reply;
+        List<MapRecord<String, String, String>> entries = new ArrayList<>();
+        for (Object raw : (List<?>) parts.get(1)) {
+            if (!(raw instanceof List<?> entry) || entry.size() < 2 || !(entry.get(1) instanceof List<?> flat)) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                fields.put(text(flat.get(i)), text(flat.get(i + 1)));
+            }
+            entries.add(StreamRecords.newRecord().in(stream.key()).withId(RecordId.of(text(entry.get(0))))
+                    .ofMap(fields));
+        }
+        return new AutoClaimed(text(parts.get(0)), entries);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Object raw) {
+        return raw instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(raw);
     }
 
     private void acknowledge(MapRecord<String, String, String> entry) {

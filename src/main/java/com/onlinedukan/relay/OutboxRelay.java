@@ -31,7 +31,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the Debezium engine with the service: outbox inserts in, Redis Stream entries out.
+ * Runs the Debezium engine on the instance that holds {@link RelayLeadership}: outbox inserts in,
+ * Redis Stream entries out.
  * A record is marked processed only after Redis answered its XADD, so the durable offset never
  * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
  * offset stands still.
@@ -46,6 +47,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final DataSourceProperties datasource;
     private final RelayProperties properties;
     private final StreamPublisher publisher;
+    private final RelayLeadership leadership;
     private final Clock clock;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
@@ -53,14 +55,16 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
 
     private volatile boolean stopping;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile Instant failedAt;
     private ExecutorService engineThread;
-    private ScheduledExecutorService restarts;
+    private ScheduledExecutorService supervisor;
 
-    OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher, Clock clock,
-            MeterRegistry meters) {
+    OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher,
+            RelayLeadership leadership, Clock clock, MeterRegistry meters) {
         this.datasource = datasource;
         this.properties = properties;
         this.publisher = publisher;
+        this.leadership = leadership;
         this.clock = clock;
         Gauge.builder("dukan.relay.lag", lagMillis, millis -> millis.get() / 1000.0)
                 .baseUnit("seconds")
@@ -84,15 +88,44 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             return;
         }
         stopping = false;
+        state.set(RelayState.STANDBY);
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
-        restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay-restart"));
-        launch();
+        supervisor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay-supervisor"));
+        supervisor.scheduleWithFixedDelay(this::supervise, 0, properties.leadershipCheckInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void launch() {
+    /**
+     * Runs the engine exactly while this instance holds the relay lock, and restarts it a while
+     * after it failed.
+     */
+    private synchronized void supervise() {
         if (stopping) {
             return;
         }
+        try {
+            if (!leadership.check()) {
+                if (engine != null) {
+                    log.warn("Outbox relay lost leadership; stopping the engine");
+                    closeEngine();
+                }
+                state.set(RelayState.STANDBY);
+                return;
+            }
+            boolean failedLongEnough = failedAt != null
+                    && Duration.between(failedAt, clock.instant()).compareTo(RESTART_PAUSE) >= 0;
+            if (engine == null || failedLongEnough) {
+                closeEngine();
+                launch();
+            }
+        }
+        catch (RuntimeException e) {
+            log.error("Outbox relay supervisor failed", e);
+        }
+    }
+
+    private void launch() {
+        failedAt = null;
         state.set(RelayState.STARTING);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(ConnectorConfig.of(datasource, properties))
@@ -112,13 +145,26 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     }
 
     private void completed(boolean success, String message, Throwable error) {
-        if (stopping) {
+        if (stopping || engine == null) {
             return;
         }
         state.set(RelayState.FAILED);
         lastError.set(message);
+        failedAt = clock.instant();
         log.error("Outbox relay stopped: {}; restarting in {}s", message, RESTART_PAUSE.toSeconds(), error);
-        restarts.schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeEngine() {
+        DebeziumEngine<?> running = engine;
+        engine = null;
+        if (running != null) {
+            try {
+                running.close();
+            }
+            catch (Exception e) {
+                log.warn("Outbox relay engine did not close cleanly", e);
+            }
+        }
     }
 
     @Override
@@ -180,38 +226,37 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
         stopping = true;
-        if (restarts != null) {
-            restarts.shutdownNow();
+        if (supervisor != null) {
+            supervisor.shutdownNow();
+            awaitQuietly(supervisor);
         }
-        DebeziumEngine<?> running = engine;
-        if (running != null) {
-            try {
-                running.close();
-            }
-            catch (Exception e) {
-                log.warn("Outbox relay did not close cleanly", e);
-            }
+        synchronized (this) {
+            closeEngine();
+            leadership.release();
         }
         if (engineThread != null) {
             engineThread.shutdown();
-            try {
-                engineThread.awaitTermination(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(engineThread);
         }
-        engine = null;
         if (state.get() != RelayState.DISABLED) {
             state.set(RelayState.STOPPED);
         }
     }
 
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public boolean isRunning() {
-        return engine != null;
+        return supervisor != null && !stopping;
     }
 
     /** Starts after the schema is migrated and before the web server; stops after it. */

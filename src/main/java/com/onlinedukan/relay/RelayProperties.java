@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often Debezium writes its heartbeat, keeping the slot's LSN moving
  *     while the outbox is idle
  * @param pollInterval how long the engine waits for more changes before handing a batch over
+ * @param leadershipCheckInterval how often the relay lock is checked; a standby takes over within it
  */
 @Validated
 @ConfigurationProperties("dukan.relay")
@@ -35,5 +36,6 @@ record RelayProperties(
         @DefaultValue("1000000") @Min(1000) long streamMaxLength,
         @DefaultValue("1s") @NotNull Duration offsetFlushInterval,
         @DefaultValue("10s") @NotNull Duration heartbeatInterval,
-        @DefaultValue("50ms") @NotNull Duration pollInterval) {
+        @DefaultValue("50ms") @NotNull Duration pollInterval,
+        @DefaultValue("2s") @NotNull Duration leadershipCheckInterval) {
 }

@@ -4,11 +4,13 @@ package com.onlinedukan.relay;
 public enum RelayState {
     /** Not started, or stopped with the service. */
     STOPPED,
+    /** Another instance holds the relay lock; this one takes over when it goes. */
+    STANDBY,
     /** Connecting to PostgreSQL and the replication slot. */
     STARTING,
     /** Streaming outbox inserts to Redis. */
     RUNNING,
-    /** The engine stopped on an error; it is restarted after a pause. */
+    /** The engine stopped on an error; it is restarted after a pause from its durable offset. */
     FAILED,
     /** Turned off by configuration on this instance. */
     DISABLED

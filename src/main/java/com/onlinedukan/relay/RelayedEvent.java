@@ -38,12 +38,22 @@ public record RelayedEvent(UUID eventId, String type, String aggregateType, Stri
      */
     public static RelayedEvent fromFields(Map<String, String> fields) {
         return new RelayedEvent(
-                UUID.fromString(required(fields, EVENT_ID)),
+                parse(fields, EVENT_ID, UUID::fromString),
                 required(fields, TYPE),
                 required(fields, AGGREGATE_TYPE),
                 required(fields, AGGREGATE_ID),
                 required(fields, PAYLOAD),
-                Instant.parse(required(fields, COMMITTED_AT)));
+                parse(fields, COMMITTED_AT, Instant::parse));
+    }
+
+    private static <T> T parse(Map<String, String> fields, String name, java.util.function.Function<String, T> parser) {
+        String value = required(fields, name);
+        try {
+            return parser.apply(value);
+        }
+        catch (RuntimeException e) {
+            throw new IllegalArgumentException("stream entry's '" + name + "' is malformed: " + e.getMessage());
+        }
     }
 
     private static String required(Map<String, String> fields, String name) {

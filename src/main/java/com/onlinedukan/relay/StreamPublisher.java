@@ -21,13 +21,13 @@ import org.springframework.stereotype.Component;
 class StreamPublisher {
 
     private final StringRedisTemplate redis;
-    private final OutboxStream stream;
+    private final String stream;
     private final XAddOptions trimming;
     private final Counter published;
 
-    StreamPublisher(StringRedisTemplate redis, OutboxStream stream, RelayProperties properties, MeterRegistry meters) {
+    StreamPublisher(StringRedisTemplate redis, RelayProperties properties, MeterRegistry meters) {
         this.redis = redis;
-        this.stream = stream;
+        this.stream = properties.stream();
         this.trimming = XAddOptions.maxlen(properties.streamMaxLength()).approximateTrimming(true);
         this.published = Counter.builder("dukan.relay.events.published")
                 .description("Outbox events the relay published to the Redis Stream")
@@ -44,7 +44,7 @@ class StreamPublisher {
             public Object execute(RedisOperations operations) {
                 for (RelayedEvent event : events) {
                     operations.opsForStream().add(
-                            StreamRecords.newRecord().in(stream.key()).ofMap(event.toFields()), trimming);
+                            StreamRecords.newRecord().in(stream).ofMap(event.toFields()), trimming);
                 }
                 return null;
             }

@@ -23,12 +23,41 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
 
     private static final AtomicInteger contexts = new AtomicInteger();
 
+    private final TestDatabase shared;
+    private final FakeBotApi sharedTelegram;
+
+    /** A context of its own: new database, slot and fake Bot API, all cleaned up when it closes. */
+    public DukanTestContext() {
+        this(null, null);
+    }
+
+    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram) {
+        this.shared = shared;
+        this.sharedTelegram = sharedTelegram;
+    }
+
+    /**
+     * Another instance of the service on an existing database and slot, talking to the same fake
+     * Bot API. The test that shares them drops the slot ({@link TestServers#dropSlot}) and closes the fake.
+     */
+    public static DukanTestContext sharing(TestDatabase database, FakeBotApi telegram) {
+        return new DukanTestContext(database, telegram);
+    }
+
+    /** The first of several instances: a new database, the given fake; the test cleans up. */
+    public static DukanTestContext firstOf(FakeBotApi telegram) {
+        return new DukanTestContext(null, telegram);
+    }
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         TestServers servers = TestServers.get();
-        String name = "dukan_t" + contexts.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        createDatabase(servers, name);
-        FakeBotApi telegram = FakeBotApi.start();
+        String name = shared != null ? shared.name()
+                : "dukan_t" + contexts.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        if (shared == null) {
+            createDatabase(servers, name);
+        }
+        FakeBotApi telegram = sharedTelegram != null ? sharedTelegram : FakeBotApi.start();
         TestPropertyValues.of(
                 "spring.datasource.url=" + servers.jdbcUrl(name),
                 "spring.datasource.username=" + servers.user(),
@@ -45,7 +74,9 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 .applyTo(context);
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
         context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));
-        context.getBeanFactory().registerSingleton("replicationSlotCleanup", new SlotCleanup(servers, name, telegram));
+        if (shared == null && sharedTelegram == null) {
+            context.getBeanFactory().registerSingleton("replicationSlotCleanup", new SlotCleanup(servers, name, telegram));
+        }
     }
 
     private static void createDatabase(TestServers servers, String name) {

@@ -37,6 +37,8 @@ public final class FakeBotApi implements AutoCloseable {
     private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
     private final AtomicLong messageIds = new AtomicLong(100);
     private volatile CountDownLatch gate;
+    private volatile int chatLimitPerMinute;
+    private final java.util.concurrent.atomic.AtomicInteger rateLimited = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeBotApi() {
     }
@@ -77,7 +79,21 @@ public final class FakeBotApi implements AutoCloseable {
         if (next != null) {
             return next;
         }
-        accepted.add(request);
+        synchronized (accepted) {
+            if (chatLimitPerMinute > 0) {
+                Instant windowStart = request.at().minusSeconds(60);
+                long recent = accepted.stream()
+                        .filter(r -> r.chatId() != null && r.chatId().equals(request.chatId()) && r.at().isAfter(windowStart))
+                        .count();
+                if (recent >= chatLimitPerMinute) {
+                    rateLimited.incrementAndGet();
+                    return new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
+                            .setBody("{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 3\","
+                                    + "\"parameters\":{\"retry_after\":3}}");
+                }
+            }
+            accepted.add(request);
+        }
         long id = messageIds.incrementAndGet();
         return ok("{\"ok\":true,\"result\":{\"message_id\":" + id + ",\"date\":" + Instant.now().getEpochSecond()
                 + ",\"chat\":{\"id\":" + request.chatId() + ",\"type\":\"supergroup\"},\"text\":"
@@ -119,6 +135,21 @@ public final class FakeBotApi implements AutoCloseable {
         scripted.add(new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
                 .setBody("{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
                         + retryAfterSeconds + "\",\"parameters\":{\"retry_after\":" + retryAfterSeconds + "}}"));
+    }
+
+    /** Like Telegram in a group: more than {@code perMinute} messages to one chat within 60 s get a 429. */
+    public void limitEachChatTo(int perMinute) {
+        chatLimitPerMinute = perMinute;
+    }
+
+    /** How many sends this fake refused with 429 because of {@link #limitEachChatTo}. */
+    public int rateLimitedCount() {
+        return rateLimited.get();
+    }
+
+    /** Drops anything scripted that was not used. */
+    public void clearScript() {
+        scripted.clear();
     }
 
     /** Requests are received but not answered until {@link #release()}. */

@@ -131,6 +131,27 @@ public final class TestServers {
         return redisPort;
     }
 
+    /** Drops a replication slot once nothing reads it any more (waits up to 10 s for that). */
+    public void dropSlot(String slot) {
+        try (Connection admin = connect("postgres")) {
+            for (int tries = 0; tries < 100; tries++) {
+                try (var drop = admin.prepareStatement(
+                        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                    drop.setString(1, slot);
+                    drop.execute();
+                    return;
+                }
+                catch (SQLException active) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new IllegalStateException("Slot " + slot + " is still in use");
+        }
+        catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException("Could not drop replication slot " + slot, e);
+        }
+    }
+
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), user, password);
     }

@@ -1,0 +1,24 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code dukan.reconciler.*}: the safety net behind the relay and Redis.
+ *
+ * @param grace how old an outbox event with no ledger entry must be before it is republished
+ * @param interval how often the reconciler looks
+ * @param outboxRetention how long delivered events stay in the outbox before they are purged
+ */
+@Validated
+@ConfigurationProperties("dukan.reconciler")
+record ReconcilerProperties(
+        @DefaultValue("2m") @NotNull Duration grace,
+        @DefaultValue("30s") @NotNull Duration interval,
+        @DefaultValue("7d") @NotNull Duration outboxRetention) {
+}

@@ -1,0 +1,51 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. */
+@DukanTest
+@DirtiesContext
+class BurstTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Test
+    void aHundredOrdersReachOneChatWithinAMinuteInAtMostTwentyMessages() {
+        telegram.limitEachChatTo(20);
+        Orders orders = new Orders(port);
+        String marker = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(orders.place(Orders.order("Burst " + marker + " " + i, null, "TEA-001")).id());
+        }
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
+        for (String id : ids) {
+            assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
+        }
+        long messages = telegram.accepted().stream().filter(r -> r.text().contains("Burst " + marker)).count();
+        assertThat(messages).isLessThanOrEqualTo(20);
+        assertThat(telegram.rateLimitedCount()).isZero();
+        System.out.printf("burst: 100 orders delivered in %d messages%n", messages);
+    }
+}

@@ -1,0 +1,181 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What happens to a notification for each answer Telegram can give, against the real pipeline. */
+@DukanTest
+@TestPropertySource(properties = {
+        "dukan.notification.retry.initial-backoff=200ms",
+        "dukan.notification.retry.max-backoff=1s",
+        "dukan.notification.retry.max-attempts=6",
+        "dukan.notification.retry-poll-interval=100ms",
+        "dukan.telegram.rate.per-chat-per-minute=6000",
+        "dukan.telegram.rate.per-chat-per-second=100" })
+class DeliveryGuaranteesTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
+    Orders orders;
+
+    @BeforeEach
+    void setUp() {
+        orders = new Orders(port);
+        awaitIdle();
+    }
+
+    @AfterEach
+    void tearDown() {
+        telegram.clearScript();
+        telegram.release();
+    }
+
+    @Test
+    void telegramOutageThenRecoveryDeliversEveryNotificationOnce() {
+        // Three failed sends in a row: whether the orders go alone or in one digest, each sees at most three.
+        telegram.failNext(3, 502, "Bad Gateway");
+        List<String> ids = List.of(place("Outage 1"), place("Outage 2"), place("Outage 3"));
+
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(status(id)));
+        }
+        for (String id : ids) {
+            assertThat(telegram.acceptedMentioning(id)).hasSize(1);
+        }
+        assertThat(telegram.requests().size()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void telegramRetryAfterIsHonouredToTheSecond() {
+        telegram.rateLimitNext(2);
+        String id = place("Rate limited");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        List<FakeBotApi.Request> tries = telegram.requestsMentioning(id);
+        assertThat(tries).hasSize(2);
+        Duration waited = Duration.between(tries.get(0).at(), tries.get(1).at());
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofMillis(3500));
+        assertThat(history(id)).containsExactly("RATE_LIMITED", "DELIVERED");
+    }
+
+    @Test
+    void permanentErrorIsDeadAtOnceWithItsHistory() {
+        telegram.failNext(1, 400, "Bad Request: chat not found");
+        String id = place("Nowhere");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(status(id)));
+        var notification = orders.get(id).body().get("notification");
+        assertThat(notification.get("attempts").asInt()).isEqualTo(1);
+        assertThat(notification.get("lastError").asString()).contains("chat not found");
+        assertThat(history(id)).containsExactly("PERMANENT");
+        assertThat(telegram.requestsMentioning(id)).hasSize(1);
+    }
+
+    @Test
+    void exhaustedAttemptsAreDead() {
+        telegram.failNext(6, 500, "Internal Server Error");
+        String id = place("Unlucky");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD".equals(status(id)));
+        assertThat(orders.get(id).body().get("notification").get("attempts").asInt()).isEqualTo(6);
+        assertThat(history(id)).hasSize(6).containsOnly("TRANSIENT");
+        assertThat(telegram.requestsMentioning(id)).hasSize(6);
+        assertThat(telegram.acceptedMentioning(id)).isEmpty();
+    }
+
+    @Test
+    void redeliveredEventIsNotSentTwice() {
+        String id = place("Once only");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        Map<String, String> original = redis.<String, String>opsForStream().range(stream.key(), Range.unbounded())
+                .stream().filter(e -> id.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow()
+                .getValue();
+
+        var duplicate = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(original));
+        await().atMost(Duration.ofSeconds(20)).until(() -> consumed(duplicate.getValue()));
+
+        String later = place("After the duplicate");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(later)));
+        assertThat(telegram.requestsMentioning(id)).hasSize(1);
+    }
+
+    @Test
+    void unreadableStreamEntryIsDeadLetteredAndBlocksNothing() {
+        var poison = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key())
+                .ofMap(Map.of("eventId", "not-a-uuid", "payload", "{")));
+        String id = place("Behind the poison");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumed(poison.getValue()));
+        assertThat(jdbc.sql("SELECT reason FROM stream_poison WHERE stream_entry_id = ?").param(poison.getValue())
+                .query(String.class).single()).contains("eventId").contains("malformed");
+    }
+
+    private boolean consumed(String entryId) {
+        var group = redis.opsForStream().groups(stream.key()).stream().findFirst().orElseThrow();
+        return group.pendingCount() == 0 && compare(group.lastDeliveredId(), entryId) >= 0;
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("-");
+        String[] y = b.split("-");
+        int major = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+        return major != 0 ? major : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    }
+
+    private String place(String name) {
+        Orders.Response placed = orders.place(Orders.order(name + " " + UUID.randomUUID(), null, "TEA-001"));
+        assertThat(placed.status()).isEqualTo(201);
+        return placed.id();
+    }
+
+    private String status(String orderId) {
+        return orders.get(orderId).body().get("notification").get("status").asString();
+    }
+
+    private List<String> history(String orderId) {
+        return jdbc.sql("""
+                SELECT a.outcome FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                 WHERE n.order_id = CAST(? AS uuid) ORDER BY a.id
+                """).param(orderId).query(String.class).list();
+    }
+
+    private void awaitIdle() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE status IN ('PENDING', 'RETRYING')").query(Long.class).single() == 0);
+    }
+}

@@ -45,6 +45,9 @@ class OutboxRelayTests {
     @Autowired
     TestDatabase database;
 
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
     @Test
     void eventsCommittedWhileTheRelayIsDownArePublishedWhenItResumes() {
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
@@ -59,6 +62,37 @@ class OutboxRelayTests {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(placedWhileDown));
         assertThat(relay.state()).isEqualTo(RelayState.RUNNING);
+    }
+
+    @Test
+    void severalEventsOfOneTransactionSurviveRelayRestarts() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+
+        // Committed while the relay runs, and the relay restarted at once, possibly mid-transaction.
+        List<String> first = transactions.execute(status -> placeSeveral("Same tx A", 5));
+        relay.stop();
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(first));
+
+        // Committed while the relay is down.
+        relay.stop();
+        List<String> second = transactions.execute(status -> placeSeveral("Same tx B", 5));
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(second));
+
+        // And once more, restarting right after the previous batch.
+        List<String> third = transactions.execute(status -> placeSeveral("Same tx C", 5));
+        relay.stop();
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(third));
+    }
+
+    private List<String> placeSeveral(String name, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(place(name + " " + i));
+        }
+        return ids;
     }
 
     @Test

@@ -1,0 +1,117 @@
+package com.onlinedukan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Whole service instances started, stopped and run side by side on one database, slot and stream. */
+class MultiInstanceTests {
+
+    static final String[] FAST = { "--server.port=0", "--dukan.notification.retry.initial-backoff=200ms",
+            "--dukan.notification.retry.max-backoff=1s", "--dukan.notification.retry.max-attempts=1000",
+            "--dukan.reconciler.grace=2s", "--dukan.reconciler.interval=1s", "--dukan.relay.leadership-check-interval=500ms" };
+
+    final FakeBotApi telegram = FakeBotApi.start();
+    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    TestDatabase database;
+
+    @AfterEach
+    void cleanUp() {
+        instances.forEach(ConfigurableApplicationContext::close);
+        telegram.close();
+        if (database != null) {
+            TestServers.get().dropSlot(database.slotName());
+        }
+    }
+
+    @Test
+    void serviceStoppedMidRunAndRestartedDeliversEverything() {
+        ConfigurableApplicationContext first = start(DukanTestContext.firstOf(telegram));
+        database = first.getBean(TestDatabase.class);
+        telegram.failNext(100_000, 502, "Bad Gateway");
+        List<String> placedBefore = place(first, "Before the stop", 10);
+        JdbcClient jdbc = first.getBean(JdbcClient.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE status = 'RETRYING'").query(Long.class).single() > 0);
+        first.close();
+
+        telegram.clearScript();
+        ConfigurableApplicationContext second = start(DukanTestContext.sharing(database, telegram));
+        List<String> placedAfter = place(second, "After the restart", 5);
+
+        awaitEachDeliveredOnce(placedBefore);
+        awaitEachDeliveredOnce(placedAfter);
+    }
+
+    @Test
+    void twoInstancesShareTheWorkAndTheSurvivorTakesOverTheRelay() {
+        ConfigurableApplicationContext a = start(DukanTestContext.firstOf(telegram));
+        database = a.getBean(TestDatabase.class);
+        ConfigurableApplicationContext b = start(DukanTestContext.sharing(database, telegram));
+        await().atMost(Duration.ofSeconds(20)).until(() -> leader(a) ^ leader(b));
+        ConfigurableApplicationContext leader = leader(a) ? a : b;
+        ConfigurableApplicationContext standby = leader == a ? b : a;
+
+        List<String> ids = new ArrayList<>(place(a, "Via A", 5));
+        ids.addAll(place(b, "Via B", 5));
+        awaitEachDeliveredOnce(ids);
+
+        leader.close();
+        List<String> whileFailingOver = place(standby, "During failover", 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> leader(standby));
+        List<String> afterwards = place(standby, "After failover", 5);
+
+        awaitEachDeliveredOnce(whileFailingOver);
+        awaitEachDeliveredOnce(afterwards);
+        awaitEachDeliveredOnce(ids);
+    }
+
+    private static boolean leader(ConfigurableApplicationContext instance) {
+        return instance.isActive() && instance.getBean(RelayLeadership.class).isLeader();
+    }
+
+    private void awaitEachDeliveredOnce(List<String> ids) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
+        for (String id : ids) {
+            assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start(DukanTestContext context) {
+        ConfigurableApplicationContext instance = new SpringApplicationBuilder(OnlineDukanApplication.class)
+                .initializers(context)
+                .run(FAST);
+        instances.add(instance);
+        return instance;
+    }
+
+    private static List<String> place(ConfigurableApplicationContext instance, String name, int count) {
+        Orders orders = new Orders(((WebServerApplicationContext) instance).getWebServer().getPort());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Orders.Response placed = orders.place(Orders.order(name + " " + i + " " + UUID.randomUUID(), null, "A"));
+            assertThat(placed.status()).isEqualTo(201);
+            ids.add(placed.id());
+        }
+        return ids;
+    }
+}

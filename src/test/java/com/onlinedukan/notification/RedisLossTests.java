@@ -1,0 +1,96 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Redis may come back empty; PostgreSQL still has every event, and the reconciler brings them back. */
+@DukanTest
+@DirtiesContext
+@TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s" })
+class RedisLossTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
+    @Autowired
+    StreamInbox inbox;
+
+    @Test
+    void redisFlushedMidRunLosesNoNotification() {
+        Orders orders = new Orders(port);
+        List<String> before = place(orders, "Before", 3);
+        awaitDelivered(before);
+
+        // The notifier falls behind; the stream holds events nobody has read yet. Then Redis loses everything.
+        inbox.stop();
+        List<String> lost = place(orders, "Lost", 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inStream().containsAll(lost));
+        redis.execute(connection -> {
+            connection.serverCommands().flushAll();
+            return null;
+        }, true);
+        assertThat(redis.hasKey(stream.key())).isFalse();
+        inbox.start();
+        List<String> after = place(orders, "After", 2);
+
+        awaitDelivered(lost);
+        awaitDelivered(after);
+        for (String id : concat(before, lost, after)) {
+            assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
+        }
+    }
+
+    private void awaitDelivered(List<String> ids) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
+    }
+
+    private List<String> inStream() {
+        return redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .map(e -> e.getValue().get("aggregateId")).toList();
+    }
+
+    private static List<String> place(Orders orders, String name, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(orders.place(Orders.order(name + " " + i + " " + UUID.randomUUID(), null, "A")).id());
+        }
+        return ids;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> list : lists) {
+            all.addAll(list);
+        }
+        return all;
+    }
+}

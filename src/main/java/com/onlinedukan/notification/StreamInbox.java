@@ -6,6 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import java.time.format.DateTimeParseException;
 
 import com.onlinedukan.relay.OutboxStream;
@@ -132,33 +140,39 @@ class StreamInbox implements SmartLifecycle {
     private record AutoClaimed(String next, List<MapRecord<String, String, String>> entries) {
     }
 
-    /** XAUTOCLAIM (Redis 6.2+), which Spring Data Redis does not wrap: [next-cursor, [[id, [field, value …]] …], …]. */
+    /** XAUTOCLAIM (Redis 6.2+), which Spring Data Redis does not wrap; Lettuce does. */
+    @SuppressWarnings("unchecked")
     private AutoClaimed autoClaim(String cursor) {
-        Object reply = redis.execute((RedisCallback<Object>) connection -> connection.execute("XAUTOCLAIM",
-                bytes(stream.key()), bytes(group), bytes(consumer), bytes(Long.toString(claimIdle.toMillis())),
-                bytes(cursor), bytes("COUNT"), bytes("100")));
-        List<?> parts = (List<?>) reply;
+        ClaimedMessages<byte[], byte[]> claimed = redis.execute((RedisCallback<ClaimedMessages<byte[], byte[]>>) c -> {
+            var commands = (RedisStreamAsyncCommands<byte[], byte[]>) c.getNativeConnection();
+            try {
+                return commands.xautoclaim(bytes(stream.key()), XAutoClaimArgs.Builder
+                        .xautoclaim(io.lettuce.core.Consumer.from(bytes(group), bytes(consumer)), claimIdle, cursor)
+                        .count(100)).get(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while claiming idle entries", e);
+            }
+            catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("XAUTOCLAIM failed: " + e.getMessage(), e);
+            }
+        });
         List<MapRecord<String, String, String>> entries = new ArrayList<>();
-        for (Object raw : (List<?>) parts.get(1)) {
-            if (!(raw instanceof List<?> entry) || entry.size() < 2 || !(entry.get(1) instanceof List<?> flat)) {
-                continue;
-            }
+        for (StreamMessage<byte[], byte[]> message : claimed.getMessages()) {
             Map<String, String> fields = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < flat.size(); i += 2) {
-                fields.put(text(flat.get(i)), text(flat.get(i + 1)));
-            }
-            entries.add(StreamRecords.newRecord().in(stream.key()).withId(RecordId.of(text(entry.get(0))))
-                    .ofMap(fields));
+            message.getBody().forEach((k, v) -> fields.put(text(k), text(v)));
+            entries.add(StreamRecords.newRecord().in(stream.key()).withId(RecordId.of(message.getId())).ofMap(fields));
         }
-        return new AutoClaimed(text(parts.get(0)), entries);
+        return new AutoClaimed(claimed.getId(), entries);
     }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(Object raw) {
-        return raw instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(raw);
+    private static String text(byte[] raw) {
+        return new String(raw, StandardCharsets.UTF_8);
     }
 
     private void acknowledge(MapRecord<String, String, String> entry) {

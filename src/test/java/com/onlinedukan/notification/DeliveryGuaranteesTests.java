@@ -31,6 +31,7 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.retry.max-backoff=1s",
         "dukan.notification.retry.max-attempts=6",
         "dukan.notification.retry-poll-interval=100ms",
+        "dukan.notification.claim-idle=1s",
         "dukan.telegram.rate.per-chat-per-minute=6000",
         "dukan.telegram.rate.per-chat-per-second=100" })
 class DeliveryGuaranteesTests {
@@ -49,6 +50,9 @@ class DeliveryGuaranteesTests {
 
     @Autowired
     OutboxStream stream;
+
+    @Autowired
+    StreamInbox inbox;
 
     Orders orders;
 
@@ -143,6 +147,38 @@ class DeliveryGuaranteesTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> consumed(poison.getValue()));
         assertThat(jdbc.sql("SELECT reason FROM stream_poison WHERE stream_entry_id = ?").param(poison.getValue())
                 .query(String.class).single()).contains("eventId").contains("malformed");
+    }
+
+    @Test
+    void migratedChatIsFollowed() {
+        telegram.migrateNext("-1009999");
+        String id = place("Moved chat");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        List<FakeBotApi.Request> tries = telegram.requestsMentioning(id);
+        assertThat(tries).extracting(FakeBotApi.Request::chatId).containsExactly(
+                com.onlinedukan.support.DukanTestContext.CHAT_ID, "-1009999");
+        String next = place("Next in the moved chat");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(next)));
+        assertThat(telegram.acceptedMentioning(next).get(0).chatId()).isEqualTo("-1009999");
+    }
+
+    @Test
+    void entriesLeftPendingByADeadConsumerAreClaimedAndDelivered() {
+        inbox.stop();
+        String id = place("Orphaned");
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.<String, String>opsForStream()
+                .range(stream.key(), Range.unbounded()).stream().anyMatch(e -> id.equals(e.getValue().get("aggregateId"))));
+        // A consumer that reads the entry and dies before registering it.
+        var read = redis.<String, String>opsForStream().read(
+                org.springframework.data.redis.connection.stream.Consumer.from("dukan-notifier", "ghost"),
+                org.springframework.data.redis.connection.stream.StreamOffset.create(stream.key(),
+                        org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed()));
+        assertThat(read).anyMatch(e -> id.equals(e.getValue().get("aggregateId")));
+        inbox.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        assertThat(telegram.acceptedMentioning(id)).hasSize(1);
     }
 
     private boolean consumed(String entryId) {

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /** Redis may come back empty; PostgreSQL still has every event, and the reconciler brings them back. */
 @DukanTest
 @DirtiesContext
-@TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s",
+        "dukan.reconciler.outbox-retention=2s" })
 class RedisLossTests {
 
     @LocalServerPort
@@ -41,6 +42,9 @@ class RedisLossTests {
 
     @Autowired
     StreamInbox inbox;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     @Test
     void redisFlushedMidRunLosesNoNotification() {
@@ -65,6 +69,23 @@ class RedisLossTests {
         for (String id : concat(before, lost, after)) {
             assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
         }
+    }
+
+    @Test
+    void deliveredEventsArePurgedFromTheOutboxAfterTheRetention() {
+        Orders orders = new Orders(port);
+        List<String> ids = place(orders, "Purged later", 2);
+        awaitDelivered(ids);
+        assertThat(outboxRows(ids)).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> outboxRows(ids) == 0);
+        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE order_id IN (:ids) AND status = 'DELIVERED'")
+                .param("ids", ids.stream().map(UUID::fromString).toList()).query(Long.class).single()).isEqualTo(2);
+    }
+
+    private long outboxRows(List<String> ids) {
+        return jdbc.sql("SELECT count(*) FROM outbox WHERE aggregateid IN (:ids)").param("ids", ids)
+                .query(Long.class).single();
     }
 
     private void awaitDelivered(List<String> ids) {

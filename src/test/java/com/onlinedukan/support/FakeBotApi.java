@@ -130,6 +130,13 @@ public final class FakeBotApi implements AutoCloseable {
         }
     }
 
+    /** The next send is refused because the group became a supergroup with this id. */
+    public void migrateNext(String newChatId) {
+        scripted.add(new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+                .setBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was upgraded to a "
+                        + "supergroup chat\",\"parameters\":{\"migrate_to_chat_id\":" + newChatId + "}}"));
+    }
+
     /** The next send gets 429 with {@code parameters.retry_after}. */
     public void rateLimitNext(int retryAfterSeconds) {
         scripted.add(new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")

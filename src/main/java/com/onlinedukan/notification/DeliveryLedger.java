@@ -155,6 +155,29 @@ class DeliveryLedger {
                 .update();
     }
 
+    /**
+     * The one way back: an SRE's replay puts a notification — even a DELIVERED one — back to
+     * PENDING with a fresh attempt count. One in the middle of a send (leased) is left alone.
+     */
+    @Transactional
+    List<UUID> replay(String where, java.util.Map<String, ?> params, String actor) {
+        // where is one of Notifications' fixed predicates, never user text; the values are bound.
+        List<UUID> replayed = jdbc.sql("""
+                UPDATE notification
+                   SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                       lease_owner = NULL, lease_until = NULL
+                 WHERE (lease_until IS NULL OR lease_until < now()) AND (%s)
+                RETURNING event_id
+                """.formatted(where))
+                .params(params)
+                .query(UUID.class)
+                .list();
+        for (UUID eventId : replayed) {
+            attempt(eventId, "REPLAYED", "replay requested by " + actor);
+        }
+        return replayed;
+    }
+
     /** Keeps a stream entry that is not a readable event, with the reason, so it is never retried. */
     void poison(String entryId, String fields, String reason) {
         jdbc.sql("INSERT INTO stream_poison (stream_entry_id, fields, reason) VALUES (:id, :fields, :reason)")

@@ -27,6 +27,7 @@ class Dispatcher implements SmartLifecycle {
     private final DeliveryLedger ledger;
     private final Delivery delivery;
     private final ChatRateLimits limits;
+    private final DeliveryControl control;
     private final NotifierIdentity identity;
     private final Duration lease;
     private final Duration pollInterval;
@@ -34,11 +35,12 @@ class Dispatcher implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
 
-    Dispatcher(DeliveryLedger ledger, Delivery delivery, ChatRateLimits limits, NotifierIdentity identity,
-            NotificationProperties properties) {
+    Dispatcher(DeliveryLedger ledger, Delivery delivery, ChatRateLimits limits, DeliveryControl control,
+            NotifierIdentity identity, NotificationProperties properties) {
         this.ledger = ledger;
         this.delivery = delivery;
         this.limits = limits;
+        this.control = control;
         this.identity = identity;
         this.lease = properties.lease();
         this.pollInterval = properties.retryPollInterval();
@@ -77,6 +79,9 @@ class Dispatcher implements SmartLifecycle {
     /** Sends while there is budget and something due; returns how long to wait before looking again. */
     Duration dispatchDue() {
         while (running) {
+            if (control.state().paused()) {
+                return pollInterval;
+            }
             String chat = delivery.chat();
             Duration budget = limits.waitFor(chat);
             if (!budget.isZero()) {

@@ -35,6 +35,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer;
+import org.springframework.data.redis.stream.Subscription;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamMessageListenerContainerOptions;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamReadRequest;
 import org.springframework.stereotype.Component;
@@ -60,6 +61,7 @@ class StreamInbox implements SmartLifecycle {
     private final String group;
     private final String consumer;
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
+    private volatile Subscription subscription;
 
     StreamInbox(RedisConnectionFactory connections, StringRedisTemplate redis, OutboxStream stream, Delivery delivery,
             Dispatcher dispatcher, DeliveryLedger ledger, NotificationProperties properties,
@@ -84,7 +86,7 @@ class StreamInbox implements SmartLifecycle {
                 .executor(new SimpleAsyncTaskExecutor("stream-inbox-"))
                 .build();
         container = StreamMessageListenerContainer.create(connections, options);
-        container.register(StreamReadRequest.builder(StreamOffset.create(stream.key(), ReadOffset.lastConsumed()))
+        subscription = container.register(StreamReadRequest.builder(StreamOffset.create(stream.key(), ReadOffset.lastConsumed()))
                 .consumer(Consumer.from(group, consumer))
                 .autoAcknowledge(false)
                 .cancelOnError(error -> false)
@@ -175,6 +177,19 @@ class StreamInbox implements SmartLifecycle {
         return new String(raw, StandardCharsets.UTF_8);
     }
 
+    /** XLEN and the group's pending count; zeros when Redis has neither (after a restart without data). */
+    long[] streamLengthAndPending() {
+        Long length = redis.opsForStream().size(stream.key());
+        long pending = 0;
+        try {
+            pending = redis.opsForStream().pending(stream.key(), group).getTotalPendingMessages();
+        }
+        catch (RuntimeException noGroupYet) {
+            // NOGROUP: nothing is pending
+        }
+        return new long[] { length == null ? 0 : length, pending };
+    }
+
     private void acknowledge(MapRecord<String, String, String> entry) {
         redis.opsForStream().acknowledge(stream.key(), group, entry.getId());
     }
@@ -203,11 +218,22 @@ class StreamInbox implements SmartLifecycle {
         }
     }
 
+    /** Returns once no read is in flight, so nothing is taken from the stream after stop. */
     @Override
     public void stop() {
         var running = container;
         if (running != null) {
             running.stop();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (subscription != null && subscription.isActive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         container = null;
     }

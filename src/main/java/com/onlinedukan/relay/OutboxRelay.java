@@ -76,6 +76,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         return state.get();
     }
 
+    double lagSeconds() {
+        return lagMillis.get() / 1000.0;
+    }
+
     Optional<String> lastError() {
         return Optional.ofNullable(lastError.get());
     }

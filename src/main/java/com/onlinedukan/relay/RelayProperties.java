@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *     while the outbox is idle
  * @param pollInterval how long the engine waits for more changes before handing a batch over
  * @param leadershipCheckInterval how often the relay lock is checked; a standby takes over within it
+ * @param retainedWalWarning retained WAL above which the {@code replicationSlot} health turns WARNING
  */
 @Validated
 @ConfigurationProperties("dukan.relay")
@@ -37,5 +39,6 @@ record RelayProperties(
         @DefaultValue("1s") @NotNull Duration offsetFlushInterval,
         @DefaultValue("10s") @NotNull Duration heartbeatInterval,
         @DefaultValue("50ms") @NotNull Duration pollInterval,
-        @DefaultValue("2s") @NotNull Duration leadershipCheckInterval) {
+        @DefaultValue("2s") @NotNull Duration leadershipCheckInterval,
+        @DefaultValue("1GB") @NotNull DataSize retainedWalWarning) {
 }

@@ -166,7 +166,21 @@ class DeliveryGuaranteesTests {
     @Test
     void entriesLeftPendingByADeadConsumerAreClaimedAndDelivered() {
         inbox.stop();
+        try {
+            orphanAnEntry();
+        }
+        finally {
+            inbox.start();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(orphaned)));
+        assertThat(telegram.acceptedMentioning(orphaned)).hasSize(1);
+    }
+
+    String orphaned;
+
+    private void orphanAnEntry() {
         String id = place("Orphaned");
+        orphaned = id;
         await().atMost(Duration.ofSeconds(20)).until(() -> redis.<String, String>opsForStream()
                 .range(stream.key(), Range.unbounded()).stream().anyMatch(e -> id.equals(e.getValue().get("aggregateId"))));
         // A consumer that reads the entry and dies before registering it.
@@ -175,10 +189,6 @@ class DeliveryGuaranteesTests {
                 org.springframework.data.redis.connection.stream.StreamOffset.create(stream.key(),
                         org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed()));
         assertThat(read).anyMatch(e -> id.equals(e.getValue().get("aggregateId")));
-        inbox.start();
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
-        assertThat(telegram.acceptedMentioning(id)).hasSize(1);
     }
 
     private boolean consumed(String entryId) {

@@ -54,14 +54,19 @@ class RedisLossTests {
 
         // The notifier falls behind; the stream holds events nobody has read yet. Then Redis loses everything.
         inbox.stop();
-        List<String> lost = place(orders, "Lost", 5);
-        await().atMost(Duration.ofSeconds(20)).until(() -> inStream().containsAll(lost));
-        redis.execute(connection -> {
-            connection.serverCommands().flushAll();
-            return null;
-        }, true);
-        assertThat(redis.hasKey(stream.key())).isFalse();
-        inbox.start();
+        List<String> lost;
+        try {
+            lost = place(orders, "Lost", 5);
+            await().atMost(Duration.ofSeconds(20)).until(() -> inStream().containsAll(lost));
+            redis.execute(connection -> {
+                connection.serverCommands().flushAll();
+                return null;
+            }, true);
+            assertThat(redis.hasKey(stream.key())).isFalse();
+        }
+        finally {
+            inbox.start();
+        }
         List<String> after = place(orders, "After", 2);
 
         awaitDelivered(lost);

@@ -20,6 +20,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
 
     public static final String BOT_TOKEN = "4242:TEST-token-must-never-be-logged";
     public static final String CHAT_ID = "-1001234567890";
+    public static final String OPS_USER = "sre";
+    public static final String OPS_PASSWORD = "TEST-ops-password-never-logged";
 
     private static final AtomicInteger contexts = new AtomicInteger();
 
@@ -70,6 +72,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 "telegram.bot-token=" + BOT_TOKEN,
                 "telegram.chat-id=" + CHAT_ID,
                 "telegram.api-url=" + telegram.url(),
+                "dukan.ops.username=" + OPS_USER,
+                "dukan.ops.password=" + OPS_PASSWORD,
                 "server.port=0")
                 .applyTo(context);
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);

@@ -1,0 +1,59 @@
+package com.onlinedukan.relay;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health of the relay ({@code relay}, part of readiness): DOWN while its engine is failed; a
+ * standby instance is healthy. And of its slot ({@code replicationSlot}): WARNING once the slot
+ * retains more WAL than {@code dukan.relay.retained-wal-warning}.
+ */
+final class RelayHealth {
+
+    static final Status WARNING = new Status("WARNING", "The replication slot retains a lot of WAL");
+
+    private RelayHealth() {
+    }
+
+    @Component("relay")
+    static class Relay implements HealthIndicator {
+
+        private final RelayMonitor monitor;
+
+        Relay(RelayMonitor monitor) {
+            this.monitor = monitor;
+        }
+
+        @Override
+        public Health health() {
+            RelayStatus status = monitor.status();
+            Health.Builder health = status.state() == RelayState.FAILED ? Health.down() : Health.up();
+            health.withDetail("state", status.state()).withDetail("leader", status.leader());
+            if (status.lastError() != null) {
+                health.withDetail("error", status.lastError());
+            }
+            return health.build();
+        }
+    }
+
+    @Component("replicationSlot")
+    static class Slot implements HealthIndicator {
+
+        private final RelayMonitor monitor;
+        private final long warning;
+
+        Slot(RelayMonitor monitor, RelayProperties properties) {
+            this.monitor = monitor;
+            this.warning = properties.retainedWalWarning().toBytes();
+        }
+
+        @Override
+        public Health health() {
+            long retained = monitor.status().retainedWalBytes();
+            Health.Builder health = retained > warning ? Health.status(WARNING) : Health.up();
+            return health.withDetail("retainedWalBytes", retained).withDetail("warningAboveBytes", warning).build();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package com.onlinedukan.ops;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The SRE surface: see the pipeline, find what failed, replay it, pause and resume, all audited. */
+@DukanTest
+@TestPropertySource(properties = {
+        "dukan.notification.retry-poll-interval=100ms",
+        "dukan.telegram.rate.per-chat-per-minute=6000",
+        "dukan.telegram.rate.per-chat-per-second=100" })
+class OpsApiTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Orders http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Orders(port);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE status IN ('PENDING', 'RETRYING')").query(Long.class).single() == 0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        telegram.clearScript();
+        ops("POST", "/api/ops/delivery/resume", null);
+    }
+
+    static Stream<Arguments> protectedEndpoints() {
+        String some = UUID.randomUUID().toString();
+        return Stream.of(
+                Arguments.of("GET", "/api/ops/pipeline", null),
+                Arguments.of("GET", "/api/ops/notifications?status=DEAD", null),
+                Arguments.of("GET", "/api/ops/notifications/" + some, null),
+                Arguments.of("POST", "/api/ops/notifications/" + some + "/replay", null),
+                Arguments.of("POST", "/api/ops/notifications/replay", "{\"status\":\"DEAD\"}"),
+                Arguments.of("POST", "/api/ops/orders/" + some + "/replay", null),
+                Arguments.of("POST", "/api/ops/delivery/pause", null),
+                Arguments.of("POST", "/api/ops/delivery/resume", null),
+                Arguments.of("GET", "/api/ops/audit", null),
+                Arguments.of("GET", "/ops", null),
+                Arguments.of("GET", "/actuator/metrics", null),
+                Arguments.of("GET", "/actuator/info", null));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("protectedEndpoints")
+    void everyOpsEndpointNeedsTheCredential(String method, String path, String body) {
+        assertThat(send(method, path, body, null).status()).isEqualTo(401);
+        assertThat(send(method, path, body, basic(DukanTestContext.OPS_USER, "wrong")).status()).isEqualTo(401);
+        int status = ops(method, path, body).status();
+        assertThat(status).isNotIn(401, 403).isLessThan(500);
+    }
+
+    @Test
+    void healthAndPrometheusAreOpen() {
+        assertThat(send("GET", "/actuator/health", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/health/readiness", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/health/liveness", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/prometheus", null, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void pipelineShowsEveryStage() {
+        String id = place("Pipeline");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(id).isEmpty());
+
+        JsonNode pipeline = ops("GET", "/api/ops/pipeline", null).body();
+        assertThat(pipeline.get("outbox").get("undelivered").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(pipeline.get("outbox").has("oldestUndeliveredAgeSeconds")).isTrue();
+        assertThat(pipeline.get("relay").get("state").asString()).isEqualTo("RUNNING");
+        assertThat(pipeline.get("relay").get("leader").asBoolean()).isTrue();
+        assertThat(pipeline.get("relay").has("lagSeconds")).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                ops("GET", "/api/ops/pipeline", null).body().get("relay").get("retainedWalBytes").asLong() >= 0);
+        assertThat(pipeline.get("stream").get("length").asLong()).isPositive();
+        assertThat(pipeline.get("stream").get("pending").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(pipeline.get("notifications").get("delivered").asLong()).isPositive();
+        assertThat(pipeline.get("delivery").get("paused").asBoolean()).isFalse();
+    }
+
+    @Test
+    void oneNotificationWithItsHistoryAndReplayedAfterDelivery() {
+        String orderId = place("Replayed");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        String eventId = eventOf(orderId);
+
+        JsonNode detail = ops("GET", "/api/ops/notifications/" + eventId, null).body();
+        assertThat(detail.get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(detail.get("orderId").asString()).isEqualTo(orderId);
+        assertThat(detail.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED");
+
+        Orders.Response replay = ops("POST", "/api/ops/notifications/" + eventId + "/replay", null);
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.body().get("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);
+        JsonNode after = ops("GET", "/api/ops/notifications/" + eventId, null).body();
+        assertThat(after.get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(after.get("attempts").asInt()).isEqualTo(1);
+        assertThat(after.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED", "REPLAYED", "DELIVERED");
+        assertThat(ops("GET", "/api/ops/notifications/" + UUID.randomUUID(), null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void bulkReplayOfDeadLettersByTimeWindowDeliversThemAndADryRunSendsNothing() {
+        Instant from = Instant.now().minusSeconds(1);
+        telegram.failNext(2, 403, "Forbidden: bot was blocked by the user");
+        List<String> dead = new ArrayList<>(List.of(place("Dead one")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(statusOf(dead.get(0))));
+        dead.add(place("Dead two"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(statusOf(dead.get(1))));
+        Instant to = Instant.now().plusSeconds(1);
+
+        JsonNode listed = ops("GET", "/api/ops/notifications?status=DEAD&from=" + from + "&to=" + to, null).body();
+        assertThat(listed.findValuesAsString("orderId")).containsExactlyInAnyOrder(dead.get(0), dead.get(1));
+        assertThat(listed.get(0).get("orderId").asString()).isEqualTo(dead.get(1));
+
+        String window = "\"from\":\"" + from + "\",\"to\":\"" + to + "\"";
+        Orders.Response dry = ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DEAD\"," + window + ",\"dryRun\":true}");
+        assertThat(dry.status()).as(dry.raw().body()).isEqualTo(200);
+        assertThat(dry.body().get("wouldReplay").asInt()).isEqualTo(2);
+        Orders.Response outside = ops("POST", "/api/ops/notifications/replay",
+                "{\"status\":\"DEAD\",\"from\":\"2000-01-01T00:00:00Z\",\"to\":\"2000-01-02T00:00:00Z\"}");
+        assertThat(outside.status()).as(outside.raw().body()).isEqualTo(202);
+        assertThat(outside.body().get("replayed").asInt()).isZero();
+        assertThat(statusOf(dead.get(0))).isEqualTo("DEAD");
+        assertThat(telegram.acceptedMentioning(dead.get(0))).isEmpty();
+
+        Orders.Response replay = ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DEAD\"," + window + "}");
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.body().get("replayed").asInt()).isEqualTo(2);
+        for (String id : dead) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(id)));
+            assertThat(telegram.acceptedMentioning(id)).hasSize(1);
+        }
+    }
+
+    @Test
+    void replayByOrderId() {
+        String orderId = place("By order");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+
+        assertThat(ops("POST", "/api/ops/orders/" + orderId + "/replay", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);
+        assertThat(ops("POST", "/api/ops/orders/" + UUID.randomUUID() + "/replay", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void pauseStopsSendingAndResumeDrains() {
+        assertThat(ops("POST", "/api/ops/delivery/pause", null).body().get("paused").asBoolean()).isTrue();
+        List<String> waiting = List.of(place("Paused 1"), place("Paused 2"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> waiting.stream().allMatch(id -> "PENDING".equals(statusOf(id))
+                && jdbc.sql("SELECT count(*) FROM notification WHERE order_id = CAST(? AS uuid)").param(id)
+                        .query(Long.class).single() == 1));
+        // Registered, and still not sent after well over a poll interval.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> waiting.stream().allMatch(id -> telegram.requestsMentioning(id).isEmpty()));
+        assertThat(ops("GET", "/api/ops/pipeline", null).body().get("delivery").get("pausedBy").asString())
+                .isEqualTo(DukanTestContext.OPS_USER);
+
+        assertThat(ops("POST", "/api/ops/delivery/resume", null).body().get("paused").asBoolean()).isFalse();
+        for (String id : waiting) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(id).size() == 1);
+        }
+    }
+
+    @Test
+    void auditListsEachActionWithWhoAskedAndWhen() {
+        String orderId = place("Audited");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        String eventId = eventOf(orderId);
+        Instant before = Instant.now().minusSeconds(1);
+
+        ops("POST", "/api/ops/delivery/pause", null);
+        ops("POST", "/api/ops/delivery/resume", null);
+        ops("POST", "/api/ops/notifications/" + eventId + "/replay", null);
+        ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DEAD\",\"dryRun\":true}");
+
+        JsonNode audit = ops("GET", "/api/ops/audit?limit=4", null).body();
+        assertThat(audit.findValuesAsString("action")).containsExactly("REPLAY_DRY_RUN", "REPLAY", "RESUME", "PAUSE");
+        assertThat(audit.findValuesAsString("actor")).containsOnly(DukanTestContext.OPS_USER);
+        assertThat(audit.get(1).get("target").asString()).contains(eventId);
+        assertThat(audit.get(1).get("count").asInt()).isEqualTo(1);
+        assertThat(Instant.parse(audit.get(3).get("at").asString())).isAfter(before);
+    }
+
+    @Test
+    void badOpsInputIsAProblemNotAnError() {
+        assertThat(ops("GET", "/api/ops/notifications?status=LOST", null).status()).isEqualTo(400);
+        assertThat(ops("GET", "/api/ops/notifications?limit=0", null).status()).isEqualTo(400);
+        assertThat(ops("GET", "/api/ops/notifications/not-a-uuid", null).status()).isEqualTo(400);
+        assertThat(ops("POST", "/api/ops/notifications/replay", "{}").status()).isEqualTo(400);
+    }
+
+    private String place(String name) {
+        Orders.Response placed = http.place(Orders.order(name + " " + UUID.randomUUID(), null, "TEA-001"));
+        assertThat(placed.status()).isEqualTo(201);
+        return placed.id();
+    }
+
+    private String statusOf(String orderId) {
+        return http.get(orderId).body().get("notification").get("status").asString();
+    }
+
+    private String eventOf(String orderId) {
+        return jdbc.sql("SELECT event_id::text FROM notification WHERE order_id = CAST(? AS uuid)").param(orderId)
+                .query(String.class).single();
+    }
+
+    private Orders.Response ops(String method, String path, String body) {
+        return send(method, path, body, basic(DukanTestContext.OPS_USER, DukanTestContext.OPS_PASSWORD));
+    }
+
+    private Orders.Response send(String method, String path, String body, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}

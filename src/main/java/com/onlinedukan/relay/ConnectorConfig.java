@@ -70,7 +70,13 @@ final class ConnectorConfig {
         props.setProperty("max.batch.size", "512");
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("decimal.handling.mode", "string");
-        props.setProperty("errors.max.retries", "-1");
+        // A few quick retries inside the engine; a fault that outlasts them stops it, so the relay
+        // shows FAILED (readiness DOWN) and OutboxRelay restarts it from its offset. Unlimited
+        // retries would hide a broken relay behind a RUNNING state.
+        props.setProperty("errors.max.retries", "2");
+        props.setProperty("errors.retry.delay.initial.ms", "300");
+        props.setProperty("errors.retry.delay.max.ms", "2000");
+        props.setProperty("retriable.restart.connector.wait.ms", "2000");
         return props;
     }
 }

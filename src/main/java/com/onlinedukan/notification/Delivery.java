@@ -3,7 +3,9 @@ package com.onlinedukan.notification;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,10 +44,10 @@ class Delivery {
     private final Clock clock;
     private final RetrySchedule schedule;
     private final AtomicReference<String> chatId;
-    private final MeterRegistry meters;
     private final Counter delivered;
     private final Counter dead;
     private final Timer latency;
+    private final Map<Class<?>, Counter> attempts = new HashMap<>();
 
     Delivery(DeliveryLedger ledger, TelegramSender sender, JsonMapper json, Clock clock,
             NotificationProperties properties, TelegramProperties telegram,
@@ -56,7 +58,6 @@ class Delivery {
         this.clock = clock;
         this.schedule = RetrySchedule.of(properties.retry());
         this.chatId = new AtomicReference<>(telegram.chatId());
-        this.meters = meters;
         this.delivered = Counter.builder("dukan.notifications.delivered")
                 .description("Notifications Telegram accepted").register(meters);
         this.dead = Counter.builder("dukan.notifications.dead")
@@ -64,6 +65,14 @@ class Delivery {
         this.latency = Timer.builder("dukan.notification.delivery")
                 .description("From the order's commit to Telegram's answer")
                 .register(meters);
+        // Every outcome is exported from the start (as 0), so rates and alerts see the series
+        // before its first occurrence.
+        for (Class<?> outcome : SendOutcome.class.getPermittedSubclasses()) {
+            attempts.put(outcome, Counter.builder("dukan.notifications.attempts")
+                    .description("Telegram send attempts, one per notification a message carried, by outcome")
+                    .tag("outcome", outcome.getSimpleName().toLowerCase())
+                    .register(meters));
+        }
     }
 
     /**
@@ -128,7 +137,7 @@ class Delivery {
         }
         SendOutcome outcome = sender.send(chatId.get(), text);
         for (Claim claim : sent) {
-            meters.counter("dukan.notifications.attempts", "outcome", outcomeName(outcome)).increment();
+            attempts.get(outcome.getClass()).increment();
             moveOn(claim, outcome);
         }
         return Optional.of(outcome);
@@ -169,9 +178,5 @@ class Delivery {
         log.warn("Notification {} is dead: {}", claim.eventId(), error);
         ledger.dead(claim.eventId(), outcome, error);
         dead.increment();
-    }
-
-    private static String outcomeName(SendOutcome outcome) {
-        return outcome.getClass().getSimpleName().toLowerCase();
     }
 }

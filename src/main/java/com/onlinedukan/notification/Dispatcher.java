@@ -23,6 +23,8 @@ class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_PER_MESSAGE = 50;
+    /** Long enough for a send in flight to get its answer; then the thread is interrupted. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final DeliveryLedger ledger;
     private final Delivery delivery;
@@ -120,7 +122,14 @@ class Dispatcher implements SmartLifecycle {
         if (current != null) {
             wakeUp.release();
             try {
-                current.join(Duration.ofSeconds(30).toMillis());
+                current.join(STOP_GRACE.toMillis());
+                if (current.isAlive()) {
+                    // Stuck, e.g. waiting for a database connection that will not come. What it
+                    // held stays claimed until its lease runs out, then any instance retries it.
+                    log.warn("Dispatcher did not stop within {}s; interrupting it", STOP_GRACE.toSeconds());
+                    current.interrupt();
+                    current.join(STOP_GRACE.toMillis());
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -6,10 +6,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Gives each Spring test context a fresh database, replication slot, publication and stream key
@@ -79,7 +81,10 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
         context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));
         if (shared == null && sharedTelegram == null) {
-            context.getBeanFactory().registerSingleton("replicationSlotCleanup", new SlotCleanup(servers, name, telegram));
+            // A bean definition, not a registered singleton: only defined beans get destruction callbacks.
+            ((BeanDefinitionRegistry) context.getBeanFactory()).registerBeanDefinition("replicationSlotCleanup",
+                    BeanDefinitionBuilder.genericBeanDefinition(SlotCleanup.class,
+                            () -> new SlotCleanup(servers, name, telegram)).getBeanDefinition());
         }
     }
 
@@ -100,13 +105,17 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         }
     }
 
-    /** Stops last (after the relay released the slot) and drops the context's replication slot. */
-    static final class SlotCleanup implements SmartLifecycle {
+    /**
+     * Drops the context's replication slot and closes its fake Bot API when the context is
+     * destroyed: after every lifecycle bean (the relay included) has stopped and released the slot.
+     * Not a {@code SmartLifecycle}: the test framework pauses (stops) cached contexts it switches
+     * away from, and a pause must not drop a slot the resumed relay still needs.
+     */
+    static final class SlotCleanup implements DisposableBean {
 
         private final TestServers servers;
         private final String slot;
         private final FakeBotApi telegram;
-        private volatile boolean running;
 
         SlotCleanup(TestServers servers, String slot, FakeBotApi telegram) {
             this.servers = servers;
@@ -115,13 +124,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         }
 
         @Override
-        public void start() {
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
+        public void destroy() {
             telegram.close();
             try (Connection admin = servers.connect("postgres")) {
                 try (PreparedStatement terminate = admin.prepareStatement(
@@ -145,16 +148,6 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 // The servers may already be going down with the JVM; their slots go with them.
                 System.err.println("Could not drop replication slot " + slot + ": " + e.getMessage());
             }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public int getPhase() {
-            return Integer.MIN_VALUE;
         }
     }
 }

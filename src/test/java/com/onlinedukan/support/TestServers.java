@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;
@@ -86,6 +87,7 @@ public final class TestServers {
             redis.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
+                    awaitSpringShutdown();
                     redis.stop();
                     postgres.close();
                 }
@@ -98,6 +100,24 @@ public final class TestServers {
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * JVM shutdown hooks run concurrently: the servers must outlive Spring's hook, which closes the
+     * cached test contexts, or their relays and dispatchers would wait for connections to a
+     * database that is already gone.
+     */
+    private static void awaitSpringShutdown() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if ("SpringApplicationShutdownHook".equals(thread.getName())) {
+                try {
+                    thread.join(Duration.ofSeconds(60).toMillis());
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package com.onlinedukan;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -22,7 +24,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Whole service instances started, stopped and run side by side on one database, slot and stream. */
+/**
+ * Whole service instances started, stopped and run side by side on one database, slot and stream,
+ * and the Redis under one of them stopped and restarted empty.
+ */
 class MultiInstanceTests {
 
     static final String[] FAST = { "--server.port=0", "--dukan.notification.retry.initial-backoff=200ms",
@@ -82,6 +87,47 @@ class MultiInstanceTests {
         awaitEachDeliveredOnce(whileFailingOver);
         awaitEachDeliveredOnce(afterwards);
         awaitEachDeliveredOnce(ids);
+    }
+
+    @Test
+    void redisDownThenBackEmptyLosesNothingAndTheCustomerNeverWaits() throws Exception {
+        int port = TestServers.freePort();
+        RedisServer redis = ownRedis(port);
+        redis.start();
+        try {
+            ConfigurableApplicationContext instance = start(DukanTestContext.firstOf(telegram).onRedis(port));
+            database = instance.getBean(TestDatabase.class);
+            List<String> before = place(instance, "Before Redis stopped", 3);
+            awaitEachDeliveredOnce(before);
+
+            redis.stop();
+            long started = System.nanoTime();
+            List<String> duringOutage = place(instance, "While Redis is down", 5);
+            Duration placing = Duration.ofNanos(System.nanoTime() - started);
+            // Orders are PostgreSQL's business only: placing them does not wait for Redis.
+            assertThat(placing).isLessThan(Duration.ofSeconds(5));
+            Thread.sleep(2_000);
+            assertThat(duringOutage).allMatch(id -> telegram.acceptedMentioning(id).isEmpty());
+
+            redis = ownRedis(port);
+            redis.start();
+            List<String> after = place(instance, "After Redis came back", 3);
+
+            awaitEachDeliveredOnce(duringOutage);
+            awaitEachDeliveredOnce(after);
+            awaitEachDeliveredOnce(before);
+        }
+        finally {
+            instances.forEach(ConfigurableApplicationContext::close);
+            instances.clear();
+            redis.stop();
+        }
+    }
+
+    /** A Redis without persistence: a restart brings it back empty, like a failover to an empty replica. */
+    private static RedisServer ownRedis(int port) throws IOException {
+        return RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
     }
 
     private static boolean leader(ConfigurableApplicationContext instance) {

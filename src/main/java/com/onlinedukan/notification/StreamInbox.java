@@ -50,6 +50,8 @@ import org.springframework.stereotype.Component;
 class StreamInbox implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamInbox.class);
+    private static final Duration MIN_READ_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(5);
 
     private final RedisConnectionFactory connections;
     private final StringRedisTemplate redis;
@@ -62,6 +64,7 @@ class StreamInbox implements SmartLifecycle {
     private final String consumer;
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
     private volatile Subscription subscription;
+    private volatile Duration readBackoff = Duration.ZERO;
 
     StreamInbox(RedisConnectionFactory connections, StringRedisTemplate redis, OutboxStream stream, Delivery delivery,
             Dispatcher dispatcher, DeliveryLedger ledger, NotificationProperties properties,
@@ -97,6 +100,7 @@ class StreamInbox implements SmartLifecycle {
     }
 
     private void receive(MapRecord<String, String, String> entry) {
+        readBackoff = Duration.ZERO;
         RelayedEvent event;
         try {
             event = RelayedEvent.fromFields(entry.getValue());
@@ -194,14 +198,41 @@ class StreamInbox implements SmartLifecycle {
         redis.opsForStream().acknowledge(stream.key(), group, entry.getId());
     }
 
+    /**
+     * Runs on the polling thread, which reads again as soon as this returns: a failing Redis is
+     * retried with a growing pause (up to {@link #MAX_READ_BACKOFF}) instead of in a hot loop.
+     */
     private void readFailed(Throwable error) {
-        if (String.valueOf(error.getMessage()).contains("NOGROUP")) {
+        String reason = rootMessage(error);
+        if (reason.contains("NOGROUP")) {
             // Redis lost the stream or the group (restart without persistence, failover): recreate it.
             log.warn("Consumer group '{}' is gone from Redis; creating it again", group);
-            ensureGroup();
-            return;
+            try {
+                ensureGroup();
+                readBackoff = Duration.ZERO;
+                return;
+            }
+            catch (RuntimeException e) {
+                reason = rootMessage(e);
+            }
         }
-        log.warn("Reading the outbox stream failed: {}", error.getMessage());
+        readBackoff = readBackoff.isZero() ? MIN_READ_BACKOFF
+                : readBackoff.multipliedBy(2).compareTo(MAX_READ_BACKOFF) > 0 ? MAX_READ_BACKOFF : readBackoff.multipliedBy(2);
+        log.warn("Reading the outbox stream failed: {}; trying again in {} ms", reason, readBackoff.toMillis());
+        try {
+            Thread.sleep(readBackoff.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
     }
 
     private void ensureGroup() {

@@ -46,6 +46,10 @@ class RelayFaultTests {
         Orders http = new Orders(port);
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
         assertThat(readiness(http)).isEqualTo(200);
+        // RUNNING is reported when the task starts, a moment before it streams; an event that
+        // made it through shows the walsender is decoding through the publication.
+        String before = http.place(Orders.order("Before the fault " + UUID.randomUUID(), null, "A")).id();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(before).isEmpty());
 
         // The fault: the publication the walsender decodes through disappears under it.
         jdbc.sql("DROP PUBLICATION " + database.name()).update();

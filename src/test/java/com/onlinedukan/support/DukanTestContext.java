@@ -29,6 +29,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
 
     private final TestDatabase shared;
     private final FakeBotApi sharedTelegram;
+    private final Integer redisPort;
 
     /** A context of its own: new database, slot and fake Bot API, all cleaned up when it closes. */
     public DukanTestContext() {
@@ -36,8 +37,18 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     }
 
     private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram) {
+        this(shared, sharedTelegram, null);
+    }
+
+    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort) {
         this.shared = shared;
         this.sharedTelegram = sharedTelegram;
+        this.redisPort = redisPort;
+    }
+
+    /** The same context on a Redis of the test's own (on localhost), which it may stop and restart. */
+    public DukanTestContext onRedis(int port) {
+        return new DukanTestContext(shared, sharedTelegram, port);
     }
 
     /**
@@ -66,8 +77,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 "spring.datasource.url=" + servers.jdbcUrl(name),
                 "spring.datasource.username=" + servers.user(),
                 "spring.datasource.password=" + servers.password(),
-                "spring.data.redis.host=" + servers.redisHost(),
-                "spring.data.redis.port=" + servers.redisPort(),
+                "spring.data.redis.host=" + (redisPort == null ? servers.redisHost() : "localhost"),
+                "spring.data.redis.port=" + (redisPort == null ? servers.redisPort() : redisPort),
                 "dukan.relay.slot-name=" + name,
                 "dukan.relay.publication-name=" + name,
                 "dukan.relay.stream=" + name + ":outbox",

@@ -77,6 +77,8 @@ public final class TestServers {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setServerConfig("wal_level", "logical")
+                    // As the service's embedded default and a real server run it (zonky turns it off).
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "300")
@@ -121,7 +123,7 @@ public final class TestServers {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

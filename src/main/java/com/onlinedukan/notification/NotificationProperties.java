@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryPollInterval how often the ledger is checked for retries that are due
  * @param claimIdle how long a stream entry may sit unacknowledged with a consumer before another
  *     instance claims it (XAUTOCLAIM): the consumer is presumed dead
+ * @param consumerExpiry how long another instance's consumer may stay idle, with nothing pending,
+ *     before it is removed from the group (instances that died or were replaced leave their names)
  */
 @Validated
 @ConfigurationProperties("dukan.notification")
@@ -29,7 +31,8 @@ record NotificationProperties(
         @DefaultValue("dukan-notifier") @NotBlank String consumerGroup,
         @DefaultValue("60s") @NotNull Duration lease,
         @DefaultValue("250ms") @NotNull Duration retryPollInterval,
-        @DefaultValue("60s") @NotNull Duration claimIdle) {
+        @DefaultValue("60s") @NotNull Duration claimIdle,
+        @DefaultValue("1h") @NotNull Duration consumerExpiry) {
 
     /**
      * @param initialBackoff the first retry's delay

@@ -60,6 +60,7 @@ class StreamInbox implements SmartLifecycle {
     private final Dispatcher dispatcher;
     private final DeliveryLedger ledger;
     private final Duration claimIdle;
+    private final Duration consumerExpiry;
     private final String group;
     private final String consumer;
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
@@ -76,6 +77,7 @@ class StreamInbox implements SmartLifecycle {
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.claimIdle = properties.claimIdle();
+        this.consumerExpiry = properties.consumerExpiry();
         this.group = properties.consumerGroup();
         this.consumer = identity.name();
     }
@@ -137,9 +139,27 @@ class StreamInbox implements SmartLifecycle {
                 cursor = claimed.next();
             }
             while (!"0-0".equals(cursor));
+            forgetExpiredConsumers();
         }
         catch (RuntimeException e) {
             log.warn("Reclaiming idle stream entries failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Every instance joins the group under a name of its own, so dead and replaced instances
+     * would pile up in XINFO CONSUMERS. One idle for {@code consumer-expiry} with nothing pending
+     * (whatever it had was reclaimed above) is removed; a live one that is removed by mistake
+     * is simply created again by its next read.
+     */
+    private void forgetExpiredConsumers() {
+        for (var other : redis.opsForStream().consumers(stream.key(), group)) {
+            if (!other.consumerName().equals(consumer) && other.pendingCount() == 0
+                    && other.idleTime().compareTo(consumerExpiry) > 0) {
+                redis.opsForStream().deleteConsumer(stream.key(), Consumer.from(group, other.consumerName()));
+                log.info("Removed consumer '{}' from group '{}': idle for {} with nothing pending",
+                        other.consumerName(), group, other.idleTime());
+            }
         }
     }
 
@@ -265,8 +285,22 @@ class StreamInbox implements SmartLifecycle {
                     break;
                 }
             }
+            leaveGroup();
         }
         container = null;
+    }
+
+    /** On a clean stop nothing is pending with this consumer; then its name leaves the group. */
+    private void leaveGroup() {
+        try {
+            long pending = redis.opsForStream().pending(stream.key(), Consumer.from(group, consumer)).size();
+            if (pending == 0) {
+                redis.opsForStream().deleteConsumer(stream.key(), Consumer.from(group, consumer));
+            }
+        }
+        catch (RuntimeException e) {
+            log.debug("Could not leave consumer group '{}': {}", group, e.getMessage());
+        }
     }
 
     @Override

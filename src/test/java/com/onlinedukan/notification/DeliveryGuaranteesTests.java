@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.retry.max-attempts=6",
         "dukan.notification.retry-poll-interval=100ms",
         "dukan.notification.claim-idle=1s",
+        "dukan.notification.consumer-expiry=2s",
         "dukan.telegram.rate.per-chat-per-minute=6000",
         "dukan.telegram.rate.per-chat-per-second=100" })
 class DeliveryGuaranteesTests {
@@ -174,6 +175,10 @@ class DeliveryGuaranteesTests {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(orphaned)));
         assertThat(telegram.acceptedMentioning(orphaned)).hasSize(1);
+        // Its entry taken over, the dead consumer's name leaves the group once it expires.
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.opsForStream().consumers(stream.key(), "dukan-notifier")
+                .stream().noneMatch(c -> "ghost".equals(c.consumerName())));
+        assertThat(redis.opsForStream().consumers(stream.key(), "dukan-notifier")).isNotEmpty();
     }
 
     String orphaned;

@@ -1,9 +1,5 @@
 package com.onlinedukan.support;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -70,7 +66,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         String name = shared != null ? shared.name()
                 : "dukan_t" + contexts.incrementAndGet() + "_" + ProcessHandle.current().pid();
         if (shared == null) {
-            createDatabase(servers, name);
+            servers.createDatabase(name);
         }
         FakeBotApi telegram = sharedTelegram != null ? sharedTelegram : FakeBotApi.start();
         TestPropertyValues.of(
@@ -96,15 +92,6 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
             ((BeanDefinitionRegistry) context.getBeanFactory()).registerBeanDefinition("replicationSlotCleanup",
                     BeanDefinitionBuilder.genericBeanDefinition(SlotCleanup.class,
                             () -> new SlotCleanup(servers, name, telegram)).getBeanDefinition());
-        }
-    }
-
-    private static void createDatabase(TestServers servers, String name) {
-        try (Connection admin = servers.connect("postgres"); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("Could not create test database " + name, e);
         }
     }
 
@@ -137,27 +124,12 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         @Override
         public void destroy() {
             telegram.close();
-            try (Connection admin = servers.connect("postgres")) {
-                try (PreparedStatement terminate = admin.prepareStatement(
-                        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
-                    terminate.setString(1, slot);
-                    terminate.execute();
-                }
-                for (int tries = 0; tries < 50; tries++) {
-                    try (PreparedStatement drop = admin.prepareStatement(
-                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                        drop.setString(1, slot);
-                        drop.execute();
-                        return;
-                    }
-                    catch (SQLException stillActive) {
-                        Thread.sleep(100);
-                    }
-                }
+            try {
+                servers.dropSlot(slot);
             }
-            catch (SQLException | InterruptedException e) {
+            catch (IllegalStateException e) {
                 // The servers may already be going down with the JVM; their slots go with them.
-                System.err.println("Could not drop replication slot " + slot + ": " + e.getMessage());
+                System.err.println(e.getMessage());
             }
         }
     }

@@ -153,9 +153,17 @@ public final class TestServers {
         return redisPort;
     }
 
-    /** Drops a replication slot once nothing reads it any more (waits up to 10 s for that). */
+    /**
+     * Drops a replication slot: ends a walsender still attached to it (its relay has been
+     * stopped; a lingering backend would hold the slot), then retries for up to 10 s.
+     */
     public void dropSlot(String slot) {
         try (Connection admin = connect("postgres")) {
+            try (var terminate = admin.prepareStatement(
+                    "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                terminate.setString(1, slot);
+                terminate.execute();
+            }
             for (int tries = 0; tries < 100; tries++) {
                 try (var drop = admin.prepareStatement(
                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
@@ -169,8 +177,22 @@ public final class TestServers {
             }
             throw new IllegalStateException("Slot " + slot + " is still in use");
         }
-        catch (SQLException | InterruptedException e) {
+        catch (SQLException e) {
             throw new IllegalStateException("Could not drop replication slot " + slot, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while dropping replication slot " + slot, e);
+        }
+    }
+
+    /** A new, empty database on the shared server. */
+    public void createDatabase(String name) {
+        try (Connection admin = connect("postgres"); var statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("Could not create test database " + name, e);
         }
     }
 

@@ -1,0 +1,151 @@
+package com.onlinedukan;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged jar as operators run it (a process configured by the contract's environment
+ * variables), killed with SIGKILL in the middle of a run: no shutdown hook, no graceful stop, no
+ * last offset flush. A second process on the same database, slot and Redis delivers every order
+ * exactly once. Runs in {@code integration-test}, after the jar is built.
+ */
+class ProcessKillIT {
+
+    private static final Path JAR = Path.of("target/onlinedukan.jar");
+
+    private final TestServers servers = TestServers.get();
+    private final FakeBotApi telegram = FakeBotApi.start();
+    private final String database = "dukan_kill_" + ProcessHandle.current().pid();
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        processes.forEach(Process::destroyForcibly);
+        processes.forEach(p -> p.onExit().join());
+        telegram.close();
+        servers.dropSlot(database);
+    }
+
+    @Test
+    void serviceKilledMidRunLosesNothingAndSendsNothingTwice() throws Exception {
+        servers.createDatabase(database);
+        telegram.failNext(100_000, 502, "Bad Gateway");
+
+        int firstPort = TestServers.freePort();
+        Process first = launch(firstPort, "first");
+        Orders a = new Orders(firstPort);
+        List<String> beforeKill = place(a, "Before the kill", 10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> retrying() >= 5);
+
+        first.destroyForcibly();
+        assertThat(first.onExit().get().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+        assertThat(telegram.accepted()).isEmpty();
+
+        telegram.clearScript();
+        int secondPort = TestServers.freePort();
+        launch(secondPort, "second");
+        List<String> afterRestart = place(new Orders(secondPort), "After the restart", 5);
+
+        for (List<String> ids : List.of(beforeKill, afterRestart)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
+            for (String id : ids) {
+                assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
+            }
+        }
+        for (String process : List.of("first", "second")) {
+            assertThat(Files.readString(log(process))).as(process + "'s log")
+                    .doesNotContain(DukanTestContext.BOT_TOKEN)
+                    .doesNotContain(DukanTestContext.OPS_PASSWORD);
+        }
+    }
+
+    private Process launch(int port, String name) throws IOException {
+        assertThat(JAR).as("the packaged jar (integration-test runs after package)").exists();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log(name).toFile());
+        Map<String, String> env = builder.environment();
+        env.putAll(contractEnvironment(port));
+        Process process = builder.start();
+        processes.add(process);
+        Orders client = new Orders(port);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    assertThat(process.isAlive()).as(name + " exited; see " + log(name)).isTrue();
+                    return client.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/actuator/health/readiness"))).status() == 200;
+                });
+        return process;
+    }
+
+    private Map<String, String> contractEnvironment(int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SPRING_DATASOURCE_URL", servers.jdbcUrl(database));
+        env.put("SPRING_DATASOURCE_USERNAME", servers.user());
+        env.put("SPRING_DATASOURCE_PASSWORD", servers.password());
+        env.put("SPRING_DATA_REDIS_HOST", servers.redisHost());
+        env.put("SPRING_DATA_REDIS_PORT", Integer.toString(servers.redisPort()));
+        env.put("TELEGRAM_BOT_TOKEN", DukanTestContext.BOT_TOKEN);
+        env.put("TELEGRAM_CHAT_ID", DukanTestContext.CHAT_ID);
+        env.put("TELEGRAM_API_URL", telegram.url());
+        env.put("DUKAN_OPS_USERNAME", DukanTestContext.OPS_USER);
+        env.put("DUKAN_OPS_PASSWORD", DukanTestContext.OPS_PASSWORD);
+        env.put("DUKAN_RELAY_SLOT_NAME", database);
+        env.put("DUKAN_RELAY_PUBLICATION_NAME", database);
+        env.put("DUKAN_RELAY_STREAM", database + ":outbox");
+        env.put("DUKAN_NOTIFICATION_RETRY_INITIAL_BACKOFF", "200ms");
+        env.put("DUKAN_NOTIFICATION_RETRY_MAX_BACKOFF", "1s");
+        env.put("DUKAN_NOTIFICATION_RETRY_MAX_ATTEMPTS", "1000");
+        env.put("DUKAN_RECONCILER_GRACE", "5s");
+        env.put("DUKAN_RECONCILER_INTERVAL", "2s");
+        return env;
+    }
+
+    private Path log(String process) {
+        return Path.of("target", "process-kill-" + process + ".log");
+    }
+
+    private long retrying() throws SQLException {
+        try (Connection db = servers.connect(database);
+                ResultSet rows = db.createStatement().executeQuery(
+                        "SELECT count(*) FROM notification WHERE status = 'RETRYING'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<String> place(Orders orders, String name, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Orders.Response placed = orders.place(Orders.order(name + " " + i + " " + UUID.randomUUID(), null, "A"));
+            assertThat(placed.status()).isEqualTo(201);
+            ids.add(placed.id());
+        }
+        return ids;
+    }
+}

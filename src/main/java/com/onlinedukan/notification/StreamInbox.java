@@ -52,6 +52,7 @@ class StreamInbox implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StreamInbox.class);
     private static final Duration MIN_READ_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration QUIET_BEFORE_BACKOFF_RESET = Duration.ofSeconds(30);
 
     private final RedisConnectionFactory connections;
     private final StringRedisTemplate redis;
@@ -66,6 +67,7 @@ class StreamInbox implements SmartLifecycle {
     private volatile StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
     private volatile Subscription subscription;
     private volatile Duration readBackoff = Duration.ZERO;
+    private volatile long lastReadFailureNanos = System.nanoTime();
 
     StreamInbox(RedisConnectionFactory connections, StringRedisTemplate redis, OutboxStream stream, Delivery delivery,
             Dispatcher dispatcher, DeliveryLedger ledger, NotificationProperties properties,
@@ -236,6 +238,11 @@ class StreamInbox implements SmartLifecycle {
                 reason = rootMessage(e);
             }
         }
+        long now = System.nanoTime();
+        if (now - lastReadFailureNanos > QUIET_BEFORE_BACKOFF_RESET.toNanos()) {
+            readBackoff = Duration.ZERO; // a new outage, not the same one going on
+        }
+        lastReadFailureNanos = now;
         readBackoff = readBackoff.isZero() ? MIN_READ_BACKOFF
                 : readBackoff.multipliedBy(2).compareTo(MAX_READ_BACKOFF) > 0 ? MAX_READ_BACKOFF : readBackoff.multipliedBy(2);
         log.warn("Reading the outbox stream failed: {}; trying again in {} ms", reason, readBackoff.toMillis());

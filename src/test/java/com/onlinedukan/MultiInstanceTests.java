@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import com.onlinedukan.relay.RelayLeadership;
 import com.onlinedukan.support.DukanTestContext;
@@ -135,11 +134,7 @@ class MultiInstanceTests {
     }
 
     private void awaitEachDeliveredOnce(List<String> ids) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
-        for (String id : ids) {
-            assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
-        }
+        telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(60));
     }
 
     private ConfigurableApplicationContext start(DukanTestContext context) {
@@ -151,13 +146,6 @@ class MultiInstanceTests {
     }
 
     private static List<String> place(ConfigurableApplicationContext instance, String name, int count) {
-        Orders orders = new Orders(((WebServerApplicationContext) instance).getWebServer().getPort());
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Orders.Response placed = orders.place(Orders.order(name + " " + i + " " + UUID.randomUUID(), null, "A"));
-            assertThat(placed.status()).isEqualTo(201);
-            ids.add(placed.id());
-        }
-        return ids;
+        return new Orders(((WebServerApplicationContext) instance).getWebServer().getPort()).placeMany(name, count);
     }
 }

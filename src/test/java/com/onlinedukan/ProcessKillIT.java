@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
@@ -56,7 +55,7 @@ class ProcessKillIT {
         int firstPort = TestServers.freePort();
         Process first = launch(firstPort, "first");
         Orders a = new Orders(firstPort);
-        List<String> beforeKill = place(a, "Before the kill", 10);
+        List<String> beforeKill = a.placeMany("Before the kill", 10);
         await().atMost(Duration.ofSeconds(30)).until(() -> retrying() >= 5);
 
         first.destroyForcibly();
@@ -66,15 +65,10 @@ class ProcessKillIT {
         telegram.clearScript();
         int secondPort = TestServers.freePort();
         launch(secondPort, "second");
-        List<String> afterRestart = place(new Orders(secondPort), "After the restart", 5);
+        List<String> afterRestart = new Orders(secondPort).placeMany("After the restart", 5);
 
-        for (List<String> ids : List.of(beforeKill, afterRestart)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
-            for (String id : ids) {
-                assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
-            }
-        }
+        telegram.awaitEachAcceptedOnce(beforeKill, Duration.ofSeconds(60));
+        telegram.awaitEachAcceptedOnce(afterRestart, Duration.ofSeconds(60));
         for (String process : List.of("first", "second")) {
             assertThat(Files.readString(log(process))).as(process + "'s log")
                     .doesNotContain(DukanTestContext.BOT_TOKEN)
@@ -139,13 +133,4 @@ class ProcessKillIT {
         }
     }
 
-    private static List<String> place(Orders orders, String name, int count) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Orders.Response placed = orders.place(Orders.order(name + " " + i + " " + UUID.randomUUID(), null, "A"));
-            assertThat(placed.status()).isEqualTo(201);
-            ids.add(placed.id());
-        }
-        return ids;
-    }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -204,23 +205,18 @@ class PipelineBenchmark {
     private Map<String, Instant> awaitDelivered(Run run) {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
                 .until(() -> arrivals().keySet().containsAll(run.answeredAt().keySet()));
-        Map<String, List<Instant>> all = arrivalsAll();
+        Map<String, List<Instant>> all = arrivals();
+        Map<String, Instant> first = new HashMap<>();
         for (String id : run.answeredAt().keySet()) {
             assertThat(all.get(id)).as("messages for order " + id).hasSize(1);
+            first.put(id, all.get(id).get(0));
         }
-        Map<String, Instant> arrivals = arrivals();
-        arrivals.keySet().retainAll(run.answeredAt().keySet());
-        return arrivals;
-    }
-
-    private Map<String, Instant> arrivals() {
-        Map<String, Instant> first = new ConcurrentHashMap<>();
-        arrivalsAll().forEach((id, times) -> first.put(id, times.get(0)));
         return first;
     }
 
-    private Map<String, List<Instant>> arrivalsAll() {
-        Map<String, List<Instant>> byOrder = new ConcurrentHashMap<>();
+    /** Order id -> when each accepted message that mentions it arrived. */
+    private Map<String, List<Instant>> arrivals() {
+        Map<String, List<Instant>> byOrder = new HashMap<>();
         for (FakeBotApi.Request message : telegram.accepted()) {
             Matcher m = ORDER_ID.matcher(message.text() == null ? "" : message.text());
             while (m.find()) {

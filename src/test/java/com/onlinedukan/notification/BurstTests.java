@@ -15,7 +15,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. */
 @DukanTest
@@ -38,11 +37,7 @@ class BurstTests {
             ids.add(orders.place(Orders.order("Burst " + marker + " " + i, null, "TEA-001")).id());
         }
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ids.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty()));
-        for (String id : ids) {
-            assertThat(telegram.acceptedMentioning(id)).as(id).hasSize(1);
-        }
+        telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(60));
         long messages = telegram.accepted().stream().filter(r -> r.text().contains("Burst " + marker)).count();
         assertThat(messages).isLessThanOrEqualTo(20);
         assertThat(telegram.rateLimitedCount()).isZero();

@@ -2,7 +2,9 @@ package com.onlinedukan.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +19,9 @@ import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A local stand-in for the Telegram Bot API (the one edge that cannot exist here), spoken to by
@@ -185,6 +190,18 @@ public final class FakeBotApi implements AutoCloseable {
     /** The accepted messages whose text mentions {@code fragment} (an order id, say). */
     public List<Request> acceptedMentioning(String fragment) {
         return accepted.stream().filter(r -> r.text() != null && r.text().contains(fragment)).toList();
+    }
+
+    /**
+     * Waits up to {@code within} until every id is in an accepted message, then checks that each
+     * is in exactly one: all delivered, none twice.
+     */
+    public void awaitEachAcceptedOnce(Collection<String> ids, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(id -> !acceptedMentioning(id).isEmpty()));
+        for (String id : ids) {
+            assertThat(acceptedMentioning(id)).as("messages mentioning " + id).hasSize(1);
+        }
     }
 
     public List<Request> requestsMentioning(String fragment) {

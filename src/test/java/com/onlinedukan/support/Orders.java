@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,6 +49,19 @@ public final class Orders {
         return send(HttpRequest.newBuilder(URI.create(base + "/api/orders"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Places {@code count} orders for customers named "{name} {i} {random}", each answered 201; their ids. */
+    public List<String> placeMany(String name, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Response placed = place(order(name + " " + i + " " + UUID.randomUUID(), null, "A"));
+            if (placed.status() != 201) {
+                throw new AssertionError("placing an order answered " + placed.status() + ": " + placed.raw().body());
+            }
+            ids.add(placed.id());
+        }
+        return ids;
     }
 
     public Response get(String id) {

@@ -1,30 +1,31 @@
 package com.onlinedukan.relay;
 
-import java.util.List;
-
 import org.springframework.stereotype.Component;
 
-/** The Redis Stream outbox events travel on: its key, and the one way to (re)publish to it. */
+/**
+ * The Redis Stream outbox events travel on, owned whole by this module: the relay publishes to
+ * it; subscribers read it through a consumer group, and what they acknowledge is trimmed.
+ */
 @Component
 public class OutboxStream {
 
     private final String key;
-    private final StreamPublisher publisher;
 
-    OutboxStream(RelayProperties properties, StreamPublisher publisher) {
+    OutboxStream(RelayProperties properties) {
         this.key = properties.stream();
-        this.publisher = publisher;
     }
 
     public String key() {
         return key;
     }
 
-    /**
-     * Publishes events again, for a recovery that found them missing downstream. Returns once
-     * Redis has them all.
-     */
-    public void republish(List<RelayedEvent> events) {
-        publisher.publish(events);
+    /** Joins the subscriber's consumer group and hands it batches until the subscription is closed. */
+    public StreamSubscription subscribe(Subscriber subscriber) {
+        throw new UnsupportedOperationException("not built yet");
+    }
+
+    /** The stream's length and what the group has read but not acknowledged; zeros when Redis has neither. */
+    public StreamDepth depth(String group) {
+        throw new UnsupportedOperationException("not built yet");
     }
 }

@@ -1,0 +1,34 @@
+package com.onlinedukan.telegram;
+
+import java.time.Duration;
+
+/** What became of one send. The caller decides what happens to the notifications it carried. */
+public sealed interface SendOutcome {
+
+    /** Telegram accepted the message. */
+    record Delivered(long messageId) implements SendOutcome {
+    }
+
+    /** Nothing reached Telegram: a budget is spent, a {@code retry_after} pause holds, or the circuit is open. */
+    record NotSent(Duration wait, String reason) implements SendOutcome {
+    }
+
+    /** Telegram answered 429: no send to the chat before {@code delay} (recorded for every instance). */
+    record RetryAfter(Duration delay, String error) implements SendOutcome {
+    }
+
+    /**
+     * A failure that may pass: 5xx, a timeout, a connection error. {@code widespread} when the
+     * circuit is open after it: Telegram is failing for everyone, not for this message.
+     */
+    record Transient(String error, boolean widespread) implements SendOutcome {
+    }
+
+    /** Telegram refuses the bot or the chat itself (401, 403, chat not found): no message can go until fixed. */
+    record Refused(String error) implements SendOutcome {
+    }
+
+    /** An error about this message alone (too long, entities that do not parse): repeating cannot fix it. */
+    record Permanent(String error) implements SendOutcome {
+    }
+}

@@ -1,5 +1,7 @@
 package com.onlinedukan.relay;
 
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,9 +12,17 @@ import org.springframework.stereotype.Component;
 public class OutboxStream {
 
     private final String key;
+    private final StreamPublisher publisher;
 
-    OutboxStream(RelayProperties properties) {
+    OutboxStream(RelayProperties properties, StreamPublisher publisher) {
         this.key = properties.stream();
+        this.publisher = publisher;
+    }
+
+    /** Until the notifier's reconciler writes to the ledger directly (it is being rebuilt): goes then. */
+    @Deprecated
+    public void republish(List<RelayedEvent> events) {
+        publisher.publish(events);
     }
 
     public String key() {

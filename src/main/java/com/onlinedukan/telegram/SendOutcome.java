@@ -10,7 +10,7 @@ public sealed interface SendOutcome {
     }
 
     /** Nothing reached Telegram: a budget is spent, a {@code retry_after} pause holds, or the circuit is open. */
-    record NotSent(Duration wait, String reason) implements SendOutcome {
+    record NotSent(Duration retryIn, String reason) implements SendOutcome {
     }
 
     /** Telegram answered 429: no send to the chat before {@code delay} (recorded for every instance). */

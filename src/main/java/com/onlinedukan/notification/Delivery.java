@@ -2,17 +2,16 @@ package com.onlinedukan.notification;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
 import com.onlinedukan.notification.OrderMessage.PlacedOrder;
-import com.onlinedukan.relay.RelayedEvent;
+import com.onlinedukan.telegram.SendOutcome;
+import com.onlinedukan.telegram.TelegramSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,15 +22,20 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * The delivery state machine, in one place. Claimed notifications are sent (one message, or one
- * digest for several) and Telegram's answer moves each of them on:
+ * The delivery state machine, in one place. Claimed notifications are rendered one by one (an
+ * unreadable one is DEAD alone), sent as one message or one digest, and Telegram's answer moves
+ * each of them on:
  * <ul>
- * <li>Telegram accepted → DELIVERED</li>
- * <li>429 → RETRYING after exactly {@code retry_after}</li>
- * <li>transient failure → RETRYING after the backoff, or DEAD once attempts are exhausted</li>
- * <li>permanent failure, or a payload that cannot be read → DEAD at once</li>
- * <li>chat migrated → the new chat id is used from now on and the send is retried at once</li>
+ * <li>accepted → DELIVERED</li>
+ * <li>not sent (budget, pause, open circuit) → released as they were</li>
+ * <li>429 → RETRYING after exactly {@code retry_after}, not charged</li>
+ * <li>transient failure while Telegram fails for everyone (circuit open) → RETRYING, not charged</li>
+ * <li>transient failure of its own → RETRYING after the backoff, or DEAD once both its attempts
+ * and {@code give-up-after} are spent</li>
+ * <li>the bot or the chat refused → delivery paused by {@code telegram}, RETRYING, not charged</li>
+ * <li>an error about the message itself → DEAD (a digest's members go alone next)</li>
  * </ul>
+ * Every write names the claim; rows another sender took over meanwhile are counted as lost claims.
  */
 @Component
 class Delivery {
@@ -39,144 +43,177 @@ class Delivery {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
     private final DeliveryLedger ledger;
-    private final TelegramSender sender;
+    private final TelegramSender telegram;
+    private final DeliveryControl control;
     private final JsonMapper json;
     private final Clock clock;
     private final RetrySchedule schedule;
-    private final AtomicReference<String> chatId;
+    private final int maxPerMessage;
     private final Counter delivered;
     private final Counter dead;
+    private final Counter lostClaims;
     private final Timer latency;
-    private final Map<Class<?>, Counter> attempts = new HashMap<>();
+    private final Map<AttemptOutcome, Counter> attempts = new EnumMap<>(AttemptOutcome.class);
+    /** Sends left that carry one notification each, after Telegram refused a digest's text. */
+    private int soloSends;
 
-    Delivery(DeliveryLedger ledger, TelegramSender sender, JsonMapper json, Clock clock,
-            NotificationProperties properties, TelegramProperties telegram,
-            MeterRegistry meters) {
+    Delivery(DeliveryLedger ledger, TelegramSender telegram, DeliveryControl control, JsonMapper json, Clock clock,
+            NotificationProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
-        this.sender = sender;
+        this.telegram = telegram;
+        this.control = control;
         this.json = json;
         this.clock = clock;
         this.schedule = RetrySchedule.of(properties.retry());
-        this.chatId = new AtomicReference<>(telegram.chatId());
+        this.maxPerMessage = properties.maxPerMessage();
         this.delivered = Counter.builder("dukan.notifications.delivered")
                 .description("Notifications Telegram accepted").register(meters);
         this.dead = Counter.builder("dukan.notifications.dead")
                 .description("Notifications dead-lettered").register(meters);
+        this.lostClaims = Counter.builder("dukan.notifications.claims.lost")
+                .description("Writes refused because another sender took the claim over (lease ran out)")
+                .register(meters);
         this.latency = Timer.builder("dukan.notification.delivery")
                 .description("From the order's commit to Telegram's answer")
                 .register(meters);
         // Every outcome is exported from the start (as 0), so rates and alerts see the series
         // before its first occurrence.
-        for (Class<?> outcome : SendOutcome.class.getPermittedSubclasses()) {
+        for (AttemptOutcome outcome : AttemptOutcome.values()) {
             attempts.put(outcome, Counter.builder("dukan.notifications.attempts")
                     .description("Telegram send attempts, one per notification a message carried, by outcome")
-                    .tag("outcome", outcome.getSimpleName().toLowerCase())
+                    .tag("outcome", outcome.tag())
                     .register(meters));
         }
     }
 
-    /**
-     * An event from the stream: into the ledger, once. Returns false for events that are not
-     * order notifications (there is nothing to send for them).
-     */
-    boolean register(RelayedEvent event) {
-        Optional<UUID> orderId = orderIdOf(event);
-        orderId.ifPresent(id -> ledger.register(event, id));
-        return orderId.isPresent();
-    }
-
-    private Optional<UUID> orderIdOf(RelayedEvent event) {
-        if (!"OrderPlaced".equals(event.type())) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(event.aggregateId()));
-        }
-        catch (IllegalArgumentException e) {
-            log.error("Event {} names no order ({}); it is not a notification", event.eventId(), e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** The chat notifications go to now (it changes when Telegram reports a migration). */
-    String chat() {
-        return chatId.get();
+    /** How many notifications the next claim may take. */
+    int batchSize() {
+        return soloSends > 0 ? 1 : maxPerMessage;
     }
 
     /**
-     * One send for claimed notifications: the full message for one, a digest for several. What
-     * the digest could not hold is released for the next send. Returns Telegram's answer, if a
-     * message was sent.
+     * One send for claimed notifications: the full message for one, a digest for several; what
+     * the digest could not hold is released. Returns how long the dispatcher should wait before
+     * the next send (zero: at once).
      */
-    Optional<SendOutcome> deliver(List<Claim> claims) {
-        List<Claim> readable = new ArrayList<>();
-        List<PlacedOrder> orders = new ArrayList<>();
+    Duration deliver(List<Claim> claims) {
+        List<Claim> readable = new ArrayList<>(claims.size());
+        List<PlacedOrder> orders = new ArrayList<>(claims.size());
         for (Claim claim : claims) {
             try {
-                orders.add(json.readValue(claim.payload(), PlacedOrder.class));
+                orders.add(json.readValue(claim.payload(), PlacedOrder.class).complete());
                 readable.add(claim);
             }
             catch (RuntimeException e) {
-                giveUp(claim, "UNREADABLE", "payload cannot be rendered: " + e.getMessage());
+                giveUp(List.of(claim), AttemptOutcome.UNREADABLE, "payload cannot be rendered: " + e.getMessage());
             }
         }
         if (readable.isEmpty()) {
-            return Optional.empty();
+            return Duration.ZERO;
         }
         String text;
-        List<Claim> sent;
+        List<Claim> carried;
         if (readable.size() == 1) {
             text = OrderMessage.render(orders.get(0));
-            sent = readable;
+            carried = readable;
         }
         else {
             DigestMessage.Digest digest = DigestMessage.render(orders);
             text = digest.text();
-            sent = readable.subList(0, digest.covered());
-            ledger.release(readable.subList(digest.covered(), readable.size()).stream().map(Claim::eventId).toList());
+            carried = readable.subList(0, digest.covered());
+            ledger.release(readable.subList(digest.covered(), readable.size()));
         }
-        SendOutcome outcome = sender.send(chatId.get(), text);
-        for (Claim claim : sent) {
-            attempts.get(outcome.getClass()).increment();
-            moveOn(claim, outcome);
+        if (soloSends > 0) {
+            soloSends--;
         }
-        return Optional.of(outcome);
+        return settle(carried, telegram.send(text));
     }
 
-    private void moveOn(Claim claim, SendOutcome outcome) {
-        int attemptsMade = claim.attempts() + 1;
+    private Duration settle(List<Claim> claims, SendOutcome outcome) {
         if (outcome instanceof SendOutcome.Delivered d) {
-            ledger.delivered(claim.eventId(), d.messageId());
-            delivered.increment();
-            latency.record(Duration.between(claim.committedAt(), clock.instant()));
+            int moved = ledger.delivered(claims, d.messageId());
+            count(AttemptOutcome.DELIVERED, claims, moved);
+            delivered.increment(moved);
+            Instant now = clock.instant();
+            claims.forEach(claim -> latency.record(Duration.between(claim.committedAt(), now)));
+            return Duration.ZERO;
         }
-        else if (outcome instanceof SendOutcome.Permanent p) {
-            giveUp(claim, "PERMANENT", p.error());
+        if (outcome instanceof SendOutcome.NotSent n) {
+            ledger.release(claims);
+            return n.retryIn();
         }
-        else if (outcome instanceof SendOutcome.ChatMigrated m) {
-            log.warn("The staff chat moved to {}; sending there now. Set TELEGRAM_CHAT_ID to it.", m.newChatId());
-            chatId.set(m.newChatId());
-            retryOrGiveUp(claim, attemptsMade, "CHAT_MIGRATED", m.error(), Duration.ZERO);
+        if (outcome instanceof SendOutcome.RetryAfter r) {
+            count(AttemptOutcome.RATE_LIMITED, claims, ledger.retrying(claims, AttemptOutcome.RATE_LIMITED, r.error(), r.delay()));
+            return r.delay();
         }
-        else if (outcome instanceof SendOutcome.RetryAfter r) {
-            retryOrGiveUp(claim, attemptsMade, "RATE_LIMITED", r.error(), r.delay());
+        if (outcome instanceof SendOutcome.Transient t && t.widespread()) {
+            Duration wait = telegram.readyIn();
+            Duration delay = wait.compareTo(schedule.initial()) > 0 ? wait : schedule.initial();
+            count(AttemptOutcome.OUTAGE, claims, ledger.retrying(claims, AttemptOutcome.OUTAGE, t.error(), delay));
+            return delay;
         }
-        else if (outcome instanceof SendOutcome.Transient t) {
-            retryOrGiveUp(claim, attemptsMade, "TRANSIENT", t.error(), schedule.delayAfter(attemptsMade));
+        if (outcome instanceof SendOutcome.Transient t) {
+            failedTransiently(claims, t.error());
+            return Duration.ZERO;
         }
+        if (outcome instanceof SendOutcome.Refused r) {
+            log.error("Telegram refuses the bot or the staff chat ({}); delivery is paused until it is fixed "
+                    + "and an SRE resumes it, or a probe finds it fixed", r.error());
+            control.pause(DeliveryPause.BY_TELEGRAM, r.error());
+            count(AttemptOutcome.REFUSED, claims, ledger.retrying(claims, AttemptOutcome.REFUSED, r.error(), Duration.ZERO));
+            return Duration.ZERO;
+        }
+        SendOutcome.Permanent p = (SendOutcome.Permanent) outcome;
+        if (claims.size() == 1) {
+            giveUp(claims, AttemptOutcome.PERMANENT, p.error());
+        }
+        else {
+            // The digest's text was refused, not necessarily any one order's: each goes alone next.
+            log.warn("Telegram refused a digest of {} ({}); sending them one by one", claims.size(), p.error());
+            soloSends = claims.size();
+            ledger.release(claims);
+        }
+        return Duration.ZERO;
     }
 
-    private void retryOrGiveUp(Claim claim, int attemptsMade, String outcome, String error, Duration delay) {
-        if (schedule.exhausted(attemptsMade)) {
-            giveUp(claim, outcome, error + " (gave up after " + attemptsMade + " attempts)");
+    /** Its own failure: charged; DEAD for those whose attempts and time are both spent. */
+    private void failedTransiently(List<Claim> claims, String error) {
+        Instant now = clock.instant();
+        List<Claim> spent = new ArrayList<>();
+        List<Claim> again = new ArrayList<>();
+        int mostAttempts = 0;
+        for (Claim claim : claims) {
+            if (schedule.exhausted(claim.attempts() + 1, claim.firstFailedAt(), now)) {
+                spent.add(claim);
+            }
+            else {
+                again.add(claim);
+                mostAttempts = Math.max(mostAttempts, claim.attempts() + 1);
+            }
+        }
+        giveUp(spent, AttemptOutcome.TRANSIENT, error + " (gave up after " + schedule.maxAttempts()
+                + " attempts and " + schedule.giveUpAfter() + ")");
+        count(AttemptOutcome.TRANSIENT, again,
+                ledger.retrying(again, AttemptOutcome.TRANSIENT, error, schedule.delayAfter(mostAttempts)));
+    }
+
+    private void giveUp(List<Claim> claims, AttemptOutcome outcome, String error) {
+        if (claims.isEmpty()) {
             return;
         }
-        ledger.retrying(claim.eventId(), outcome, error, delay);
+        int moved = ledger.dead(claims, outcome, error);
+        count(outcome, claims, moved);
+        dead.increment(moved);
+        claims.forEach(claim -> log.warn("Notification {} of order {} is dead: {}", claim.eventId(), claim.orderId(), error));
     }
 
-    private void giveUp(Claim claim, String outcome, String error) {
-        log.warn("Notification {} is dead: {}", claim.eventId(), error);
-        ledger.dead(claim.eventId(), outcome, error);
-        dead.increment();
+    /** Counts the attempt for what this claim still held; the rest another sender took over. */
+    private void count(AttemptOutcome outcome, List<Claim> claims, int moved) {
+        attempts.get(outcome).increment(moved);
+        if (moved < claims.size()) {
+            lostClaims.increment(claims.size() - moved);
+            log.warn("{} of {} claimed notifications were taken over by another sender before their {} was recorded; "
+                    + "left as the new holder has them", claims.size() - moved, claims.size(), outcome);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package com.onlinedukan.notification;
 
-import java.sql.Timestamp;
-import java.util.Optional;
+import java.util.Objects;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The pause switch for delivery, in PostgreSQL so that every instance obeys it. While paused,
- * events are still registered (nothing is dropped); nothing is sent.
+ * events are still registered (nothing is dropped); nothing is sent. An SRE pauses it, or the
+ * notifier itself when Telegram refuses the bot or the chat.
  */
 @Component
 class DeliveryControl {
@@ -25,7 +25,10 @@ class DeliveryControl {
     DeliveryControl(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
         Gauge.builder("dukan.delivery.paused", this, c -> c.state().paused() ? 1 : 0)
-                .description("1 while delivery is paused").register(meters);
+                .description("1 while delivery is paused (by an SRE or by Telegram's refusal)").register(meters);
+        Gauge.builder("dukan.delivery.paused.by.telegram", this, c -> c.state().byTelegram() ? 1 : 0)
+                .description("1 while delivery is paused because Telegram refuses the bot or the chat")
+                .register(meters);
     }
 
     /** The switch as of at most half a second ago: the dispatcher asks before every send. */
@@ -39,18 +42,27 @@ class DeliveryControl {
         return current;
     }
 
-    DeliveryPause set(boolean paused, String by) {
-        jdbc.sql("UPDATE delivery_control SET paused = :paused, changed_by = :by, changed_at = now() WHERE id = 1")
-                .param("paused", paused).param("by", by).update();
+    /** Pauses delivery; an SRE's pause is not replaced by Telegram's (it stays the SRE's to lift). */
+    DeliveryPause pause(String by, String reason) {
+        String guard = DeliveryPause.BY_TELEGRAM.equals(by) ? " AND NOT paused" : "";
+        jdbc.sql("UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), reason = :reason "
+                + "WHERE id = 1" + guard)
+                .param("by", by).param("reason", Objects.requireNonNullElse(reason, "")).update();
+        cached = null;
+        return state();
+    }
+
+    DeliveryPause resume(String by) {
+        jdbc.sql("UPDATE delivery_control SET paused = false, changed_by = :by, changed_at = now(), reason = NULL WHERE id = 1")
+                .param("by", by).update();
         cached = null;
         return state();
     }
 
     private DeliveryPause read() {
-        return jdbc.sql("SELECT paused, changed_by, changed_at FROM delivery_control WHERE id = 1")
+        return jdbc.sql("SELECT paused, changed_by, changed_at, reason FROM delivery_control WHERE id = 1")
                 .query((rs, row) -> new DeliveryPause(rs.getBoolean("paused"), rs.getString("changed_by"),
-                        Optional.ofNullable(rs.getTimestamp("changed_at")).map(Timestamp::toInstant).orElse(null)))
+                        DeliveryLedger.instant(rs, "changed_at"), rs.getString("reason")))
                 .single();
     }
-
 }

@@ -3,73 +3,91 @@ package com.onlinedukan.notification;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.onlinedukan.relay.RelayedEvent;
+import com.onlinedukan.outbox.OutboxEvent;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The durable record of every notification, keyed by the outbox event id. Its rows decide
- * whether a notification may be sent: only a PENDING or RETRYING one that is due and whose lease
- * is free can be claimed, and a DELIVERED one never again (but by an explicit replay).
+ * The durable record of every notification, keyed by the outbox event id, and the one place its
+ * rows change. Only a PENDING or RETRYING row that is due and whose lease is free can be claimed;
+ * every write after a claim names the claim's token, so a sender whose lease was taken over
+ * changes nothing. Each transition is one statement for a whole batch.
  */
 @Component
 class DeliveryLedger {
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    DeliveryLedger(JdbcClient jdbc) {
+    DeliveryLedger(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
-    /** A notification claimed for one send attempt by one instance. */
-    record Claim(UUID eventId, String payload, int attempts, Instant committedAt) {
+    /** Notifications claimed together for one send, under one token. */
+    record Claim(UUID eventId, UUID orderId, String payload, int attempts, Instant firstFailedAt,
+            Instant committedAt, UUID token) {
     }
 
-    /** Records the event as PENDING unless the ledger knows it already; true if it was new. */
-    boolean register(RelayedEvent event, UUID orderId) {
+    /**
+     * Records order events as PENDING, in one statement, unless the ledger knows them already.
+     * The payload is the outbox's, never a copy from the way. Returns how many were new.
+     */
+    int register(List<OutboxEvent> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(events.size());
+        for (OutboxEvent event : events) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("event_id", event.id().toString());
+            row.put("order_id", event.aggregateId());
+            row.put("payload", event.payload());
+            row.put("committed_at", event.createdAt().toString());
+            rows.add(row);
+        }
         return jdbc.sql("""
                 INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at)
-                VALUES (:eventId, :orderId, 'PENDING', CAST(:payload AS jsonb), :committedAt, now())
+                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now()
+                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz)
                 ON CONFLICT (event_id) DO NOTHING
                 """)
-                .param("eventId", event.eventId())
-                .param("orderId", orderId)
-                .param("payload", event.payload())
-                .param("committedAt", Timestamp.from(event.committedAt()))
-                .update() == 1;
+                .param("rows", json.writeValueAsString(rows))
+                .update();
     }
 
-    /** Claims one notification if it is sendable now; empty if delivered, dead, not due, or leased elsewhere. */
-    Optional<Claim> claim(UUID eventId, String owner, Duration lease) {
-        return jdbc.sql("""
-                UPDATE notification
-                   SET lease_owner = :owner, lease_until = now() + make_interval(secs => :leaseSeconds)
-                 WHERE event_id = :eventId
-                   AND status IN ('PENDING', 'RETRYING')
-                   AND next_attempt_at <= now()
-                   AND (lease_until IS NULL OR lease_until < now())
-                RETURNING event_id, payload::text AS payload, attempts, event_committed_at
-                """)
-                .param("owner", owner)
-                .param("leaseSeconds", lease.toMillis() / 1000.0)
-                .param("eventId", eventId)
-                .query(DeliveryLedger::claim)
-                .optional();
+    /** Which of these event ids the ledger has. */
+    List<UUID> known(java.util.Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT event_id FROM notification WHERE event_id IN (:ids)")
+                .param("ids", eventIds).query(UUID.class).list();
     }
 
-    /** Claims up to {@code limit} notifications whose next attempt is due, oldest first. */
+    /** Claims up to {@code limit} notifications whose next attempt is due, oldest first, under a new token. */
     List<Claim> claimDue(String owner, Duration lease, int limit) {
         return jdbc.sql("""
                 UPDATE notification
-                   SET lease_owner = :owner, lease_until = now() + make_interval(secs => :leaseSeconds)
+                   SET lease_owner = :owner, lease_token = :token,
+                       lease_until = now() + make_interval(secs => :leaseSeconds)
                  WHERE event_id IN (
                         SELECT event_id FROM notification
                          WHERE status IN ('PENDING', 'RETRYING')
@@ -78,104 +96,150 @@ class DeliveryLedger {
                          ORDER BY next_attempt_at
                          LIMIT :limit
                            FOR UPDATE SKIP LOCKED)
-                RETURNING event_id, payload::text AS payload, attempts, event_committed_at
+                RETURNING event_id, order_id, payload::text AS payload, attempts, first_failed_at,
+                          event_committed_at, lease_token
                 """)
                 .param("owner", owner)
-                .param("leaseSeconds", lease.toMillis() / 1000.0)
+                .param("token", UUID.randomUUID())
+                .param("leaseSeconds", seconds(lease))
                 .param("limit", limit)
                 .query(DeliveryLedger::claim)
                 .list();
     }
 
-    /** Gives claims back without an attempt (a digest could not hold them). */
-    void release(List<UUID> eventIds) {
-        if (eventIds.isEmpty()) {
-            return;
-        }
-        jdbc.sql("UPDATE notification SET lease_owner = NULL, lease_until = NULL WHERE event_id IN (:ids)")
-                .param("ids", eventIds)
-                .update();
-    }
-
     private static Claim claim(ResultSet rs, int row) throws SQLException {
-        return new Claim(rs.getObject("event_id", UUID.class), rs.getString("payload"), rs.getInt("attempts"),
-                rs.getTimestamp("event_committed_at").toInstant());
+        return new Claim(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
+                rs.getString("payload"), rs.getInt("attempts"), instant(rs, "first_failed_at"),
+                rs.getTimestamp("event_committed_at").toInstant(), rs.getObject("lease_token", UUID.class));
     }
 
-    @Transactional
-    void delivered(UUID eventId, long messageId) {
-        jdbc.sql("""
-                UPDATE notification
-                   SET status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
-                       delivered_at = now(), last_error = NULL, next_attempt_at = NULL,
-                       lease_owner = NULL, lease_until = NULL
-                 WHERE event_id = :eventId
-                """)
-                .param("eventId", eventId)
-                .param("messageId", messageId)
+    /** Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held. */
+    int delivered(List<Claim> claims, long messageId) {
+        return transition(claims, """
+                status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
+                delivered_at = now(), last_error = NULL, next_attempt_at = NULL, first_failed_at = NULL""",
+                Map.of("messageId", messageId), AttemptOutcome.DELIVERED, null);
+    }
+
+    /**
+     * A failed attempt: RETRYING after {@code delay}. A charged outcome spends an attempt and
+     * starts the give-up clock; the others (outage, 429, refusal) leave both alone.
+     */
+    int retrying(List<Claim> claims, AttemptOutcome outcome, String error, Duration delay) {
+        String charge = outcome.charged()
+                ? "attempts = attempts + 1, first_failed_at = COALESCE(first_failed_at, now()),"
+                : "";
+        return transition(claims, """
+                status = 'RETRYING', %s last_error = :error,
+                next_attempt_at = now() + make_interval(secs => :delaySeconds)""".formatted(charge),
+                Map.of("delaySeconds", seconds(delay)), outcome, error);
+    }
+
+    /** Given up: DEAD, kept with its history for a replay. */
+    int dead(List<Claim> claims, AttemptOutcome outcome, String error) {
+        return transition(claims, "status = 'DEAD', attempts = attempts + 1, next_attempt_at = NULL, last_error = :error",
+                Map.of(), outcome, error);
+    }
+
+    /**
+     * One statement: the rows this claim still holds move on and lose their lease, and each gets
+     * an entry in its history. A row whose lease another sender took is left alone.
+     */
+    private int transition(List<Claim> claims, String set, Map<String, ?> params, AttemptOutcome outcome,
+            String error) {
+        if (claims.isEmpty()) {
+            return 0;
+        }
+        Map<String, Object> all = new HashMap<>(params);
+        all.put("ids", claims.stream().map(Claim::eventId).toList());
+        all.put("token", claims.get(0).token());
+        all.put("outcome", outcome.name());
+        all.put("error", new SqlParameterValue(Types.VARCHAR, error));
+        return jdbc.sql("""
+                WITH moved AS (
+                    UPDATE notification
+                       SET %s, lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                     WHERE event_id IN (:ids) AND lease_token = :token
+                    RETURNING event_id)
+                INSERT INTO notification_attempt (event_id, outcome, error)
+                SELECT event_id, :outcome, :error FROM moved
+                """.formatted(set))
+                .params(all)
                 .update();
-        attempt(eventId, "DELIVERED", null);
     }
 
-    @Transactional
-    void retrying(UUID eventId, String outcome, String error, Duration delay) {
-        jdbc.sql("""
-                UPDATE notification
-                   SET status = 'RETRYING', attempts = attempts + 1, last_error = :error,
-                       next_attempt_at = now() + make_interval(secs => :delaySeconds),
-                       lease_owner = NULL, lease_until = NULL
-                 WHERE event_id = :eventId AND status <> 'DELIVERED'
+    /** Gives claims back untouched: nothing was attempted (no budget yet, a digest could not hold them). */
+    int release(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE notification SET lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                 WHERE event_id IN (:ids) AND lease_token = :token
                 """)
-                .param("eventId", eventId)
-                .param("error", error)
-                .param("delaySeconds", delay.toMillis() / 1000.0)
-                .update();
-        attempt(eventId, outcome, error);
-    }
-
-    @Transactional
-    void dead(UUID eventId, String outcome, String error) {
-        jdbc.sql("""
-                UPDATE notification
-                   SET status = 'DEAD', attempts = attempts + 1, last_error = :error, next_attempt_at = NULL,
-                       lease_owner = NULL, lease_until = NULL
-                 WHERE event_id = :eventId AND status <> 'DELIVERED'
-                """)
-                .param("eventId", eventId)
-                .param("error", error)
-                .update();
-        attempt(eventId, outcome, error);
-    }
-
-    private void attempt(UUID eventId, String outcome, String error) {
-        jdbc.sql("INSERT INTO notification_attempt (event_id, outcome, error) VALUES (:eventId, :outcome, :error)")
-                .param("eventId", eventId)
-                .param("outcome", outcome)
-                .param("error", error)
+                .param("ids", claims.stream().map(Claim::eventId).toList())
+                .param("token", claims.get(0).token())
                 .update();
     }
 
     /**
-     * The one way back: an SRE's replay puts a notification — even a DELIVERED one — back to
+     * The one way back: an SRE's replay puts notifications — even DELIVERED ones — back to
      * PENDING with a fresh attempt count. One in the middle of a send (leased) is left alone.
      */
-    @Transactional
-    List<UUID> replay(String where, java.util.Map<String, ?> params, String actor) {
-        // where is one of Notifications' fixed predicates, never user text; the values are bound.
-        List<UUID> replayed = jdbc.sql("""
-                UPDATE notification
-                   SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
-                       lease_owner = NULL, lease_until = NULL
-                 WHERE (lease_until IS NULL OR lease_until < now()) AND (%s)
-                RETURNING event_id
-                """.formatted(where))
+    List<UUID> replay(ReplayScope scope, String actor) {
+        Scope where = Scope.of(scope);
+        Map<String, Object> params = new HashMap<>(where.params());
+        params.put("error", "replay requested by " + actor);
+        return jdbc.sql("""
+                WITH replayed AS (
+                    UPDATE notification
+                       SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                           first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                     WHERE (lease_until IS NULL OR lease_until < now()) AND %s
+                    RETURNING event_id),
+                recorded AS (
+                    INSERT INTO notification_attempt (event_id, outcome, error)
+                    SELECT event_id, 'REPLAYED', :error FROM replayed)
+                SELECT event_id FROM replayed
+                """.formatted(where.sql()))
                 .params(params)
                 .query(UUID.class)
                 .list();
-        for (UUID eventId : replayed) {
-            attempt(eventId, "REPLAYED", "replay requested by " + actor);
+    }
+
+    /** How many notifications a replay of this scope would touch now. */
+    long count(ReplayScope scope) {
+        Scope where = Scope.of(scope);
+        return jdbc.sql("SELECT count(*) FROM notification WHERE (lease_until IS NULL OR lease_until < now()) AND "
+                + where.sql()).params(where.params()).query(Long.class).single();
+    }
+
+    /** A scope as a predicate on the ledger with its bound values; never text from a request. */
+    private record Scope(String sql, Map<String, Object> params) {
+
+        static Scope of(ReplayScope scope) {
+            if (scope instanceof ReplayScope.Event e) {
+                return new Scope("event_id = :eventId", Map.of("eventId", e.eventId()));
+            }
+            if (scope instanceof ReplayScope.Order o) {
+                return new Scope("order_id = :orderId", Map.of("orderId", o.orderId()));
+            }
+            ReplayScope.Matching m = (ReplayScope.Matching) scope;
+            Map<String, Object> params = new HashMap<>();
+            params.put("status", m.status().name());
+            params.put("from", timestamp(m.from()));
+            params.put("to", timestamp(m.to()));
+            return new Scope("""
+                    status = :status
+                    AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
+                    AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)""", params);
         }
-        return replayed;
+    }
+
+    /** A timestamp parameter, typed even when null so PostgreSQL can tell what it is. */
+    static SqlParameterValue timestamp(Instant instant) {
+        return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+                instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
     /** Keeps a stream entry that is not a readable event, with the reason, so it is never retried. */
@@ -189,13 +253,46 @@ class DeliveryLedger {
 
     Optional<NotificationStatus> statusOfOrder(UUID orderId) {
         return jdbc.sql("""
-                SELECT status, attempts, last_error, delivered_at FROM notification
+                SELECT status, attempts, delivered_at FROM notification
                  WHERE order_id = :orderId ORDER BY created_at DESC LIMIT 1
                 """)
                 .param("orderId", orderId)
                 .query((rs, row) -> new NotificationStatus(DeliveryStatus.valueOf(rs.getString("status")),
-                        rs.getInt("attempts"), rs.getString("last_error"),
-                        Optional.ofNullable(rs.getTimestamp("delivered_at")).map(Timestamp::toInstant).orElse(null)))
+                        rs.getInt("attempts"), instant(rs, "delivered_at")))
                 .optional();
+    }
+
+    /** Delivered notifications older than {@code before}, oldest first: candidates for purging. */
+    List<UUID> deliveredBefore(Instant before, int limit) {
+        return jdbc.sql("""
+                SELECT event_id FROM notification
+                 WHERE status = 'DELIVERED' AND delivered_at < :before
+                 ORDER BY delivered_at LIMIT :limit
+                """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .query(UUID.class)
+                .list();
+    }
+
+    /** Deletes these rows (and their history); the caller has purged their outbox events first. */
+    int purge(List<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("DELETE FROM notification WHERE event_id IN (:ids)").param("ids", eventIds).update();
+    }
+
+    int purgePoison(Instant before) {
+        return jdbc.sql("DELETE FROM stream_poison WHERE at < :before").param("before", Timestamp.from(before)).update();
+    }
+
+    static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
     }
 }

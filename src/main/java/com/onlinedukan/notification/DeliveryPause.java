@@ -2,6 +2,16 @@ package com.onlinedukan.notification;
 
 import java.time.Instant;
 
-/** Whether delivery is paused, and who last switched it, when (the resumer, after a resume). */
-public record DeliveryPause(boolean paused, String pausedBy, Instant pausedAt) {
+/**
+ * Whether delivery is paused, who switched it last and when, and why: an SRE, or
+ * {@value #BY_TELEGRAM} when Telegram refused the bot or the chat itself.
+ */
+public record DeliveryPause(boolean paused, String pausedBy, Instant pausedAt, String reason) {
+
+    /** {@code pausedBy} when the pause is Telegram's refusal, not a person's decision. */
+    public static final String BY_TELEGRAM = "telegram";
+
+    boolean byTelegram() {
+        return paused && BY_TELEGRAM.equals(pausedBy);
+    }
 }

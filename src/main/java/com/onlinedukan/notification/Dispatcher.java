@@ -1,11 +1,14 @@
 package com.onlinedukan.notification;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
+import com.onlinedukan.telegram.SendOutcome;
+import com.onlinedukan.telegram.TelegramSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,39 +16,36 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The one place on an instance that sends: it waits for the chat's rate budget, claims what the
- * ledger says is due (first attempts, retries, notifications whose sender died), and hands them
- * to {@link Delivery} — several at once become a digest. Woken at once when the stream brings
- * something new, and otherwise every {@code retry-poll-interval}.
+ * The one place on an instance that sends: while Telegram could take a message, it claims what
+ * the ledger says is due (first attempts, retries, notifications whose sender died) and hands
+ * them to {@link Delivery}. Woken at once when the stream brings something new, otherwise every
+ * {@code retry-poll-interval}. While Telegram refuses the bot or the chat, it asks Telegram every
+ * {@code refusal-probe-interval} whether that is fixed, and resumes when it is.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final int MAX_PER_MESSAGE = 50;
-    /** Long enough for a send in flight to get its answer; then the thread is interrupted. */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final DeliveryLedger ledger;
     private final Delivery delivery;
-    private final ChatRateLimits limits;
+    private final TelegramSender telegram;
     private final DeliveryControl control;
     private final NotifierIdentity identity;
-    private final Duration lease;
-    private final Duration pollInterval;
+    private final NotificationProperties properties;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile Thread thread;
     private volatile boolean running;
+    private Instant lastProbe = Instant.EPOCH;
 
-    Dispatcher(DeliveryLedger ledger, Delivery delivery, ChatRateLimits limits, DeliveryControl control,
+    Dispatcher(DeliveryLedger ledger, Delivery delivery, TelegramSender telegram, DeliveryControl control,
             NotifierIdentity identity, NotificationProperties properties) {
         this.ledger = ledger;
         this.delivery = delivery;
-        this.limits = limits;
+        this.telegram = telegram;
         this.control = control;
         this.identity = identity;
-        this.lease = properties.lease();
-        this.pollInterval = properties.retryPollInterval();
+        this.properties = properties;
     }
 
     /** Something new is due: look now rather than at the next poll. */
@@ -57,6 +57,8 @@ class Dispatcher implements SmartLifecycle {
     public void start() {
         running = true;
         thread = new Thread(this::run, "notification-dispatcher");
+        // A send still in flight when the JVM exits dies with it; its lease hands it to another instance.
+        thread.setDaemon(true);
         thread.start();
     }
 
@@ -73,37 +75,58 @@ class Dispatcher implements SmartLifecycle {
             }
             catch (RuntimeException e) {
                 log.warn("Dispatching notifications failed: {}", e.getMessage());
-                sleepQuietly(pollInterval);
+                sleepQuietly(properties.retryPollInterval());
             }
         }
     }
 
-    /** Sends while there is budget and something due; returns how long to wait before looking again. */
+    /** Sends while Telegram could take it and something is due; returns how long to wait before looking again. */
     Duration dispatchDue() {
+        Duration poll = properties.retryPollInterval();
         while (running) {
-            if (control.state().paused()) {
-                return pollInterval;
-            }
-            String chat = delivery.chat();
-            Duration budget = limits.waitFor(chat);
-            if (!budget.isZero()) {
-                return budget.compareTo(pollInterval) < 0 ? budget : pollInterval;
-            }
-            List<Claim> due = ledger.claimDue(identity.name(), lease, MAX_PER_MESSAGE);
-            if (due.isEmpty()) {
-                return pollInterval;
-            }
-            if (!limits.tryAcquire(chat)) {
-                ledger.release(due.stream().map(Claim::eventId).toList());
-                continue;
-            }
-            delivery.deliver(due).ifPresent(outcome -> {
-                if (outcome instanceof SendOutcome.RetryAfter retryAfter) {
-                    limits.pause(chat, retryAfter.delay());
+            DeliveryPause pause = control.state();
+            if (pause.paused()) {
+                if (pause.byTelegram()) {
+                    probeWhenDue(pause);
                 }
-            });
+                return poll;
+            }
+            Duration ready = telegram.readyIn();
+            if (!ready.isZero()) {
+                return shorter(ready, poll);
+            }
+            List<Claim> due = ledger.claimDue(identity.name(), properties.lease(), delivery.batchSize());
+            if (due.isEmpty()) {
+                return poll;
+            }
+            Duration wait = delivery.deliver(due);
+            if (!wait.isZero()) {
+                return shorter(wait, poll);
+            }
         }
-        return pollInterval;
+        return poll;
+    }
+
+    /** Asks Telegram again once the probe interval has passed since the refusal or the last probe. */
+    private void probeWhenDue(DeliveryPause pause) {
+        Instant now = Instant.now();
+        Instant last = pause.pausedAt() != null && pause.pausedAt().isAfter(lastProbe) ? pause.pausedAt() : lastProbe;
+        if (Duration.between(last, now).compareTo(properties.refusalProbeInterval()) < 0) {
+            return;
+        }
+        lastProbe = now;
+        SendOutcome probe = telegram.probe();
+        if (probe instanceof SendOutcome.Delivered) {
+            log.info("Telegram accepts the bot and the staff chat again; resuming delivery");
+            control.resume(DeliveryPause.BY_TELEGRAM);
+        }
+        else {
+            log.warn("Telegram still refuses the bot or the staff chat: {}", probe);
+        }
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
     }
 
     private static void sleepQuietly(Duration duration) {
@@ -115,6 +138,10 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
+    /**
+     * Lets a send in flight finish: it is bounded by the client's timeout, which the stop grace
+     * exceeds, so an answer Telegram gave is always recorded. Never interrupts a send.
+     */
     @Override
     public void stop() {
         running = false;
@@ -122,13 +149,11 @@ class Dispatcher implements SmartLifecycle {
         if (current != null) {
             wakeUp.release();
             try {
-                current.join(STOP_GRACE.toMillis());
+                current.join(properties.stopGrace().toMillis());
                 if (current.isAlive()) {
-                    // Stuck, e.g. waiting for a database connection that will not come. What it
-                    // held stays claimed until its lease runs out, then any instance retries it.
-                    log.warn("Dispatcher did not stop within {}s; interrupting it", STOP_GRACE.toSeconds());
-                    current.interrupt();
-                    current.join(STOP_GRACE.toMillis());
+                    // Stuck outside a send, e.g. waiting for a database connection. What it holds
+                    // stays claimed until the lease runs out; then any instance retries it.
+                    log.warn("Dispatcher did not stop within {}; leaving it to the JVM's exit", properties.stopGrace());
                 }
             }
             catch (InterruptedException e) {

@@ -2,9 +2,9 @@ package com.onlinedukan.notification;
 
 import java.time.Instant;
 
-/** The state of one order's staff notification, as customers and SREs see it. */
-public record NotificationStatus(DeliveryStatus status, int attempts, String lastError, Instant deliveredAt) {
+/** The state of one order's staff notification, as customers see it (error texts are for SREs only). */
+public record NotificationStatus(DeliveryStatus status, int attempts, Instant deliveredAt) {
 
-    /** An order whose event has not reached the notifier yet. */
-    static final NotificationStatus NOT_YET_SEEN = new NotificationStatus(DeliveryStatus.PENDING, 0, null, null);
+    /** An order whose event has not reached the notifier yet, or was just placed. */
+    public static final NotificationStatus NOT_YET_SEEN = new NotificationStatus(DeliveryStatus.PENDING, 0, null);
 }

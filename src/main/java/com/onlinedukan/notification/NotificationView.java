@@ -9,6 +9,6 @@ public record NotificationView(UUID eventId, UUID orderId, DeliveryStatus status
         Instant nextAttemptAt, Instant createdAt, Instant deliveredAt, List<Attempt> history) {
 
     /** One try, or an SRE's replay. */
-    public record Attempt(Instant at, String outcome, String error) {
+    public record Attempt(Instant at, AttemptOutcome outcome, String error) {
     }
 }

@@ -1,16 +1,24 @@
 package com.onlinedukan.notification;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.relay.StreamDepth;
+
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * How notifications are doing, and what SREs may do about them: replay (the one way to send a
- * notification again) and pause or resume delivery.
+ * notification again) and pause or resume delivery. Changes join the caller's transaction, so
+ * an SRE's action and its audit record commit together.
  */
 @Service
 public class Notifications {
@@ -18,16 +26,20 @@ public class Notifications {
     private final DeliveryLedger ledger;
     private final NotificationQueries queries;
     private final DeliveryControl control;
-    private final StreamInbox inbox;
     private final Dispatcher dispatcher;
+    private final OutboxStream stream;
+    private final NotificationProperties properties;
+    private final Clock clock;
 
-    Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, StreamInbox inbox,
-            Dispatcher dispatcher) {
+    Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
+            OutboxStream stream, NotificationProperties properties, Clock clock) {
         this.ledger = ledger;
         this.queries = queries;
         this.control = control;
-        this.inbox = inbox;
         this.dispatcher = dispatcher;
+        this.stream = stream;
+        this.properties = properties;
+        this.clock = clock;
     }
 
     /** The notification of an order; PENDING with no attempts until its event reaches the ledger. */
@@ -36,12 +48,12 @@ public class Notifications {
     }
 
     public PipelineCounts pipeline() {
-        Map<DeliveryStatus, Long> counts = queries.countsByStatus();
-        long[] undelivered = queries.undelivered();
-        long[] stream = inbox.streamLengthAndPending();
-        return new PipelineCounts(undelivered[0], undelivered[1] / 1000.0, stream[0], stream[1],
-                counts.get(DeliveryStatus.PENDING), counts.get(DeliveryStatus.RETRYING),
-                counts.get(DeliveryStatus.DELIVERED), counts.get(DeliveryStatus.DEAD));
+        NotificationQueries.Open open = queries.open();
+        double oldest = open.oldestCommittedAt() == null ? 0
+                : Math.max(0, Duration.between(open.oldestCommittedAt(), clock.instant()).toMillis() / 1000.0);
+        StreamDepth depth = stream.depth(properties.consumerGroup());
+        return new PipelineCounts(new PipelineCounts.Backlog(open.pending() + open.retrying(), oldest), depth,
+                new PipelineCounts.Ledger(open.pending(), open.retrying(), queries.delivered(), open.dead()));
     }
 
     /** Newest first; any filter may be null. */
@@ -54,50 +66,51 @@ public class Notifications {
         return queries.find(eventId);
     }
 
-    /** Sends one notification again from a fresh attempt count, even a delivered one; returns 0 or 1. */
-    public int replay(UUID eventId, String actor) {
-        return replayed(ledger.replay("event_id = :eventId", Map.of("eventId", eventId), actor));
-    }
-
-    /** Sends the notifications of one order again. */
-    public int replayOrder(UUID orderId, String actor) {
-        return replayed(ledger.replay("order_id = :orderId", Map.of("orderId", orderId), actor));
-    }
-
     /**
-     * Replays every notification in a status created from {@code from} (inclusive) to {@code to}
-     * (exclusive); with {@code dryRun} only
-     * counts them.
+     * Puts the notifications of the scope back to PENDING with a fresh attempt count, even
+     * delivered ones (leased ones, in the middle of a send, are left alone); returns how many.
      */
-    public int replayMatching(DeliveryStatus status, Instant from, Instant to, boolean dryRun, String actor) {
-        if (dryRun) {
-            return (int) queries.countMatching(status, from, to);
+    @Transactional
+    public int replay(ReplayScope scope, String actor) {
+        int replayed = ledger.replay(scope, actor).size();
+        if (replayed > 0) {
+            afterCommit(dispatcher::wakeUp);
         }
-        return replayed(ledger.replay("""
-                status = :status
-                AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
-                AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)""",
-                NotificationQueries.window(status, from, to), actor));
+        return replayed;
     }
 
-    private int replayed(List<UUID> eventIds) {
-        if (!eventIds.isEmpty()) {
-            dispatcher.wakeUp();
-        }
-        return eventIds.size();
+    /** How many a replay of the scope would touch now. */
+    @Transactional(readOnly = true)
+    public long replayable(ReplayScope scope) {
+        return ledger.count(scope);
     }
 
-    public DeliveryPause pause(String actor) {
-        return control.set(true, actor);
+    @Transactional
+    public DeliveryPause pause(String actor, String reason) {
+        return control.pause(actor, reason);
     }
 
+    @Transactional
     public DeliveryPause resume(String actor) {
-        DeliveryPause state = control.set(false, actor);
-        dispatcher.wakeUp();
+        DeliveryPause state = control.resume(actor);
+        afterCommit(dispatcher::wakeUp);
         return state;
     }
 
     public DeliveryPause pauseState() {
         return control.state();
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
     }
 }

@@ -27,6 +27,27 @@ final class OrderMessage {
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Line(String sku, String name, int quantity, BigDecimal unitPrice) {
         }
+
+        /**
+         * This order, if it has everything a message shows; otherwise the reason it cannot be
+         * rendered, so one bad payload fails alone and not inside a batch.
+         */
+        PlacedOrder complete() {
+            require(orderId, "orderId");
+            require(total, "total");
+            require(customerName, "customerName");
+            for (Line line : items == null ? List.<Line>of() : items) {
+                require(line, "items[]");
+                require(line.unitPrice(), "items[].unitPrice");
+            }
+            return this;
+        }
+
+        private static void require(Object value, String field) {
+            if (value == null) {
+                throw new IllegalArgumentException("'" + field + "' is missing");
+            }
+        }
     }
 
     static String render(PlacedOrder order) {

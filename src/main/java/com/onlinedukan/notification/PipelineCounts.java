@@ -1,13 +1,20 @@
 package com.onlinedukan.notification;
 
+import com.onlinedukan.relay.StreamDepth;
+
 /**
  * The notifier's side of the pipeline.
  *
- * @param undelivered outbox order events that are neither delivered nor dead
- * @param oldestUndeliveredAgeSeconds age of the oldest of them (0 when there are none)
- * @param streamLength entries in the Redis Stream
- * @param streamPending entries read by a consumer and not yet acknowledged
+ * @param backlog order events neither delivered nor dead, and the age of the oldest
+ * @param stream the Redis Stream's length and the group's unacknowledged entries
+ * @param ledger notifications by status
  */
-public record PipelineCounts(long undelivered, double oldestUndeliveredAgeSeconds, long streamLength,
-        long streamPending, long pending, long retrying, long delivered, long dead) {
+public record PipelineCounts(Backlog backlog, StreamDepth stream, Ledger ledger) {
+
+    /** @param oldestAgeSeconds age of the oldest undelivered event (0 when there is none) */
+    public record Backlog(long undelivered, double oldestAgeSeconds) {
+    }
+
+    public record Ledger(long pending, long retrying, long delivered, long dead) {
+    }
 }

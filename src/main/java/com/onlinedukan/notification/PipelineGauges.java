@@ -1,6 +1,7 @@
 package com.onlinedukan.notification;
 
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
@@ -14,16 +15,21 @@ import org.springframework.stereotype.Component;
 class PipelineGauges {
 
     private final NotificationQueries queries;
+    private final Clock clock;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong retrying = new AtomicLong();
+    private final AtomicLong dead = new AtomicLong();
     private final AtomicLong oldestUndeliveredMillis = new AtomicLong();
 
-    PipelineGauges(NotificationQueries queries, MeterRegistry meters) {
+    PipelineGauges(NotificationQueries queries, Clock clock, MeterRegistry meters) {
         this.queries = queries;
+        this.clock = clock;
         Gauge.builder("dukan.notifications.pending", pending, AtomicLong::get).tag("status", "PENDING")
                 .description("Notifications waiting for their first or next attempt").register(meters);
         Gauge.builder("dukan.notifications.pending", retrying, AtomicLong::get).tag("status", "RETRYING")
                 .description("Notifications waiting for their first or next attempt").register(meters);
+        Gauge.builder("dukan.notifications.dead.current", dead, AtomicLong::get)
+                .description("Dead letters in the ledger now, waiting for an SRE's replay").register(meters);
         Gauge.builder("dukan.outbox.oldest.undelivered.age", oldestUndeliveredMillis, m -> m.get() / 1000.0)
                 .baseUnit("seconds").description("Age of the oldest order event neither delivered nor dead")
                 .register(meters);
@@ -31,9 +37,11 @@ class PipelineGauges {
 
     @Scheduled(fixedDelayString = "5s", initialDelayString = "1s")
     void refresh() {
-        Map<DeliveryStatus, Long> counts = queries.countsByStatus();
-        pending.set(counts.get(DeliveryStatus.PENDING));
-        retrying.set(counts.get(DeliveryStatus.RETRYING));
-        oldestUndeliveredMillis.set(queries.undelivered()[1]);
+        NotificationQueries.Open open = queries.open();
+        pending.set(open.pending());
+        retrying.set(open.retrying());
+        dead.set(open.dead());
+        oldestUndeliveredMillis.set(open.oldestCommittedAt() == null ? 0
+                : Math.max(0, Duration.between(open.oldestCommittedAt(), clock.instant()).toMillis()));
     }
 }

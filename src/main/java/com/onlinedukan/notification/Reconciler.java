@@ -1,11 +1,15 @@
 package com.onlinedukan.notification;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.order.OrderPlaced;
+import com.onlinedukan.outbox.Outbox;
+import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.relay.RelayLeadership;
-import com.onlinedukan.relay.RelayedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -16,31 +20,37 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Compares the outbox with the delivery ledger and republishes every order event the ledger has
- * never seen once it is older than the grace period: what Redis lost (a restart without
- * persistence, a failover) or the relay skipped reaches the notifier anyway. Also purges delivered
- * events from the outbox after the retention. Runs on the relay leader only.
+ * The safety net behind the relay and Redis: order events older than the grace period that the
+ * ledger has never seen (Redis lost them, the relay skipped them) are written into the ledger
+ * directly, from the outbox. It walks the outbox once, behind a durable watermark, so a lagging
+ * consumer costs it nothing and nothing is published twice. Runs on the relay leader only.
  */
 @Component
 class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    private static final int BATCH = 500;
+    private static final int PAGE = 500;
 
-    private final JdbcClient jdbc;
-    private final OutboxStream stream;
+    private final Outbox outbox;
+    private final DeliveryLedger ledger;
+    private final Dispatcher dispatcher;
     private final RelayLeadership leadership;
     private final ReconcilerProperties properties;
-    private final Counter republished;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Counter recovered;
 
-    Reconciler(JdbcClient jdbc, OutboxStream stream, RelayLeadership leadership, ReconcilerProperties properties,
-            MeterRegistry meters) {
-        this.jdbc = jdbc;
-        this.stream = stream;
+    Reconciler(Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher, RelayLeadership leadership,
+            ReconcilerProperties properties, JdbcClient jdbc, Clock clock, MeterRegistry meters) {
+        this.outbox = outbox;
+        this.ledger = ledger;
+        this.dispatcher = dispatcher;
         this.leadership = leadership;
         this.properties = properties;
-        this.republished = Counter.builder("dukan.reconciler.events.republished")
-                .description("Outbox events the reconciler found missing from the ledger and published again")
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.recovered = Counter.builder("dukan.reconciler.events.recovered")
+                .description("Outbox events the stream never brought, written into the ledger by the reconciler")
                 .register(meters);
     }
 
@@ -51,9 +61,8 @@ class Reconciler {
         }
         try {
             int count = reconcile();
-            purgeDelivered();
             if (count > 0) {
-                log.warn("Republished {} outbox events the notifier had not seen", count);
+                log.warn("Recovered {} order events the stream never brought to the notifier", count);
             }
         }
         catch (RuntimeException e) {
@@ -61,62 +70,75 @@ class Reconciler {
         }
     }
 
-    /** Republishes the missing events, oldest first, page by page; returns how many. */
+    /**
+     * Registers the missing events written since the last round (and the round before, for a
+     * transaction that committed late), up to the grace period; returns how many were missing.
+     */
     int reconcile() {
-        int total = 0;
-        java.time.Instant after = java.time.Instant.EPOCH;
-        UUID afterId = new UUID(0, 0);
-        List<Missing> page;
+        Instant to = clock.instant().minus(properties.grace());
+        Instant checked = checkedBefore();
+        Instant from = checked.equals(Instant.MIN) ? Instant.EPOCH : checked.minus(properties.interval());
+        if (!from.isBefore(to)) {
+            return 0;
+        }
+        int missing = 0;
+        OutboxEvent last = null;
+        List<OutboxEvent> page;
         do {
-            page = missingAfter(after, afterId);
-            stream.republish(page.stream().map(Missing::event).toList());
-            republished.increment(page.size());
-            total += page.size();
+            page = outbox.written(OrderPlaced.TYPE, from, to, last, PAGE);
+            List<OutboxEvent> orders = page.stream().filter(Reconciler::namesAnOrder).toList();
+            missing += ledger.register(orders);
             if (!page.isEmpty()) {
-                Missing last = page.get(page.size() - 1);
-                after = last.createdAt();
-                afterId = last.event().eventId();
+                last = page.get(page.size() - 1);
             }
         }
-        while (page.size() == BATCH);
-        return total;
+        while (page.size() == PAGE);
+        advanceTo(to);
+        if (missing > 0) {
+            recovered.increment(missing);
+            dispatcher.wakeUp();
+        }
+        return missing;
     }
 
-    private record Missing(RelayedEvent event, java.time.Instant createdAt) {
+    /** Everything written before this has been checked; events older than it may leave the outbox. */
+    Instant checkedBefore() {
+        return jdbc.sql("SELECT checked_before FROM reconciler_watermark WHERE id = 1")
+                .query((rs, row) -> {
+                    java.sql.Timestamp ts = rs.getTimestamp(1);
+                    return ts == null ? Instant.MIN : ts.toInstant();
+                })
+                .single();
     }
 
-    private List<Missing> missingAfter(java.time.Instant after, UUID afterId) {
-        return jdbc.sql("""
-                SELECT o.id, o.type, o.aggregatetype, o.aggregateid, o.payload::text AS payload, o.created_at
-                  FROM outbox o
-                 WHERE o.type = 'OrderPlaced'
-                   AND o.created_at < now() - make_interval(secs => :grace)
-                   AND (o.created_at, o.id) > (:after, :afterId)
-                   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.event_id = o.id)
-                 ORDER BY o.created_at, o.id
-                 LIMIT :limit
-                """)
-                .param("grace", (double) properties.grace().toMillis() / 1000)
-                .param("after", java.sql.Timestamp.from(after))
-                .param("afterId", afterId)
-                .param("limit", BATCH)
-                .query((rs, row) -> new Missing(new RelayedEvent(rs.getObject("id", UUID.class), rs.getString("type"),
-                        rs.getString("aggregatetype"), rs.getString("aggregateid"), rs.getString("payload"),
-                        rs.getTimestamp("created_at").toInstant()), rs.getTimestamp("created_at").toInstant()))
-                .list();
-    }
-
-    void purgeDelivered() {
-        int purged = jdbc.sql("""
-                DELETE FROM outbox o USING notification n
-                 WHERE n.event_id = o.id AND n.status = 'DELIVERED'
-                   AND n.delivered_at < now() - make_interval(secs => :retention)
-                """)
-                .param("retention", (double) properties.outboxRetention().toSeconds())
+    private void advanceTo(Instant to) {
+        jdbc.sql("UPDATE reconciler_watermark SET checked_before = GREATEST(COALESCE(checked_before, :to), :to) WHERE id = 1")
+                .param("to", java.sql.Timestamp.from(to))
                 .update();
-        if (purged > 0) {
-            log.info("Purged {} delivered events older than {} from the outbox", purged, properties.outboxRetention());
+    }
+
+    private static boolean namesAnOrder(OutboxEvent event) {
+        try {
+            UUID.fromString(event.aggregateId());
+            return true;
+        }
+        catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
+    /** How far back the outbox may be purged: only what the reconciler checked, and older than the retention. */
+    Instant outboxPurgeHorizon() {
+        Instant checked = checkedBefore();
+        Instant retained = clock.instant().minus(properties.outboxRetention());
+        if (checked.equals(Instant.MIN)) {
+            return Instant.EPOCH;
+        }
+        Instant safe = checked.minus(properties.interval());
+        return safe.isBefore(retained) ? safe : retained;
+    }
+
+    Duration interval() {
+        return properties.interval();
+    }
 }

@@ -11,9 +11,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code dukan.reconciler.*}: the safety net behind the relay and Redis.
  *
- * @param grace how old an outbox event with no ledger entry must be before it is republished
+ * @param grace how old an outbox event must be before the reconciler writes it into the ledger
+ *     itself, if the stream has not brought it
  * @param interval how often the reconciler looks
- * @param outboxRetention how long delivered events stay in the outbox before they are purged
+ * @param outboxRetention how long events stay in the outbox; only events the reconciler has
+ *     already checked are purged
  */
 @Validated
 @ConfigurationProperties("dukan.reconciler")

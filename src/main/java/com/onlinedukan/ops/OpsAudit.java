@@ -1,28 +1,38 @@
 package com.onlinedukan.ops;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /** The record of every replay, pause and resume: who asked, when, for what, how many it touched. */
 @Component
 public class OpsAudit {
 
+    private static final Logger log = LoggerFactory.getLogger(OpsAudit.class);
+
     /** One SRE action. */
-    public record Entry(Instant at, String actor, String action, String target, int count) {
+    public record Entry(Instant at, String actor, AuditAction action, String target, int count) {
     }
 
     private final JdbcClient jdbc;
+    private final Duration retention;
 
-    OpsAudit(JdbcClient jdbc) {
+    OpsAudit(JdbcClient jdbc, OpsProperties properties) {
         this.jdbc = jdbc;
+        this.retention = properties.auditRetention();
     }
 
-    public void record(String actor, String action, String target, int count) {
+    void record(String actor, AuditAction action, String target, long count) {
         jdbc.sql("INSERT INTO ops_audit (actor, action, target, affected) VALUES (:actor, :action, :target, :count)")
-                .param("actor", actor).param("action", action).param("target", target).param("count", count)
+                .param("actor", actor).param("action", action.name()).param("target", target)
+                .param("count", (int) Math.min(Integer.MAX_VALUE, count))
                 .update();
     }
 
@@ -30,7 +40,17 @@ public class OpsAudit {
         return jdbc.sql("SELECT at, actor, action, target, affected FROM ops_audit ORDER BY at DESC, id DESC LIMIT :limit")
                 .param("limit", limit)
                 .query((rs, row) -> new Entry(rs.getTimestamp("at").toInstant(), rs.getString("actor"),
-                        rs.getString("action"), rs.getString("target"), rs.getInt("affected")))
+                        AuditAction.valueOf(rs.getString("action")), rs.getString("target"), rs.getInt("affected")))
                 .list();
+    }
+
+    @Scheduled(fixedDelayString = "1h", initialDelayString = "2m")
+    void purgeExpired() {
+        int purged = jdbc.sql("DELETE FROM ops_audit WHERE at < now() - make_interval(secs => :seconds)")
+                .param("seconds", (double) retention.toSeconds())
+                .update();
+        if (purged > 0) {
+            log.info("Purged {} audit entries older than {}", purged, retention);
+        }
     }
 }

@@ -1,15 +1,26 @@
 package com.onlinedukan.ops;
 
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.StringUtils;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code dukan.ops.*}: the SRE credential for {@code /api/ops/**}, {@code /ops} and the actuator
  * (but health and prometheus). Without a password those stay closed. {@link #toString()} hides it.
+ *
+ * @param username the SRE's user name
+ * @param password the SRE's password; unset keeps the ops surface closed
+ * @param auditRetention how long the audit of SRE actions is kept
  */
+@Validated
 @ConfigurationProperties("dukan.ops")
-public record OpsProperties(@DefaultValue("ops") String username, String password) {
+public record OpsProperties(@DefaultValue("ops") String username, String password,
+        @DefaultValue("365d") @NotNull Duration auditRetention) {
 
     boolean open() {
         return StringUtils.hasText(password);
@@ -17,6 +28,7 @@ public record OpsProperties(@DefaultValue("ops") String username, String passwor
 
     @Override
     public String toString() {
-        return "OpsProperties[username=" + username + ", password=" + (open() ? "<secret>" : "<unset>") + "]";
+        return "OpsProperties[username=" + username + ", password=" + (open() ? "<secret>" : "<unset>")
+                + ", auditRetention=" + auditRetention + "]";
     }
 }

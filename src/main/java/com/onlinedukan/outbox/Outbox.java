@@ -1,5 +1,11 @@
 package com.onlinedukan.outbox;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
@@ -14,14 +20,17 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Appends events to the outbox table. It joins the caller's transaction and refuses to run
- * without one, so an event exists exactly when the change it describes committed.
+ * The outbox table and the only code that touches it. Appending joins the caller's transaction
+ * and refuses to run without one, so an event exists exactly when the change it describes
+ * committed; consumers read events back by id or by age, and purge what they are done with.
  */
 @Component
 public class Outbox {
 
     /** The table the relay captures; column names follow Debezium's outbox convention. */
     public static final String TABLE = "outbox";
+
+    private static final String COLUMNS = "id, aggregatetype, aggregateid, type, payload::text AS payload, created_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -59,5 +68,57 @@ public class Outbox {
             }
         });
         return eventId;
+    }
+
+    /** The events with these ids that the outbox holds (purged and unknown ids are simply absent). */
+    public List<OutboxEvent> events(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM outbox WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query(Outbox::event)
+                .list();
+    }
+
+    /**
+     * Events of a type written in {@code [from, to)}, oldest first, after the cursor event
+     * ({@code afterCreatedAt}, {@code afterId}) of the previous page.
+     */
+    public List<OutboxEvent> written(String type, Instant from, Instant to, OutboxEvent after, int limit) {
+        Instant afterCreatedAt = after == null ? from : after.createdAt();
+        UUID afterId = after == null ? new UUID(0, 0) : after.id();
+        return jdbc.sql("SELECT " + COLUMNS + """
+                 FROM outbox
+                 WHERE type = :type AND created_at >= :from AND created_at < :to
+                   AND (created_at, id) > (:afterCreatedAt, :afterId)
+                 ORDER BY created_at, id
+                 LIMIT :limit
+                """)
+                .param("type", type)
+                .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
+                .param("afterCreatedAt", Timestamp.from(afterCreatedAt))
+                .param("afterId", afterId)
+                .param("limit", limit)
+                .query(Outbox::event)
+                .list();
+    }
+
+    /** Deletes up to {@code limit} of the events written before {@code before}, oldest first; returns how many. */
+    public int purgeWrittenBefore(Instant before, int limit) {
+        return jdbc.sql("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE created_at < :before ORDER BY created_at LIMIT :limit)
+                """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .update();
+    }
+
+    private static OutboxEvent event(ResultSet rs, int row) throws SQLException {
+        return new OutboxEvent(rs.getObject("id", UUID.class), rs.getString("aggregatetype"),
+                rs.getString("aggregateid"), rs.getString("type"), rs.getString("payload"),
+                rs.getTimestamp("created_at").toInstant());
     }
 }

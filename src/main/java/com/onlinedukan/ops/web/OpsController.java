@@ -11,9 +11,14 @@ import com.onlinedukan.notification.DeliveryStatus;
 import com.onlinedukan.notification.NotificationView;
 import com.onlinedukan.notification.Notifications;
 import com.onlinedukan.notification.PipelineCounts;
+import com.onlinedukan.notification.ReplayScope;
 import com.onlinedukan.ops.OpsAudit;
+import com.onlinedukan.ops.Operations;
 import com.onlinedukan.relay.RelayMonitor;
 import com.onlinedukan.relay.RelayStatus;
+import com.onlinedukan.relay.StreamDepth;
+import com.onlinedukan.telegram.TelegramSender;
+import com.onlinedukan.telegram.TelegramStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -35,41 +40,38 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 @Tag(name = "Operations", description = "For SREs, with the dukan.ops credential")
-
 @RestController
 @RequestMapping(path = "/api/ops", produces = MediaType.APPLICATION_JSON_VALUE)
 class OpsController {
 
     private final Notifications notifications;
+    private final Operations operations;
     private final RelayMonitor relay;
+    private final TelegramSender telegram;
     private final OpsAudit audit;
 
-    OpsController(Notifications notifications, RelayMonitor relay, OpsAudit audit) {
+    OpsController(Notifications notifications, Operations operations, RelayMonitor relay, TelegramSender telegram,
+            OpsAudit audit) {
         this.notifications = notifications;
+        this.operations = operations;
         this.relay = relay;
+        this.telegram = telegram;
         this.audit = audit;
     }
 
-    record Pipeline(Outbox outbox, RelayStatus relay, Stream stream, Counts notifications, DeliveryPause delivery) {
+    record Pipeline(Outbox outbox, RelayStatus relay, StreamDepth stream, PipelineCounts.Ledger notifications,
+            DeliveryPause delivery, TelegramStatus telegram) {
 
         record Outbox(long undelivered, double oldestUndeliveredAgeSeconds) {
         }
-
-        record Stream(long length, long pending) {
-        }
-
-        record Counts(long pending, long retrying, long delivered, long dead) {
-        }
     }
 
-    @Operation(summary = "The pipeline's state: outbox backlog, relay, stream, notifications, pause")
+    @Operation(summary = "The pipeline's state: outbox backlog, relay, stream, notifications, pause, Telegram client")
     @GetMapping("/pipeline")
     Pipeline pipeline() {
         PipelineCounts counts = notifications.pipeline();
-        return new Pipeline(new Pipeline.Outbox(counts.undelivered(), counts.oldestUndeliveredAgeSeconds()),
-                relay.status(), new Pipeline.Stream(counts.streamLength(), counts.streamPending()),
-                new Pipeline.Counts(counts.pending(), counts.retrying(), counts.delivered(), counts.dead()),
-                notifications.pauseState());
+        return new Pipeline(new Pipeline.Outbox(counts.backlog().undelivered(), counts.backlog().oldestAgeSeconds()),
+                relay.status(), counts.stream(), counts.ledger(), notifications.pauseState(), telegram.status());
     }
 
     @Operation(summary = "Notifications, newest first, by status and creation time window [from, to)")
@@ -91,19 +93,17 @@ class OpsController {
     @PostMapping("/notifications/{eventId}/replay")
     ResponseEntity<Map<String, Integer>> replay(@PathVariable UUID eventId, Principal who) {
         notifications.find(eventId).orElseThrow(() -> notFound("notification " + eventId));
-        int replayed = notifications.replay(eventId, who.getName());
-        audit.record(who.getName(), "REPLAY", "event " + eventId, replayed);
+        int replayed = operations.replay(new ReplayScope.Event(eventId), who.getName());
         return ResponseEntity.accepted().body(Map.of("replayed", replayed));
     }
 
     @Operation(summary = "Deliver an order's notification again")
     @PostMapping("/orders/{orderId}/replay")
     ResponseEntity<Map<String, Integer>> replayOrder(@PathVariable UUID orderId, Principal who) {
-        int replayed = notifications.replayOrder(orderId, who.getName());
+        int replayed = operations.replay(new ReplayScope.Order(orderId), who.getName());
         if (replayed == 0) {
             throw notFound("notification of order " + orderId + " that can be replayed now");
         }
-        audit.record(who.getName(), "REPLAY_ORDER", "order " + orderId, replayed);
         return ResponseEntity.accepted().body(Map.of("replayed", replayed));
     }
 
@@ -113,36 +113,33 @@ class OpsController {
         boolean onlyCount() {
             return Boolean.TRUE.equals(dryRun);
         }
+
+        ReplayScope scope() {
+            return new ReplayScope.Matching(status, from, to);
+        }
     }
 
     @Operation(summary = "Replay every notification in a status within a creation time window; dryRun only counts")
     @PostMapping(path = "/notifications/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> replayMatching(@Valid @RequestBody ReplayFilter filter, Principal who) {
-        int count = notifications.replayMatching(filter.status(), filter.from(), filter.to(), filter.onlyCount(),
-                who.getName());
-        String target = "status=" + filter.status() + " from=" + filter.from() + " to=" + filter.to();
         if (filter.onlyCount()) {
-            audit.record(who.getName(), "REPLAY_DRY_RUN", target, count);
+            long count = operations.dryRun(filter.scope(), who.getName());
             return ResponseEntity.ok(Map.of("dryRun", true, "wouldReplay", count));
         }
-        audit.record(who.getName(), "REPLAY_BULK", target, count);
+        int count = operations.replay(filter.scope(), who.getName());
         return ResponseEntity.accepted().body(Map.of("replayed", count));
     }
 
     @Operation(summary = "Pause delivery: new events are registered, nothing is sent")
     @PostMapping("/delivery/pause")
     DeliveryPause pause(Principal who) {
-        DeliveryPause state = notifications.pause(who.getName());
-        audit.record(who.getName(), "PAUSE", "delivery", 1);
-        return state;
+        return operations.pause(who.getName());
     }
 
-    @Operation(summary = "Resume delivery: what waited is sent")
+    @Operation(summary = "Resume delivery (also after Telegram refused the bot or the chat): what waited is sent")
     @PostMapping("/delivery/resume")
     DeliveryPause resume(Principal who) {
-        DeliveryPause state = notifications.resume(who.getName());
-        audit.record(who.getName(), "RESUME", "delivery", 1);
-        return state;
+        return operations.resume(who.getName());
     }
 
     @Operation(summary = "Every replay, pause and resume, newest first")

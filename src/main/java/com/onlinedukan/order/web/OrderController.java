@@ -5,12 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
-import com.onlinedukan.notification.Notifications;
 import com.onlinedukan.order.IdempotencyKeys;
 import com.onlinedukan.order.IdempotencyKeys.StoredResponse;
 import com.onlinedukan.order.Order;
+import com.onlinedukan.order.OrderAspect;
 import com.onlinedukan.order.OrderDesk;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -43,13 +44,13 @@ class OrderController {
     static final String REPLAYED = "Idempotent-Replayed";
 
     private final OrderDesk desk;
-    private final Notifications notifications;
+    private final List<OrderAspect> aspects;
     private final IdempotencyKeys idempotencyKeys;
     private final JsonMapper json;
 
-    OrderController(OrderDesk desk, Notifications notifications, IdempotencyKeys idempotencyKeys, JsonMapper json) {
+    OrderController(OrderDesk desk, List<OrderAspect> aspects, IdempotencyKeys idempotencyKeys, JsonMapper json) {
         this.desk = desk;
-        this.notifications = notifications;
+        this.aspects = aspects;
         this.idempotencyKeys = idempotencyKeys;
         this.json = json;
     }
@@ -88,7 +89,8 @@ class OrderController {
                         .map(i -> new Order.OrderLine(i.sku().strip(), i.name().strip(), i.quantity(), i.unitPrice()))
                         .toList(),
                 request.comment());
-        String body = json.writeValueAsString(OrderResponse.of(order, notifications.statusOf(order.id())));
+        // Nothing downstream can know of an order that is not committed yet: ask nobody.
+        String body = json.writeValueAsString(OrderResponse.of(order, aspects, OrderAspect::ofNewOrder));
         return new StoredResponse(order.id(), HttpStatus.CREATED.value(), body);
     }
 
@@ -122,6 +124,6 @@ class OrderController {
     OrderResponse find(@PathVariable UUID id) {
         Order order = desk.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No order " + id));
-        return OrderResponse.of(order, notifications.statusOf(id));
+        return OrderResponse.of(order, aspects, aspect -> aspect.of(id));
     }
 }

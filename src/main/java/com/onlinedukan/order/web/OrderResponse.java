@@ -2,13 +2,20 @@ package com.onlinedukan.order.web;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
-import com.onlinedukan.notification.NotificationStatus;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.onlinedukan.order.Order;
+import com.onlinedukan.order.OrderAspect;
 
-/** An order as customers see it, with the state of its staff notification. */
+/**
+ * An order as customers see it, with what downstream modules add about it (its staff
+ * notification) under their own names.
+ */
 record OrderResponse(
         UUID id,
         String status,
@@ -17,7 +24,7 @@ record OrderResponse(
         Customer customer,
         List<Item> items,
         String comment,
-        Notification notification) {
+        @JsonAnyGetter Map<String, Object> aspects) {
 
     record Customer(String name, String phone) {
     }
@@ -25,19 +32,14 @@ record OrderResponse(
     record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
     }
 
-    record Notification(String status, int attempts, String lastError, Instant deliveredAt) {
-
-        static Notification of(NotificationStatus status) {
-            return new Notification(status.status().name(), status.attempts(), status.lastError(), status.deliveredAt());
-        }
-    }
-
-    static OrderResponse of(Order order, NotificationStatus notification) {
+    static OrderResponse of(Order order, List<OrderAspect> aspects, Function<OrderAspect, Object> value) {
+        Map<String, Object> parts = new LinkedHashMap<>();
+        aspects.forEach(aspect -> parts.put(aspect.name(), value.apply(aspect)));
         return new OrderResponse(order.id(), order.status().name(), order.total(), order.createdAt(),
                 new Customer(order.customer().name(), order.customer().phone()),
                 order.lines().stream()
                         .map(l -> new Item(l.sku(), l.name(), l.quantity(), l.unitPrice(), l.lineTotal()))
                         .toList(),
-                order.comment(), Notification.of(notification));
+                order.comment(), parts);
     }
 }

@@ -1,0 +1,145 @@
+package com.onlinedukan.notification;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.onlinedukan.order.OrderPlaced;
+import com.onlinedukan.outbox.Outbox;
+import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.relay.StreamConsumer;
+import com.onlinedukan.relay.StreamEntry;
+import com.onlinedukan.relay.StreamSubscription;
+import com.onlinedukan.relay.Subscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The notifier's member of the stream's consumer group. A stream entry is only a pointer: its
+ * event id is looked up in the outbox, and what the outbox holds is what the ledger records and
+ * what is sent. An entry whose id the outbox does not know is poison, kept with its reason and
+ * never sent, so whoever can write to Redis cannot put words in the staff chat. A batch is
+ * acknowledged once the ledger has it.
+ */
+@Component
+class Inbox implements SmartLifecycle, StreamConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+    private static final String EVENT_ID = "eventId";
+    private static final int BATCH = 200;
+
+    private final OutboxStream stream;
+    private final Outbox outbox;
+    private final DeliveryLedger ledger;
+    private final Dispatcher dispatcher;
+    private final NotificationProperties properties;
+    private final NotifierIdentity identity;
+    private volatile StreamSubscription subscription;
+
+    Inbox(OutboxStream stream, Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher,
+            NotificationProperties properties, NotifierIdentity identity) {
+        this.stream = stream;
+        this.outbox = outbox;
+        this.ledger = ledger;
+        this.dispatcher = dispatcher;
+        this.properties = properties;
+        this.identity = identity;
+    }
+
+    @Override
+    public void accept(List<StreamEntry> batch) {
+        Map<UUID, StreamEntry> pointers = new LinkedHashMap<>();
+        for (StreamEntry entry : batch) {
+            UUID eventId = eventId(entry);
+            if (eventId == null) {
+                poison(entry, "stream entry has no readable '" + EVENT_ID + "'");
+            }
+            else {
+                pointers.putIfAbsent(eventId, entry);
+            }
+        }
+        if (pointers.isEmpty()) {
+            return;
+        }
+        List<OutboxEvent> events = outbox.events(pointers.keySet());
+        Set<UUID> found = new HashSet<>();
+        List<OutboxEvent> notifications = new ArrayList<>(events.size());
+        for (OutboxEvent event : events) {
+            found.add(event.id());
+            if (isOrderNotification(event, pointers.get(event.id()))) {
+                notifications.add(event);
+            }
+        }
+        pointers.keySet().removeAll(found);
+        pointers.keySet().removeAll(ledger.known(pointers.keySet()));
+        pointers.values().forEach(entry -> poison(entry, "event id is not in the outbox"));
+        if (ledger.register(notifications) > 0) {
+            dispatcher.wakeUp();
+        }
+    }
+
+    private boolean isOrderNotification(OutboxEvent event, StreamEntry entry) {
+        if (!OrderPlaced.TYPE.equals(event.type())) {
+            return false;
+        }
+        try {
+            UUID.fromString(event.aggregateId());
+            return true;
+        }
+        catch (IllegalArgumentException e) {
+            poison(entry, "OrderPlaced event names no order: '" + event.aggregateId() + "'");
+            return false;
+        }
+    }
+
+    private static UUID eventId(StreamEntry entry) {
+        String raw = entry.fields().get(EVENT_ID);
+        try {
+            return raw == null ? null : UUID.fromString(raw);
+        }
+        catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void poison(StreamEntry entry, String reason) {
+        log.error("Stream entry {} is poison ({}); kept in stream_poison, never sent", entry.id(), reason);
+        ledger.poison(entry.id(), String.valueOf(entry.fields()), reason);
+    }
+
+    @Override
+    public void start() {
+        subscription = stream.subscribe(new Subscriber(properties.consumerGroup(), identity.name(), BATCH,
+                properties.claimIdle(), properties.consumerExpiry(), this));
+        log.info("Reading stream '{}' as '{}' in group '{}'", stream.key(), identity.name(), properties.consumerGroup());
+    }
+
+    /** Returns once no batch is being registered, so nothing is taken from the stream after stop. */
+    @Override
+    public void stop() {
+        StreamSubscription running = subscription;
+        subscription = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+
+    /** Starts after the relay, stops before it. */
+    @Override
+    public int getPhase() {
+        return 20;
+    }
+}

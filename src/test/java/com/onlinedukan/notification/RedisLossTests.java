@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 @DukanTest
 @DirtiesContext
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s",
-        "dukan.reconciler.outbox-retention=2s" })
+        "dukan.reconciler.outbox-retention=2s", "dukan.notification.retention.interval=1s" })
 class RedisLossTests {
 
     @LocalServerPort
@@ -41,7 +41,7 @@ class RedisLossTests {
     OutboxStream stream;
 
     @Autowired
-    StreamInbox inbox;
+    Inbox inbox;
 
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;

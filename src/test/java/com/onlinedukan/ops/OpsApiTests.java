@@ -141,7 +141,7 @@ class OpsApiTests {
     @Test
     void bulkReplayOfDeadLettersByTimeWindowDeliversThemAndADryRunSendsNothing() {
         Instant from = Instant.now().minusSeconds(1);
-        telegram.failNext(2, 403, "Forbidden: bot was blocked by the user");
+        telegram.failNext(2, 400, "Bad Request: message is too long");
         List<String> dead = new ArrayList<>(List.of(place("Dead one")));
         await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(statusOf(dead.get(0))));
         dead.add(place("Dead two"));

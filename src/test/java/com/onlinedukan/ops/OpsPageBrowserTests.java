@@ -45,7 +45,7 @@ class OpsPageBrowserTests {
         assertThat(ready).as("CI must provide chromium and playwright-core (.ci/run)").isTrue();
 
         Orders orders = new Orders(port);
-        telegram.failNext(1, 403, "Forbidden: bot was blocked by the user");
+        telegram.failNext(1, 400, "Bad Request: message is too long");
         String orderId = orders.place(Orders.order("Dead on arrival " + UUID.randomUUID(), null, "A")).id();
         await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(status(orders, orderId)));
 

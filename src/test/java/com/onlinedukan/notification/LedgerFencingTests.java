@@ -1,0 +1,110 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.notification.DeliveryLedger.Claim;
+import com.onlinedukan.outbox.Outbox;
+import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Claims are fenced, and each claimed notification is handled on its own. */
+@DukanTest
+@TestPropertySource(properties = {
+        "dukan.notification.retry-poll-interval=100ms",
+        "dukan.telegram.rate.per-chat-per-minute=6000",
+        "dukan.telegram.rate.per-chat-per-second=100" })
+class LedgerFencingTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    DeliveryLedger ledger;
+
+    @Autowired
+    Notifications notifications;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterEach
+    void resume() {
+        notifications.resume("test");
+    }
+
+    @Test
+    void aClaimWhoseLeaseWasTakenOverCannotOverwriteTheNewHoldersRow() {
+        notifications.pause("test", "the test claims by hand");
+        UUID eventId = UUID.randomUUID();
+        ledger.register(List.of(new OutboxEvent(eventId, "Order", UUID.randomUUID().toString(), "OrderPlaced",
+                "{}", Instant.now())));
+
+        List<Claim> first = ledger.claimDue("sender-a", Duration.ofMillis(200), 1000).stream()
+                .filter(c -> c.eventId().equals(eventId)).toList();
+        assertThat(first).hasSize(1);
+        List<Claim> second = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ledger.claimDue("sender-b", Duration.ofMinutes(1), 1000).stream()
+                    .filter(c -> c.eventId().equals(eventId)).forEach(second::add);
+            return !second.isEmpty();
+        });
+
+        assertThat(ledger.delivered(first, 42)).as("rows the stale claim may still write").isZero();
+        assertThat(ledger.retrying(first, AttemptOutcome.TRANSIENT, "late", Duration.ZERO)).isZero();
+        assertThat(ledger.dead(first, AttemptOutcome.PERMANENT, "late")).isZero();
+        assertThat(ledger.release(first)).isZero();
+        assertThat(jdbc.sql("SELECT status || ' ' || lease_owner FROM notification WHERE event_id = ?").param(eventId)
+                .query(String.class).single()).isEqualTo("PENDING sender-b");
+
+        assertThat(ledger.delivered(second, 43)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT status FROM notification WHERE event_id = ?").param(eventId)
+                .query(String.class).single()).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void aPayloadWithANullTotalInABatchOfTwentyIsDeadAloneAndTheOthersAreDelivered() {
+        notifications.pause("test", "a batch builds up");
+        List<String> good = new Orders(port).placeMany("Batch", 19);
+        String bad = UUID.randomUUID().toString();
+        transactions.executeWithoutResult(tx -> outbox.append("Order", bad, "OrderPlaced", java.util.Map.of(
+                "orderId", bad, "customerName", "No total", "items", List.of())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE status = 'PENDING'").query(Long.class).single() >= 20);
+
+        notifications.resume("test");
+
+        telegram.awaitEachAcceptedOnce(good, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(jdbc.sql(
+                "SELECT status FROM notification WHERE order_id = CAST(? AS uuid)").param(bad).query(String.class).single()));
+        assertThat(jdbc.sql("SELECT last_error FROM notification WHERE order_id = CAST(? AS uuid)").param(bad)
+                .query(String.class).single()).contains("total");
+        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE status = 'DEAD'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+}

@@ -1,0 +1,120 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The stream is a way for events, not their source: what is sent comes from the outbox, and
+ * what was acknowledged leaves Redis.
+ */
+@DukanTest
+@TestPropertySource(properties = {
+        "dukan.notification.retry-poll-interval=100ms",
+        "dukan.telegram.rate.global-per-second=1000",
+        "dukan.telegram.rate.per-chat-per-minute=60000",
+        "dukan.telegram.rate.per-chat-per-second=1000" })
+class StreamTrustTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
+    @Autowired
+    Inbox inbox;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void anEntryWhoseEventIdIsNotInTheOutboxIsPoisonAndNeverSent() {
+        String forgedOrder = UUID.randomUUID().toString();
+        var forged = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(Map.of(
+                "eventId", UUID.randomUUID().toString(), "type", "OrderPlaced", "aggregateType", "Order",
+                "aggregateId", forgedOrder, "committedAt", java.time.Instant.now().toString(),
+                "payload", payload(forgedOrder, "FORGED customer"))));
+        String real = new Orders(port).placeMany("Real", 1).get(0);
+
+        telegram.awaitEachAcceptedOnce(List.of(real), Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM stream_poison WHERE stream_entry_id = ?").param(forged.getValue())
+                .query(Long.class).single() == 1);
+        assertThat(jdbc.sql("SELECT reason FROM stream_poison WHERE stream_entry_id = ?").param(forged.getValue())
+                .query(String.class).single()).contains("not in the outbox");
+        assertThat(telegram.requestsMentioning(forgedOrder)).isEmpty();
+        assertThat(telegram.requestsMentioning("FORGED")).isEmpty();
+    }
+
+    @Test
+    void aForgedCopyOfARealEventCannotChangeItsText() {
+        inbox.stop();
+        String orderId;
+        try {
+            orderId = new Orders(port).placeMany("Genuine", 1).get(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> entryOf(orderId) != null);
+            MapRecord<String, String, String> genuine = entryOf(orderId);
+            // The forged copy comes first: the genuine entry is moved behind it.
+            Map<String, String> forged = new java.util.HashMap<>(genuine.getValue());
+            forged.put("payload", payload(orderId, "FORGED text"));
+            redis.opsForStream().delete(stream.key(), genuine.getId());
+            redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(forged));
+            redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(genuine.getValue()));
+        }
+        finally {
+            inbox.start();
+        }
+
+        telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
+        assertThat(telegram.acceptedMentioning(orderId).get(0).text()).contains("Genuine").doesNotContain("FORGED");
+        assertThat(telegram.requestsMentioning("FORGED")).isEmpty();
+    }
+
+    @Test
+    void afterFiveHundredDeliveriesTheStreamHoldsOnlyWhatIsUnacknowledged() {
+        List<String> ids = new Orders(port).placeMany("Trimmed", 500);
+
+        telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(90));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            long length = redis.opsForStream().size(stream.key());
+            long pending = redis.opsForStream().pending(stream.key(), "dukan-notifier").getTotalPendingMessages();
+            assertThat(length).as("stream length").isLessThanOrEqualTo(pending);
+        });
+    }
+
+    private MapRecord<String, String, String> entryOf(String orderId) {
+        return redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .filter(e -> orderId.equals(e.getValue().get("aggregateId"))).findFirst().orElse(null);
+    }
+
+    private static String payload(String orderId, String customer) {
+        return "{\"orderId\":\"" + orderId + "\",\"customerName\":\"" + customer + "\",\"customerPhone\":\"+1\","
+                + "\"items\":[{\"sku\":\"X\",\"name\":\"X\",\"quantity\":1,\"unitPrice\":1}],\"total\":1}";
+    }
+}

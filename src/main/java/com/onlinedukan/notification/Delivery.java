@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
 import com.onlinedukan.notification.OrderMessage.PlacedOrder;
 import com.onlinedukan.relay.RelayedEvent;
+import com.onlinedukan.telegram.SendOutcome;
+import com.onlinedukan.telegram.TelegramSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,21 +44,18 @@ class Delivery {
     private final JsonMapper json;
     private final Clock clock;
     private final RetrySchedule schedule;
-    private final AtomicReference<String> chatId;
     private final Counter delivered;
     private final Counter dead;
     private final Timer latency;
     private final Map<Class<?>, Counter> attempts = new HashMap<>();
 
     Delivery(DeliveryLedger ledger, TelegramSender sender, JsonMapper json, Clock clock,
-            NotificationProperties properties, TelegramProperties telegram,
-            MeterRegistry meters) {
+            NotificationProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
         this.sender = sender;
         this.json = json;
         this.clock = clock;
         this.schedule = RetrySchedule.of(properties.retry());
-        this.chatId = new AtomicReference<>(telegram.chatId());
         this.delivered = Counter.builder("dukan.notifications.delivered")
                 .description("Notifications Telegram accepted").register(meters);
         this.dead = Counter.builder("dukan.notifications.dead")
@@ -98,11 +96,6 @@ class Delivery {
         }
     }
 
-    /** The chat notifications go to now (it changes when Telegram reports a migration). */
-    String chat() {
-        return chatId.get();
-    }
-
     /**
      * One send for claimed notifications: the full message for one, a digest for several. What
      * the digest could not hold is released for the next send. Returns Telegram's answer, if a
@@ -135,9 +128,11 @@ class Delivery {
             sent = readable.subList(0, digest.covered());
             ledger.release(readable.subList(digest.covered(), readable.size()).stream().map(Claim::eventId).toList());
         }
-        SendOutcome outcome = sender.send(chatId.get(), text);
+        SendOutcome outcome = sender.send(text);
         for (Claim claim : sent) {
-            attempts.get(outcome.getClass()).increment();
+            if (!(outcome instanceof SendOutcome.NotSent)) {
+                attempts.get(outcome.getClass()).increment();
+            }
             moveOn(claim, outcome);
         }
         return Optional.of(outcome);
@@ -153,10 +148,11 @@ class Delivery {
         else if (outcome instanceof SendOutcome.Permanent p) {
             giveUp(claim, "PERMANENT", p.error());
         }
-        else if (outcome instanceof SendOutcome.ChatMigrated m) {
-            log.warn("The staff chat moved to {}; sending there now. Set TELEGRAM_CHAT_ID to it.", m.newChatId());
-            chatId.set(m.newChatId());
-            retryOrGiveUp(claim, attemptsMade, "CHAT_MIGRATED", m.error(), Duration.ZERO);
+        else if (outcome instanceof SendOutcome.Refused r) {
+            giveUp(claim, "PERMANENT", r.error());
+        }
+        else if (outcome instanceof SendOutcome.NotSent) {
+            ledger.release(List.of(claim.eventId()));
         }
         else if (outcome instanceof SendOutcome.RetryAfter r) {
             retryOrGiveUp(claim, attemptsMade, "RATE_LIMITED", r.error(), r.delay());

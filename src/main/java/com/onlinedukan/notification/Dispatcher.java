@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
+import com.onlinedukan.telegram.TelegramSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ class Dispatcher implements SmartLifecycle {
 
     private final DeliveryLedger ledger;
     private final Delivery delivery;
-    private final ChatRateLimits limits;
+    private final TelegramSender sender;
     private final DeliveryControl control;
     private final NotifierIdentity identity;
     private final Duration lease;
@@ -37,11 +38,11 @@ class Dispatcher implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
 
-    Dispatcher(DeliveryLedger ledger, Delivery delivery, ChatRateLimits limits, DeliveryControl control,
+    Dispatcher(DeliveryLedger ledger, Delivery delivery, TelegramSender sender, DeliveryControl control,
             NotifierIdentity identity, NotificationProperties properties) {
         this.ledger = ledger;
         this.delivery = delivery;
-        this.limits = limits;
+        this.sender = sender;
         this.control = control;
         this.identity = identity;
         this.lease = properties.lease();
@@ -84,8 +85,7 @@ class Dispatcher implements SmartLifecycle {
             if (control.state().paused()) {
                 return pollInterval;
             }
-            String chat = delivery.chat();
-            Duration budget = limits.waitFor(chat);
+            Duration budget = sender.readyIn();
             if (!budget.isZero()) {
                 return budget.compareTo(pollInterval) < 0 ? budget : pollInterval;
             }
@@ -93,15 +93,7 @@ class Dispatcher implements SmartLifecycle {
             if (due.isEmpty()) {
                 return pollInterval;
             }
-            if (!limits.tryAcquire(chat)) {
-                ledger.release(due.stream().map(Claim::eventId).toList());
-                continue;
-            }
-            delivery.deliver(due).ifPresent(outcome -> {
-                if (outcome instanceof SendOutcome.RetryAfter retryAfter) {
-                    limits.pause(chat, retryAfter.delay());
-                }
-            });
+            delivery.deliver(due);
         }
         return pollInterval;
     }

@@ -96,8 +96,16 @@ class BotApiSender implements TelegramSender, AutoCloseable {
 
     @Override
     public TelegramStatus status() {
-        StaffChat.State state = cachedState().state();
-        return new TelegramStatus(false, state.chatId(), circuit.state(), state.pausedUntil());
+        try {
+            StaffChat.State state = cachedState().state();
+            return new TelegramStatus(false, state.chatId(), circuit.state(), state.pausedUntil());
+        }
+        catch (RuntimeException e) {
+            // PostgreSQL is its own health component; what this client knows still holds.
+            Cached last = cached.get();
+            String chatId = last != null ? last.state().chatId() : chat.configured();
+            return new TelegramStatus(false, chatId, circuit.state(), null);
+        }
     }
 
     /** One call, with the circuit's permission already taken; a migration is followed once, at once. */

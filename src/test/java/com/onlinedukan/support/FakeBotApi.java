@@ -25,12 +25,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A local stand-in for the Telegram Bot API (the one edge that cannot exist here), spoken to by
- * the real telegrambots client over HTTP. It records every {@code sendMessage}, answers like
- * Telegram does, and can be told to fail, rate-limit, or stall.
+ * the real telegrambots client over HTTP. It records every {@code sendMessage} (and, apart, every
+ * {@code getChat}), answers like Telegram does, and can be told to fail, rate-limit, slow down or stall.
  */
 public final class FakeBotApi implements AutoCloseable {
 
-    /** One sendMessage request as Telegram would see it. */
+    /** One request (sendMessage or getChat) as Telegram would see it, with the time it arrived. */
     public record Request(String token, String method, String chatId, String text, String parseMode, Instant at) {
     }
 
@@ -39,6 +39,9 @@ public final class FakeBotApi implements AutoCloseable {
     private final MockWebServer server = new MockWebServer();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Request> accepted = new CopyOnWriteArrayList<>();
+    private final List<Request> chatLookups = new CopyOnWriteArrayList<>();
+    private volatile MockResponse failingAll;
+    private volatile Duration delay = Duration.ZERO;
     private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
     private final AtomicLong messageIds = new AtomicLong(100);
     private volatile CountDownLatch gate;
@@ -78,8 +81,18 @@ public final class FakeBotApi implements AutoCloseable {
         JsonNode body = json.readTree(http.getBody().readUtf8());
         Request request = new Request(path[1].substring(3), path[2], text(body, "chat_id"), text(body, "text"),
                 text(body, "parse_mode"), Instant.now());
-        requests.add(request);
+        boolean lookup = "getChat".equalsIgnoreCase(request.method());
+        (lookup ? chatLookups : requests).add(request);
         awaitGate();
+        pause(delay);
+        MockResponse failing = failingAll;
+        if (failing != null) {
+            return failing;
+        }
+        if (lookup) {
+            return ok("{\"ok\":true,\"result\":{\"id\":" + request.chatId() + ",\"type\":\"supergroup\","
+                    + "\"title\":\"Shop staff\",\"accent_color_id\":0,\"max_reaction_count\":11}}");
+        }
         MockResponse next = scripted.poll();
         if (next != null) {
             return next;
@@ -117,6 +130,17 @@ public final class FakeBotApi implements AutoCloseable {
         }
     }
 
+    private static void pause(Duration duration) {
+        if (!duration.isZero()) {
+            try {
+                Thread.sleep(duration.toMillis());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static String text(JsonNode body, String field) {
         JsonNode node = body.get(field);
         return node == null || node.isNull() ? null : node.asString();
@@ -126,12 +150,36 @@ public final class FakeBotApi implements AutoCloseable {
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
     }
 
+    /** Every request (sendMessage and getChat) fails with this HTTP status and description until {@link #recover()}. */
+    public void failAll(int status, String description) {
+        failingAll = failure(status, description);
+    }
+
+    /** Like a chat the bot was removed from: every request gets 400 "chat not found" until {@link #recover()}. */
+    public void refuseChat() {
+        failAll(400, "Bad Request: chat not found");
+    }
+
+    /** Ends {@link #failAll}: requests are answered normally again. */
+    public void recover() {
+        failingAll = null;
+    }
+
+    /** Every answer comes after this long (zero, the default, for at once). */
+    public void delay(Duration latency) {
+        delay = latency;
+    }
+
+    private static MockResponse failure(int status, String description) {
+        return new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json")
+                .setBody("{\"ok\":false,\"error_code\":" + status + ",\"description\":"
+                        + json.writeValueAsString(description) + "}");
+    }
+
     /** The next {@code count} sends fail with this HTTP status and Telegram error description. */
     public void failNext(int count, int status, String description) {
         for (int i = 0; i < count; i++) {
-            scripted.add(new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json")
-                    .setBody("{\"ok\":false,\"error_code\":" + status + ",\"description\":"
-                            + json.writeValueAsString(description) + "}"));
+            scripted.add(failure(status, description));
         }
     }
 
@@ -175,6 +223,11 @@ public final class FakeBotApi implements AutoCloseable {
         if (current != null) {
             current.countDown();
         }
+    }
+
+    /** Every getChat received, answered or not, in arrival order (not among {@link #requests()}). */
+    public List<Request> chatLookups() {
+        return List.copyOf(chatLookups);
     }
 
     /** Every sendMessage received, answered or not, in arrival order. */

@@ -1,4 +1,4 @@
-package com.onlinedukan.notification;
+package com.onlinedukan.telegram;
 
 import java.net.URI;
 
@@ -19,6 +19,12 @@ record TelegramProperties(String botToken, String chatId, @DefaultValue("https:/
 
     boolean dryRun() {
         return !StringUtils.hasText(botToken);
+    }
+
+    /** The bot's id: the part of the token before the colon, which Telegram makes public anyway. */
+    String botId() {
+        int colon = botToken.indexOf(':');
+        return colon > 0 ? botToken.substring(0, colon) : "bot";
     }
 
     @Override

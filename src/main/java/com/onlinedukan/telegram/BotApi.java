@@ -1,0 +1,146 @@
+package com.onlinedukan.telegram;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import okhttp3.OkHttpClient;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
+import org.telegram.telegrambots.meta.api.methods.groupadministration.GetChat;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.objects.ResponseParameters;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+/**
+ * The Bot API over HTTP, through the telegrambots client, and nothing else: one call, Telegram's
+ * answer sorted into a {@link Reply}. Budgets, pauses and the circuit are the caller's business.
+ * Error texts are scrubbed of the token before they leave this class.
+ */
+class BotApi {
+
+    /** Descriptions of a 400 that are about the chat or the bot's place in it, not about the message. */
+    private static final Pattern REFUSAL = Pattern.compile(
+            "chat not found|not enough rights|have no rights|bot is not a member|bot was kicked|bot was blocked"
+                    + "|need administrator rights|chat_write_forbidden|user is deactivated|group chat was deactivated",
+            Pattern.CASE_INSENSITIVE);
+
+    private final OkHttpTelegramClient client;
+    private final String token;
+
+    BotApi(TelegramProperties telegram, Duration timeout) {
+        this.token = telegram.botToken();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(timeout)
+                .build();
+        var url = telegram.apiUrl();
+        int port = url.getPort() != -1 ? url.getPort() : "http".equals(url.getScheme()) ? 80 : 443;
+        this.client = new OkHttpTelegramClient(http, token, new TelegramUrl(url.getScheme(), url.getHost(), port, false));
+    }
+
+    /** Telegram's answer to one call. */
+    sealed interface Reply {
+    }
+
+    /** An answer that is an outcome as it stands. */
+    record Answered(SendOutcome outcome) implements Reply {
+    }
+
+    /** The group became a supergroup: the chat lives on under {@code chatId}. */
+    record Migrated(String chatId, String error) implements Reply {
+    }
+
+    Reply sendMessage(String chatId, String html) {
+        return call(new CanonicalSendMessage(chatId, html));
+    }
+
+    /** Whether the bot can see the chat; sends nothing. Delivered carries message id 0. */
+    Reply getChat(String chatId) {
+        return call(new CanonicalGetChat(chatId));
+    }
+
+    private Reply call(BotApiMethod<?> method) {
+        try {
+            Object result = client.execute(method);
+            long messageId = result instanceof Message message ? message.getMessageId() : 0;
+            return new Answered(new SendOutcome.Delivered(messageId));
+        }
+        catch (TelegramApiRequestException e) {
+            return classify(e);
+        }
+        catch (TelegramApiException | RuntimeException e) {
+            return new Answered(new SendOutcome.Transient(scrub(describe(e)), false));
+        }
+    }
+
+    private Reply classify(TelegramApiRequestException e) {
+        Integer code = e.getErrorCode();
+        String error = scrub(code == null ? describe(e) : code + " " + e.getApiResponse());
+        ResponseParameters parameters = e.getParameters();
+        if (parameters != null && parameters.getMigrateToChatId() != null) {
+            return new Migrated(parameters.getMigrateToChatId().toString(), error);
+        }
+        if (code == null || code >= 500) {
+            return new Answered(new SendOutcome.Transient(error, false));
+        }
+        if (code == 429) {
+            int seconds = parameters != null && parameters.getRetryAfter() != null ? parameters.getRetryAfter() : 1;
+            return new Answered(new SendOutcome.RetryAfter(Duration.ofSeconds(Math.max(1, seconds)), error));
+        }
+        if (code == 401 || code == 403 || code == 400 && refusal(e.getApiResponse())) {
+            return new Answered(new SendOutcome.Refused(error));
+        }
+        return new Answered(new SendOutcome.Permanent(error));
+    }
+
+    private static boolean refusal(String description) {
+        return description != null && REFUSAL.matcher(description.toLowerCase(Locale.ROOT)).find();
+    }
+
+    /**
+     * sendMessage as the Bot API documents it: the library spells the method and the parse mode
+     * in lower case, which Telegram accepts but proxies and fakes matching the documented names may not.
+     */
+    static final class CanonicalSendMessage extends SendMessage {
+
+        CanonicalSendMessage(String chatId, String html) {
+            super(chatId, html);
+            setParseMode("HTML");
+            setDisableWebPagePreview(true);
+        }
+
+        @Override
+        public String getMethod() {
+            return "sendMessage";
+        }
+    }
+
+    /** getChat under its documented name, as {@link CanonicalSendMessage}. */
+    static final class CanonicalGetChat extends GetChat {
+
+        CanonicalGetChat(String chatId) {
+            super(chatId);
+        }
+
+        @Override
+        public String getMethod() {
+            return "getChat";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return e.getClass().getSimpleName() + ": " + e.getMessage()
+                + (cause != e ? " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")" : "");
+    }
+
+    private String scrub(String text) {
+        return text == null ? null : text.replace(token, "<token>");
+    }
+}

@@ -1,0 +1,54 @@
+package com.onlinedukan.telegram;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.StringUtils;
+
+/** The one {@link TelegramSender}: the Bot API client when a token is set, the dry-run sender when not. */
+@Configuration(proxyBeanMethods = false)
+class TelegramConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(TelegramConfiguration.class);
+    static final String BUDGET_NAMESPACE = "dukan:telegram:budget";
+
+    @Bean
+    TelegramSender telegramSender(TelegramProperties telegram, TelegramClientProperties client, JdbcClient jdbc,
+            ObjectProvider<LettuceConnectionFactory> redis, MeterRegistry meters) {
+        if (telegram.dryRun()) {
+            return new DryRunSender(telegram.chatId());
+        }
+        if (!StringUtils.hasText(telegram.chatId())) {
+            throw new IllegalStateException("TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: "
+                    + "set the staff chat that receives new-order notifications");
+        }
+        log.info("Notifications go to Telegram chat {} through {}", telegram.chatId(), telegram.apiUrl());
+        LettuceConnectionFactory factory = redis.getIfAvailable();
+        SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, telegram.botId(),
+                factory == null ? null : () -> connect(factory));
+        return new BotApiSender(new BotApi(telegram, client.timeout()), new StaffChat(jdbc, telegram.chatId()),
+                budgets, new BotApiCircuit(client.circuit(), meters));
+    }
+
+    /** Named {@code telegram}: the health component of the same name. */
+    @Bean
+    TelegramHealth telegram(TelegramSender sender) {
+        return new TelegramHealth(sender);
+    }
+
+    private static io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> connect(LettuceConnectionFactory factory) {
+        if (factory.getNativeClient() instanceof RedisClient client) {
+            return client.connect(ByteArrayCodec.INSTANCE);
+        }
+        throw new IllegalStateException("the Telegram budgets need a standalone Redis client, not "
+                + factory.getNativeClient().getClass().getSimpleName());
+    }
+}

@@ -27,6 +27,8 @@ import org.springframework.core.env.MapPropertySource;
 public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
 
     static final String DATA_DIR = "dukan.embedded.data-dir";
+    /** {@code false} turns the embedded default off (tests bring their own servers). */
+    static final String ENABLED = "dukan.embedded.enabled";
 
     private static EmbeddedServers servers;
 
@@ -46,7 +48,7 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
         boolean needPostgres = !environment.containsProperty("spring.datasource.url");
         boolean needRedis = !environment.containsProperty("spring.data.redis.host")
                 && !environment.containsProperty("spring.data.redis.url");
-        if (!needPostgres && !needRedis) {
+        if (!needPostgres && !needRedis || !environment.getProperty(ENABLED, Boolean.class, true)) {
             return;
         }
         Path dataDir = Path.of(environment.getProperty(DATA_DIR,

@@ -138,6 +138,13 @@ public class OutboxStream implements DisposableBean {
         readers.forEach(GroupReader::close);
         synchronized (this) {
             if (upkeep != null) {
+                upkeep.shutdown();
+                try {
+                    upkeep.awaitTermination(5, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 upkeep.shutdownNow();
                 upkeep = null;
             }

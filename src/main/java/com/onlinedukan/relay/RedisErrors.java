@@ -28,6 +28,6 @@ final class RedisErrors {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return String.valueOf(cause.getMessage());
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 }

@@ -119,6 +119,36 @@ class OutboxStreamTests {
     }
 
     @Test
+    void anEntryDeletedWhileFailingIsAcknowledgedAndTheRestHandedOverAgain() {
+        List<String> ids = add(3);
+        AtomicBoolean failed = new AtomicBoolean();
+        Batches batches = new Batches();
+        subscribe("c1", 50, batch -> {
+            if (!failed.getAndSet(true)) {
+                redis.opsForStream().delete(key, ids.get(1));
+                throw new IllegalStateException("ledger unavailable");
+            }
+            batches.accept(batch);
+        });
+
+        await().atMost(WAIT).until(() -> stream.depth(GROUP).pending() == 0 && !batches.all.isEmpty());
+        assertThat(batches.ids()).containsExactly(ids.get(0), ids.get(2));
+    }
+
+    @Test
+    void theGaugesShowLengthAndPending() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        stream = new OutboxStream(properties, new StreamPublisher(redis, properties, meters), commands,
+                new StreamTrimmer(commands), meters);
+        redis.opsForStream().createGroup(key, ReadOffset.from("0"), "slow");
+        add(4);
+        subscribe("c1", 50, batch -> { });
+
+        await().atMost(WAIT).until(() -> meters.get("dukan.stream.length").gauge().value() == 4
+                && meters.get("dukan.stream.pending").tag("group", GROUP).gauge().value() == 0);
+    }
+
+    @Test
     void readingRecoversAfterRedisLosesTheGroup() {
         Batches batches = new Batches();
         subscribe("c1", 50, batches);

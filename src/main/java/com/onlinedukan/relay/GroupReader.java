@@ -216,7 +216,7 @@ final class GroupReader implements StreamSubscription {
         }
         try {
             if (thread.isAlive()) {
-                log.warn("Subscriber '{}' of group '{}' still handles a batch after {}; leaving it running",
+                log.warn("Subscriber '{}' of group '{}' is still reading or handling a batch after {}; leaving it running",
                         subscriber.consumer(), subscriber.group(), CLOSE_WAIT);
             }
             else if (!redis.leave(subscriber.group(), subscriber.consumer())) {

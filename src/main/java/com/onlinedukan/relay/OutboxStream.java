@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
+import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.util.Assert;
 
@@ -24,7 +24,7 @@ import org.springframework.util.Assert;
  * it; subscribers read it through a consumer group, and what they acknowledge is trimmed.
  */
 @Component
-public class OutboxStream implements DisposableBean {
+public class OutboxStream {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxStream.class);
 
@@ -133,8 +133,8 @@ public class OutboxStream implements DisposableBean {
     }
 
     /** Closes the subscriptions still open (their owners normally close them first) and stops the upkeep. */
-    @Override
-    public void destroy() {
+    @PreDestroy
+    void destroy() {
         readers.forEach(GroupReader::close);
         synchronized (this) {
             if (upkeep != null) {

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how long the engine waits for more changes before handing a batch over
  * @param leadershipCheckInterval how often the relay lock is checked; a standby takes over within it
  * @param retainedWalWarning retained WAL above which the {@code replicationSlot} health turns WARNING
+ * @param trimInterval how often an instance with a subscriber trims the stream to the oldest entry a
+ *     consumer group has not acknowledged (and refreshes the stream's length and pending gauges)
  */
 @Validated
 @ConfigurationProperties("dukan.relay")
@@ -40,5 +42,6 @@ record RelayProperties(
         @DefaultValue("10s") @NotNull Duration heartbeatInterval,
         @DefaultValue("50ms") @NotNull Duration pollInterval,
         @DefaultValue("2s") @NotNull Duration leadershipCheckInterval,
-        @DefaultValue("1GB") @NotNull DataSize retainedWalWarning) {
+        @DefaultValue("1GB") @NotNull DataSize retainedWalWarning,
+        @DefaultValue("1s") @NotNull Duration trimInterval) {
 }

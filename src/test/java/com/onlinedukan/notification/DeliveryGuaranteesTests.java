@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.retry-poll-interval=100ms",
         "dukan.notification.claim-idle=1s",
         "dukan.notification.consumer-expiry=2s",
+        // redeliveredEventIsNotSentTwice copies a delivered entry, which trimming would have removed
         "dukan.telegram.rate.per-chat-per-minute=6000",
         "dukan.telegram.rate.per-chat-per-second=100" })
 class DeliveryGuaranteesTests {

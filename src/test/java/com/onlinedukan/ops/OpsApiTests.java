@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
 /** The SRE surface: see the pipeline, find what failed, replay it, pause and resume, all audited. */
 @DukanTest
 @TestPropertySource(properties = {
+        // pipelineShowsEveryStage expects delivered entries still in the stream (a positive length)
+        "dukan.relay.trim-interval=1h",
         "dukan.notification.retry-poll-interval=100ms",
         "dukan.telegram.rate.per-chat-per-minute=6000",
         "dukan.telegram.rate.per-chat-per-second=100" })

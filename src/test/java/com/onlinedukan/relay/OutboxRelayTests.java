@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @DukanTest
-@TestPropertySource(properties = "dukan.relay.heartbeat-interval=300ms")
+// These tests watch what the relay published in the stream; trimming would remove what the notifier acknowledged.
+@TestPropertySource(properties = { "dukan.relay.heartbeat-interval=300ms", "dukan.relay.trim-interval=1h" })
 class OutboxRelayTests {
 
     @Autowired

@@ -71,8 +71,7 @@ class OutboxStreamTests {
                 Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), DataSize.ofGigabytes(1),
                 Duration.ofMillis(200));
         commands = new CountingRedisStream(connections, redis, properties);
-        stream = new OutboxStream(properties, new StreamPublisher(redis, properties, new SimpleMeterRegistry()),
-                commands, new StreamTrimmer(commands), new SimpleMeterRegistry());
+        stream = new OutboxStream(properties, commands, new StreamTrimmer(commands), new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -138,8 +137,7 @@ class OutboxStreamTests {
     @Test
     void theGaugesShowLengthAndPending() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        stream = new OutboxStream(properties, new StreamPublisher(redis, properties, meters), commands,
-                new StreamTrimmer(commands), meters);
+        stream = new OutboxStream(properties, commands, new StreamTrimmer(commands), meters);
         redis.opsForStream().createGroup(key, ReadOffset.from("0"), "slow");
         add(4);
         subscribe("c1", 50, batch -> { });

@@ -37,7 +37,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Every write names the claim; rows another sender took over meanwhile are counted as lost claims.
  */
-@Component
+@Component("notificationDelivery") // "delivery" is the health component
 class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);

@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.retry.give-up-after=0s",
         // One notification failing alone must not look like Telegram failing for everyone.
         "dukan.telegram.circuit.minimum-calls=100",
+        "dukan.telegram.circuit.window=100",
         "dukan.notification.retry-poll-interval=100ms",
         "dukan.notification.claim-idle=1s",
         "dukan.notification.consumer-expiry=2s",

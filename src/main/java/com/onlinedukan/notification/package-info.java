@@ -1,6 +1,6 @@
 /**
- * Redis Stream consumer that delivers each outbox event to the shop's Telegram chat, once, with
- * a durable delivery ledger keyed by the event id, retries with backoff, and dead letters.
+ * Each order event becomes one Telegram notification, sent once: the delivery ledger keyed by the
+ * event id, the state machine that moves it on Telegram's answers, the dispatcher, the messages.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Notification")
+@org.springframework.modulith.ApplicationModule(displayName = "Notification", allowedDependencies = { "outbox", "relay", "telegram", "order" })
 package com.onlinedukan.notification;

@@ -4,5 +4,5 @@
  * stream whole: subscribers read it in batches through {@link com.onlinedukan.relay.OutboxStream},
  * and what every group acknowledged is trimmed.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Relay")
+@org.springframework.modulith.ApplicationModule(displayName = "Relay", allowedDependencies = "outbox")
 package com.onlinedukan.relay;

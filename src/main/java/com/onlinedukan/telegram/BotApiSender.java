@@ -51,47 +51,49 @@ class BotApiSender implements TelegramSender, AutoCloseable {
 
     @Override
     public SendOutcome send(String html) {
-        if (!circuit.tryEnter()) {
-            return circuit.refusal();
-        }
-        StaffChat.State state;
-        try {
-            state = freshState();
-        }
-        catch (RuntimeException e) {
-            circuit.unused();
-            throw e;
-        }
-        if (!state.pausedFor().isZero()) {
-            circuit.unused();
-            return new SendOutcome.NotSent(state.pausedFor(), "Telegram asked to wait (retry_after) until " + state.pausedUntil());
-        }
-        if (!budgets.tryTake(state.chatId())) {
-            circuit.unused();
-            Duration wait = budgets.waitFor(state.chatId());
-            return new SendOutcome.NotSent(wait.isZero() ? Duration.ofMillis(10) : wait, "send budget spent (bot or chat)");
-        }
-        return call(state.chatId(), id -> api.sendMessage(id, html));
+        return guarded(state -> {
+            if (!state.pausedFor().isZero()) {
+                return new SendOutcome.NotSent(state.pausedFor(),
+                        "Telegram asked to wait (retry_after) until " + state.pausedUntil());
+            }
+            if (!budgets.tryTake(state.chatId())) {
+                Duration wait = budgets.waitFor(state.chatId());
+                return new SendOutcome.NotSent(wait.isZero() ? Duration.ofMillis(10) : wait, "send budget spent (bot or chat)");
+            }
+            return null;
+        }, id -> api.sendMessage(id, html));
     }
 
     @Override
     public SendOutcome probe() {
+        return guarded(state -> budgets.tryTakeBot() ? null
+                : new SendOutcome.NotSent(Duration.ofMillis(100), "the bot's send budget is spent"), api::getChat);
+    }
+
+    /**
+     * Takes the circuit's permission, reads the chat's state and asks {@code gate} whether the call
+     * may go (null) or what to answer instead; the circuit's permission is given back whenever no
+     * call is made.
+     */
+    private SendOutcome guarded(Function<StaffChat.State, SendOutcome> gate, Function<String, BotApi.Reply> request) {
         if (!circuit.tryEnter()) {
             return circuit.refusal();
         }
         StaffChat.State state;
+        SendOutcome instead;
         try {
             state = freshState();
+            instead = gate.apply(state);
         }
         catch (RuntimeException e) {
             circuit.unused();
             throw e;
         }
-        if (!budgets.tryTakeBot()) {
+        if (instead != null) {
             circuit.unused();
-            return new SendOutcome.NotSent(Duration.ofMillis(100), "the bot's send budget is spent");
+            return instead;
         }
-        return call(state.chatId(), api::getChat);
+        return call(state.chatId(), request);
     }
 
     @Override

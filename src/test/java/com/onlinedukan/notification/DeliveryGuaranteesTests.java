@@ -8,6 +8,7 @@ import java.util.UUID;
 import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Ledger;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +101,7 @@ class DeliveryGuaranteesTests {
         assertThat(tries).hasSize(2);
         Duration waited = Duration.between(tries.get(0).at(), tries.get(1).at());
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofMillis(3500));
-        assertThat(history(id)).containsExactly("RATE_LIMITED", "DELIVERED");
+        assertThat(new Ledger(jdbc).history(id)).containsExactly("RATE_LIMITED", "DELIVERED");
     }
 
     @Test
@@ -114,7 +115,7 @@ class DeliveryGuaranteesTests {
         assertThat(notification.has("lastError")).as("error texts are for SREs, not customers").isFalse();
         assertThat(jdbc.sql("SELECT last_error FROM notification WHERE order_id = CAST(? AS uuid)").param(id)
                 .query(String.class).single()).contains("message is too long");
-        assertThat(history(id)).containsExactly("PERMANENT");
+        assertThat(new Ledger(jdbc).history(id)).containsExactly("PERMANENT");
         assertThat(telegram.requestsMentioning(id)).hasSize(1);
     }
 
@@ -125,7 +126,7 @@ class DeliveryGuaranteesTests {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD".equals(status(id)));
         assertThat(orders.get(id).body().get("notification").get("attempts").asInt()).isEqualTo(6);
-        assertThat(history(id)).hasSize(6).containsOnly("TRANSIENT");
+        assertThat(new Ledger(jdbc).history(id)).hasSize(6).containsOnly("TRANSIENT");
         assertThat(telegram.requestsMentioning(id)).hasSize(6);
         assertThat(telegram.acceptedMentioning(id)).isEmpty();
     }
@@ -227,15 +228,7 @@ class DeliveryGuaranteesTests {
         return orders.get(orderId).body().get("notification").get("status").asString();
     }
 
-    private List<String> history(String orderId) {
-        return jdbc.sql("""
-                SELECT a.outcome FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
-                 WHERE n.order_id = CAST(? AS uuid) ORDER BY a.id
-                """).param(orderId).query(String.class).list();
-    }
-
     private void awaitIdle() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "SELECT count(*) FROM notification WHERE status IN ('PENDING', 'RETRYING')").query(Long.class).single() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> new Ledger(jdbc).waiting() == 0);
     }
 }

@@ -1,17 +1,14 @@
 package com.onlinedukan.notification;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import com.onlinedukan.support.DukanTest;
-import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Ledger;
+import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,18 +50,22 @@ class TelegramOutageTests {
     JdbcClient jdbc;
 
     Orders orders;
+    OpsClient ops;
+    Ledger ledger;
 
     @BeforeEach
     void setUp() {
         orders = new Orders(port);
-        await().atMost(Duration.ofSeconds(30)).until(() -> waiting() == 0);
+        ops = new OpsClient(port);
+        ledger = new Ledger(jdbc);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.waiting() == 0);
     }
 
     @AfterEach
     void tearDown() {
         telegram.recover();
         telegram.clearScript();
-        ops("POST", "/api/ops/delivery/resume");
+        ops.call("POST", "/api/ops/delivery/resume", null);
     }
 
     @Test
@@ -105,7 +106,7 @@ class TelegramOutageTests {
         telegram.awaitEachAcceptedOnce(List.of(id), Duration.ofSeconds(30));
         assertThat(status(id)).isEqualTo("DELIVERED");
         assertThat(telegram.acceptedMentioning(id).get(0).chatId()).isEqualTo("-1007777");
-        assertThat(history(id)).containsExactly("RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED", "DELIVERED");
+        assertThat(ledger.history(id)).containsExactly("RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED", "DELIVERED");
     }
 
     @Test
@@ -122,12 +123,11 @@ class TelegramOutageTests {
         // Paused: nothing more is tried, nothing is dead.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> telegram.requests().size() == tried);
         assertThat(deadCount()).isZero();
-        JsonNode health = new Orders(port).send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/actuator/health")).header("Authorization", basic()).GET()).body();
+        JsonNode health = ops.call("GET", "/actuator/health", null).body();
         assertThat(health.get("components").get("delivery").get("status").asString()).isEqualTo("WARNING");
 
         telegram.recover();
-        assertThat(ops("POST", "/api/ops/delivery/resume").status()).isEqualTo(200);
+        assertThat(ops.call("POST", "/api/ops/delivery/resume", null).status()).isEqualTo(200);
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(30));
         assertThat(deadCount()).isZero();
     }
@@ -138,37 +138,14 @@ class TelegramOutageTests {
     }
 
     private long deadCount() {
-        return jdbc.sql("SELECT count(*) FROM notification WHERE status = 'DEAD'").query(Long.class).single();
-    }
-
-    private long waiting() {
-        return jdbc.sql("SELECT count(*) FROM notification WHERE status IN ('PENDING', 'RETRYING')").query(Long.class).single();
+        return ledger.count("DEAD");
     }
 
     private String status(String orderId) {
         return orders.get(orderId).body().get("notification").get("status").asString();
     }
 
-    private List<String> history(String orderId) {
-        return jdbc.sql("""
-                SELECT a.outcome FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
-                 WHERE n.order_id = CAST(? AS uuid) ORDER BY a.id
-                """).param(orderId).query(String.class).list();
-    }
-
     private JsonNode pipeline() {
-        return ops("GET", "/api/ops/pipeline").body();
-    }
-
-    private Orders.Response ops(String method, String path) {
-        return orders.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", basic())
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.noBody()));
-    }
-
-    private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString((DukanTestContext.OPS_USER + ":"
-                + DukanTestContext.OPS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        return ops.call("GET", "/api/ops/pipeline", null).body();
     }
 }

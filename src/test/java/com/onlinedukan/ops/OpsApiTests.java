@@ -1,12 +1,8 @@
 package com.onlinedukan.ops;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -14,6 +10,7 @@ import java.util.stream.Stream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,20 +244,14 @@ class OpsApiTests {
     }
 
     private Orders.Response ops(String method, String path, String body) {
-        return send(method, path, body, basic(DukanTestContext.OPS_USER, DukanTestContext.OPS_PASSWORD));
+        return new OpsClient(port).call(method, path, body);
     }
 
     private Orders.Response send(String method, String path, String body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return http.send(request);
+        return new OpsClient(port).send(method, path, body, authorization);
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return OpsClient.basic(user, password);
     }
 }

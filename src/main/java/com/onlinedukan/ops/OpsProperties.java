@@ -2,7 +2,9 @@ package com.onlinedukan.ops;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,11 +18,14 @@ import org.springframework.validation.annotation.Validated;
  * @param username the SRE's user name
  * @param password the SRE's password; unset keeps the ops surface closed
  * @param auditRetention how long the audit of SRE actions is kept
+ * @param failedLoginsPerMinute failed logins one client address may make within a minute; beyond
+ *     them it is answered 429 without a check until the minute has refilled its budget
  */
 @Validated
 @ConfigurationProperties("dukan.ops")
 public record OpsProperties(@DefaultValue("ops") String username, String password,
-        @DefaultValue("365d") @NotNull Duration auditRetention) {
+        @DefaultValue("365d") @NotNull @DurationMin(millis = 1) Duration auditRetention,
+        @DefaultValue("10") @Min(1) int failedLoginsPerMinute) {
 
     boolean open() {
         return StringUtils.hasText(password);
@@ -29,6 +34,6 @@ public record OpsProperties(@DefaultValue("ops") String username, String passwor
     @Override
     public String toString() {
         return "OpsProperties[username=" + username + ", password=" + (open() ? "<secret>" : "<unset>")
-                + ", auditRetention=" + auditRetention + "]";
+                + ", auditRetention=" + auditRetention + ", failedLoginsPerMinute=" + failedLoginsPerMinute + "]";
     }
 }

@@ -1,56 +1,123 @@
 package com.onlinedukan.ops;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * HTTP Basic with the {@code dukan.ops} credential for the SRE surface; customers' endpoints,
- * health, prometheus and the API docs stay open. Stateless: no session, no cookie, so no CSRF.
+ * health, prometheus and the API docs stay open. Two filter chains, so that an {@code Authorization}
+ * header sent to an open path (a customer's client, a scraper) is never even checked. Stateless: no
+ * session, no cookie, so no CSRF token — cross-site requests are refused by {@link CrossSiteRequests}.
  */
 @Configuration(proxyBeanMethods = false)
 class OpsSecurity {
 
     private static final Logger log = LoggerFactory.getLogger(OpsSecurity.class);
     static final String ROLE = "OPS";
+    private static final String REALM = "OnlineDukan ops";
 
     @Bean
-    SecurityFilterChain security(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-                        .requestMatchers("/api/ops/**", "/ops", "/ops/**", "/actuator", "/actuator/**").hasRole(ROLE)
-                        .anyRequest().permitAll())
-                .httpBasic(basic -> basic.realmName("OnlineDukan ops"))
+    @Order(1)
+    SecurityFilterChain opsFilterChain(HttpSecurity http, OpsCredential credential) throws Exception {
+        RequestMatcher sre = anyOf("/api/ops/**", "/ops", "/ops/**", "/actuator", "/actuator/**");
+        RequestMatcher open = anyOf("/actuator/health", "/actuator/health/**", "/actuator/prometheus");
+        http.securityMatcher(new AndRequestMatcher(sre, new NegatedRequestMatcher(open)))
+                .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(ROLE))
+                // This chain's own manager with the one provider: no parent that would check a second time.
+                .authenticationManager(new ProviderManager(credential))
+                .httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(entryPoint()))
+                // Not a bean: a Filter bean would also be registered with the servlet container for every path.
+                .addFilterBefore(new CrossSiteRequests(), BasicAuthenticationFilter.class)
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         return http.build();
     }
 
+    /** Everything else is open and has no authentication filter at all. */
     @Bean
-    PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    @Order(2)
+    SecurityFilterChain openFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
     }
 
+    /**
+     * A bean, so Spring Boot does not make up a user with a generated password (which it would
+     * log), and so tests can read its counters.
+     */
     @Bean
-    UserDetailsService opsUsers(OpsProperties ops, PasswordEncoder encoder) {
+    OpsCredential opsCredential(OpsProperties ops, LoginThrottle throttle, MeterRegistry meters) {
         if (!ops.open()) {
             log.warn("/api/ops/**, /ops and the actuator (but health and prometheus) are closed: "
                     + "set DUKAN_OPS_PASSWORD (and DUKAN_OPS_USERNAME, default 'ops') to open them");
-            return new InMemoryUserDetailsManager();
         }
-        return new InMemoryUserDetailsManager(User.withUsername(ops.username())
-                .password(encoder.encode(ops.password()))
-                .roles(ROLE)
-                .build());
+        return new OpsCredential(ops, throttle, meters);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(OpsProperties ops) {
+        return new LoginThrottle(ops.failedLoginsPerMinute());
+    }
+
+    /** 429 for a throttled client, the usual Basic challenge (401) otherwise. */
+    private static AuthenticationEntryPoint entryPoint() {
+        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+        basic.setRealmName(REALM);
+        basic.afterPropertiesSet();
+        return (request, response, failure) -> {
+            if (failure instanceof OpsCredential.LoginsThrottled) {
+                log.warn("Refused ops login from {}: too many failed logins within a minute", request.getRemoteAddr());
+                response.setHeader("Retry-After", "60");
+                problem(response, 429, "Too many failed logins", failure.getMessage(), "throttled");
+                return;
+            }
+            basic.commence(request, response, failure);
+        };
+    }
+
+    /** An RFC 9457 problem; {@code title}, {@code detail} and {@code reason} are our own texts, never request data. */
+    static void problem(HttpServletResponse response, int status, String title, String detail, String reason)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status
+                + ",\"detail\":\"" + json(detail) + "\",\"reason\":\"" + json(reason) + "\"}");
+    }
+
+    private static String json(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static RequestMatcher anyOf(String... patterns) {
+        RequestMatcher[] matchers = new RequestMatcher[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            matchers[i] = PathPatternRequestMatcher.withDefaults().matcher(patterns[i]);
+        }
+        return new OrRequestMatcher(matchers);
     }
 }

@@ -1,5 +1,7 @@
 package com.onlinedukan.ops;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,12 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.TestPropertySource;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +54,15 @@ class OpsApiTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    LoginThrottle throttle;
+
+    @Autowired
+    ApplicationContext context;
+
     Orders http;
 
     @BeforeEach
@@ -59,6 +75,7 @@ class OpsApiTests {
     @AfterEach
     void tearDown() {
         telegram.clearScript();
+        throttle.clear();
         ops("POST", "/api/ops/delivery/resume", null);
     }
 
@@ -86,6 +103,116 @@ class OpsApiTests {
         assertThat(send(method, path, body, basic(DukanTestContext.OPS_USER, "wrong")).status()).isEqualTo(401);
         int status = ops(method, path, body).status();
         assertThat(status).isNotIn(401, 403).isLessThan(500);
+    }
+
+    @Test
+    void crossSiteFormPostWithTheCredentialIsRefusedAndPausesNothing() {
+        Orders.Response refused = new OpsClient(port).callWith("POST", "/api/ops/delivery/pause", "reason=evil",
+                "Content-Type", "application/x-www-form-urlencoded", "Origin", "https://evil.example",
+                "Sec-Fetch-Site", "cross-site");
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.body().get("reason").asString()).isEqualTo("Sec-Fetch-Site is cross-site");
+        assertThat(refused.raw().body()).doesNotContain(DukanTestContext.OPS_PASSWORD);
+        assertThat(ops("GET", "/api/ops/pipeline", null).body().get("delivery").get("paused").asBoolean()).isFalse();
+    }
+
+    static Stream<Arguments> crossSiteSignals() {
+        return Stream.of(
+                Arguments.of("Sec-Fetch-Site cross-site", new String[] { "Sec-Fetch-Site", "cross-site" }, "Sec-Fetch-Site"),
+                Arguments.of("Sec-Fetch-Site same-site", new String[] { "Sec-Fetch-Site", "same-site" }, "Sec-Fetch-Site"),
+                Arguments.of("foreign Origin", new String[] { "Origin", "https://evil.example" }, "Origin"),
+                Arguments.of("Origin on another port", new String[] { "Origin", "http://localhost:1" }, "Origin"),
+                Arguments.of("opaque Origin", new String[] { "Origin", "null" }, "Origin"),
+                Arguments.of("urlencoded form", new String[] { "Content-Type", "application/x-www-form-urlencoded" }, "form"),
+                Arguments.of("multipart form", new String[] { "Content-Type", "multipart/form-data; boundary=x" }, "form"),
+                Arguments.of("text/plain form", new String[] { "Content-Type", "text/plain;charset=UTF-8" }, "form"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("crossSiteSignals")
+    void eachCrossSiteSignalAloneIsRefused(String signal, String[] headers, String reason) {
+        Orders.Response pause = new OpsClient(port).callWith("POST", "/api/ops/delivery/pause", "x", headers);
+        assertThat(pause.status()).isEqualTo(403);
+        assertThat(pause.body().get("reason").asString()).contains(reason);
+        Orders.Response replay = new OpsClient(port).callWith("POST", "/api/ops/notifications/replay",
+                "{\"status\":\"DEAD\"}", headers);
+        assertThat(replay.status()).isEqualTo(403);
+        assertThat(ops("GET", "/api/ops/pipeline", null).body().get("delivery").get("paused").asBoolean()).isFalse();
+    }
+
+    @Test
+    void apiClientsAndTheOpsPageStillPostJsonOrNoBody() {
+        OpsClient client = new OpsClient(port);
+        Orders.Response json = client.callWith("POST", "/api/ops/notifications/replay",
+                "{\"status\":\"DEAD\",\"dryRun\":true}", "Content-Type", "application/json");
+        assertThat(json.status()).as(json.raw().body()).isEqualTo(200);
+
+        Orders.Response bare = client.callWith("POST", "/api/ops/delivery/pause", null);
+        assertThat(bare.status()).as(bare.raw().body()).isEqualTo(200);
+        assertThat(bare.body().get("paused").asBoolean()).isTrue();
+
+        // What the ops page's fetch() sends: its own origin, no body.
+        Orders.Response page = client.callWith("POST", "/api/ops/delivery/resume", null,
+                "Origin", "http://localhost:" + port, "Sec-Fetch-Site", "same-origin", "Accept", "application/json");
+        assertThat(page.status()).as(page.raw().body()).isEqualTo(200);
+        assertThat(page.body().get("paused").asBoolean()).isFalse();
+        assertThat(client.callWith("POST", "/api/ops/delivery/pause", null, "Sec-Fetch-Site", "none").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void authenticatedRequestsCostADigestNotABcrypt() {
+        assertThat(context.getBeanNamesForType(PasswordEncoder.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
+        double before = checks("accepted");
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(ops("GET", "/api/ops/pipeline", null).status()).isEqualTo(200);
+        }
+
+        // Twenty checks, each a SHA-256 digest compared in constant time (OpsCredential); no password encoder exists.
+        assertThat(checks("accepted") - before).isEqualTo(20);
+    }
+
+    @Test
+    void strayAuthorizationOnCustomerRequestsIsNeverChecked() {
+        double before = checks("accepted") + checks("rejected") + checks("throttled");
+
+        Orders.Response placed = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", basic(DukanTestContext.OPS_USER, "wrong"))
+                .POST(HttpRequest.BodyPublishers.ofString(Orders.order("Stray " + UUID.randomUUID(), null, "A"))));
+        Orders.Response health = send("GET", "/actuator/health", null, basic("someone", "else"));
+
+        assertThat(placed.status()).isEqualTo(201);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(checks("accepted") + checks("rejected") + checks("throttled")).isEqualTo(before);
+    }
+
+    @Test
+    void failedLoginsAreThrottledWithoutBeingChecked() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(send("GET", "/api/ops/pipeline", null, basic(DukanTestContext.OPS_USER, "guess" + i)).status())
+                    .isEqualTo(401);
+        }
+        double rejected = checks("rejected");
+
+        Orders.Response throttled = send("GET", "/api/ops/pipeline", null, basic(DukanTestContext.OPS_USER, "guess"));
+        Orders.Response evenTheRightOne = ops("GET", "/api/ops/pipeline", null);
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.raw().headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(throttled.body().get("reason").asString()).isEqualTo("throttled");
+        assertThat(evenTheRightOne.status()).isEqualTo(429);
+        assertThat(checks("rejected")).isEqualTo(rejected);
+        assertThat(evenTheRightOne.raw().body()).doesNotContain(DukanTestContext.OPS_PASSWORD);
+    }
+
+    private double checks(String outcome) {
+        return meters.get("dukan.ops.credential.checks").tag("outcome", outcome).counter().count();
     }
 
     @Test

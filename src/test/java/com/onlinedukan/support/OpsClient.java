@@ -32,6 +32,20 @@ public final class OpsClient {
         return http.send(request);
     }
 
+    /**
+     * A call with the SRE's credential and exactly the given headers (name, value, name, value...):
+     * no {@code Content-Type} unless given, as a browser or a bare API client would send it.
+     */
+    public Orders.Response callWith(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", basic(DukanTestContext.OPS_USER, DukanTestContext.OPS_PASSWORD));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request);
+    }
+
     public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

@@ -207,6 +207,52 @@ class DeliveryLedger {
                 .list();
     }
 
+    /** Where a chunked bulk replay has got to: the last row replayed, in (created_at, event_id) order. */
+    record ReplayCursor(Instant createdAt, UUID eventId) {
+    }
+
+    /** A chunk of a bulk replay: how many it replayed and where the next one starts (null: none replayed). */
+    record ReplayedChunk(int count, ReplayCursor last) {
+    }
+
+    /**
+     * The same transition as {@link #replay} for at most {@code limit} notifications of the scope
+     * after {@code after} (null: from the start), walked in (created_at, event_id) order, so a bulk
+     * replay touches a bounded number of rows per transaction and ends even for PENDING.
+     */
+    ReplayedChunk replayChunk(ReplayScope.Matching scope, String actor, ReplayCursor after, int limit) {
+        Scope where = Scope.of(scope);
+        Map<String, Object> params = new HashMap<>(where.params());
+        params.put("error", "replay requested by " + actor);
+        params.put("afterAt", timestamp(after == null ? null : after.createdAt()));
+        params.put("afterId", after == null ? new UUID(0, 0) : after.eventId());
+        params.put("limit", limit);
+        List<ReplayCursor> replayed = jdbc.sql("""
+                WITH picked AS (
+                    SELECT event_id FROM notification
+                     WHERE (lease_until IS NULL OR lease_until < now()) AND %s
+                       AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, event_id) > (:afterAt, :afterId))
+                     ORDER BY created_at, event_id
+                     LIMIT :limit),
+                replayed AS (
+                    UPDATE notification
+                       SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                           first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                     WHERE event_id IN (SELECT event_id FROM picked)
+                       AND (lease_until IS NULL OR lease_until < now())
+                    RETURNING event_id, created_at),
+                recorded AS (
+                    INSERT INTO notification_attempt (event_id, outcome, error)
+                    SELECT event_id, 'REPLAYED', :error FROM replayed)
+                SELECT created_at, event_id FROM replayed ORDER BY created_at DESC, event_id DESC
+                """.formatted(where.sql()))
+                .params(params)
+                .query((rs, row) -> new ReplayCursor(rs.getTimestamp("created_at").toInstant(),
+                        rs.getObject("event_id", UUID.class)))
+                .list();
+        return new ReplayedChunk(replayed.size(), replayed.isEmpty() ? null : replayed.get(0));
+    }
+
     /** How many notifications a replay of this scope would touch now. */
     long count(ReplayScope scope) {
         Scope where = Scope.of(scope);

@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param refusalProbeInterval while Telegram refuses the bot or the chat, how often it is asked
  *     again ({@code getChat}) whether delivery can resume
  * @param maxPerMessage the most notifications one digest message carries
+ * @param replayChunkSize how many notifications one transaction of a bulk replay puts back to PENDING
  */
 @Validated
 @ConfigurationProperties("dukan.notification")
@@ -44,7 +45,8 @@ record NotificationProperties(
         @DefaultValue("60s") @NotNull Duration claimIdle,
         @DefaultValue("1h") @NotNull Duration consumerExpiry,
         @DefaultValue("1m") @NotNull Duration refusalProbeInterval,
-        @DefaultValue("50") @Min(1) @Max(200) int maxPerMessage) {
+        @DefaultValue("50") @Min(1) @Max(200) int maxPerMessage,
+        @DefaultValue("500") @Min(1) @Max(10_000) int replayChunkSize) {
 
     @AssertTrue(message = "dukan.notification.lease must be longer than dukan.notification.stop-grace")
     boolean isLeaseLongerThanStopGrace() {

@@ -11,7 +11,10 @@ import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.relay.StreamDepth;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -30,9 +33,10 @@ public class Notifications {
     private final OutboxStream stream;
     private final NotificationProperties properties;
     private final Clock clock;
+    private final TransactionTemplate chunkTransaction;
 
     Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
-            OutboxStream stream, NotificationProperties properties, Clock clock) {
+            OutboxStream stream, NotificationProperties properties, Clock clock, PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.queries = queries;
         this.control = control;
@@ -40,6 +44,9 @@ public class Notifications {
         this.stream = stream;
         this.properties = properties;
         this.clock = clock;
+        // Each chunk commits on its own, even when the caller holds a transaction.
+        this.chunkTransaction = new TransactionTemplate(transactions);
+        this.chunkTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** The notification of an order; PENDING with no attempts until its event reaches the ledger. */
@@ -77,6 +84,30 @@ public class Notifications {
             afterCommit(dispatcher::wakeUp);
         }
         return replayed;
+    }
+
+    /**
+     * A bulk replay in chunks of {@code dukan.notification.replay-chunk-size}, each chunk in a
+     * transaction of its own: a replay of a million dead letters neither holds a million row locks
+     * nor one transaction open for minutes, and what is done stays done if it stops halfway.
+     * Returns how many were replayed in all.
+     */
+    public int replayInChunks(ReplayScope.Matching scope, String actor) {
+        int total = 0;
+        DeliveryLedger.ReplayCursor after = null;
+        while (true) {
+            DeliveryLedger.ReplayCursor from = after;
+            DeliveryLedger.ReplayedChunk chunk = chunkTransaction.execute(
+                    tx -> ledger.replayChunk(scope, actor, from, properties.replayChunkSize()));
+            total += chunk.count();
+            if (chunk.count() > 0) {
+                dispatcher.wakeUp();
+            }
+            if (chunk.count() < properties.replayChunkSize()) {
+                return total;
+            }
+            after = chunk.last();
+        }
     }
 
     /** How many a replay of the scope would touch now. */

@@ -5,28 +5,46 @@ import com.onlinedukan.notification.Notifications;
 import com.onlinedukan.notification.ReplayScope;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What SREs do to the pipeline, each action and its audit record in one transaction: both
- * happen, or neither.
+ * happen, or neither. A bulk replay is the exception, since it commits in chunks: its audit
+ * record is written before the first chunk and corrected to the total after the last, so no
+ * replayed chunk is ever unaudited.
  */
 @Service
 public class Operations {
 
     private final Notifications notifications;
     private final OpsAudit audit;
+    private final TransactionTemplate transaction;
 
-    Operations(Notifications notifications, OpsAudit audit) {
+    Operations(Notifications notifications, OpsAudit audit, PlatformTransactionManager transactions) {
         this.notifications = notifications;
         this.audit = audit;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     /** Replays what the scope names; returns how many notifications were put back to PENDING. */
-    @Transactional
     public int replay(ReplayScope scope, String actor) {
-        int replayed = notifications.replay(scope, actor);
-        audit.record(actor, action(scope), describe(scope), replayed);
+        if (scope instanceof ReplayScope.Matching bulk) {
+            return replayInChunks(bulk, actor);
+        }
+        return transaction.execute(tx -> {
+            int replayed = notifications.replay(scope, actor);
+            audit.record(actor, action(scope), describe(scope), replayed);
+            return replayed;
+        });
+    }
+
+    private int replayInChunks(ReplayScope.Matching scope, String actor) {
+        long entry = transaction.execute(tx ->
+                audit.record(actor, AuditAction.REPLAY_BULK, describe(scope), notifications.replayable(scope)));
+        int replayed = notifications.replayInChunks(scope, actor);
+        transaction.executeWithoutResult(tx -> audit.correctCount(entry, replayed));
         return replayed;
     }
 

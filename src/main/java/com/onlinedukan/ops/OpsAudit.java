@@ -29,10 +29,21 @@ public class OpsAudit {
         this.retention = properties.auditRetention();
     }
 
-    void record(String actor, AuditAction action, String target, long count) {
-        jdbc.sql("INSERT INTO ops_audit (actor, action, target, affected) VALUES (:actor, :action, :target, :count)")
+    /** Records an action; returns the entry's id. */
+    long record(String actor, AuditAction action, String target, long count) {
+        return jdbc.sql("""
+                INSERT INTO ops_audit (actor, action, target, affected) VALUES (:actor, :action, :target, :count)
+                RETURNING id""")
                 .param("actor", actor).param("action", action.name()).param("target", target)
                 .param("count", (int) Math.min(Integer.MAX_VALUE, count))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Sets what an action touched once it is known (a bulk replay, recorded before its chunks ran). */
+    void correctCount(long entry, long count) {
+        jdbc.sql("UPDATE ops_audit SET affected = :count WHERE id = :id")
+                .param("count", (int) Math.min(Integer.MAX_VALUE, count)).param("id", entry)
                 .update();
     }
 

@@ -42,7 +42,9 @@ import static org.awaitility.Awaitility.await;
         "dukan.relay.trim-interval=1h",
         "dukan.notification.retry-poll-interval=100ms",
         "dukan.telegram.rate.per-chat-per-minute=6000",
-        "dukan.telegram.rate.per-chat-per-second=100" })
+        "dukan.telegram.rate.per-chat-per-second=100",
+        // bulk replays of a few notifications still go through several chunks
+        "dukan.notification.replay-chunk-size=1" })
 class OpsApiTests {
 
     @LocalServerPort
@@ -296,6 +298,60 @@ class OpsApiTests {
             await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(id)));
             assertThat(telegram.acceptedMentioning(id)).hasSize(1);
         }
+    }
+
+    @Test
+    void bulkReplayOfDeliveredNeedsAWindowAndReplaysNothingWithout() {
+        String orderId = place("Delivered once");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        String now = Instant.now().toString();
+
+        assertThat(windowErrorFields("{\"status\":\"DELIVERED\"}")).containsExactly("from", "to");
+        assertThat(windowErrorFields("{\"status\":\"DELIVERED\",\"from\":\"2000-01-01T00:00:00Z\"}")).containsExactly("to");
+        assertThat(windowErrorFields("{\"status\":\"DELIVERED\",\"to\":\"" + now + "\",\"dryRun\":true}"))
+                .containsExactly("from");
+        assertThat(windowErrorFields("{\"status\":\"DEAD\",\"from\":\"" + now + "\",\"to\":\"" + now + "\"}"))
+                .containsExactly("from", "to");
+
+        assertThat(statusOf(orderId)).isEqualTo("DELIVERED");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> telegram.acceptedMentioning(orderId).size() == 1);
+    }
+
+    @Test
+    void bulkReplayCountsFirstOnADryRunAndReplaysInChunksAuditingTheTotal() {
+        // Not a second earlier: orders of the tests before would fall into the window.
+        Instant from = Instant.now();
+        List<String> delivered = List.of(place("Chunked 1"), place("Chunked 2"), place("Chunked 3"));
+        for (String id : delivered) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(id).size() == 1);
+        }
+        String window = "\"from\":\"" + from + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"";
+
+        Orders.Response dry = ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DELIVERED\"," + window + ",\"dryRun\":true}");
+        assertThat(dry.status()).as(dry.raw().body()).isEqualTo(200);
+        assertThat(dry.body().get("wouldReplay").asInt()).isEqualTo(3);
+        assertThat(telegram.acceptedMentioning(delivered.get(0))).hasSize(1);
+
+        // replay-chunk-size is 1 here: three chunks, three transactions, one audit entry with the total.
+        Orders.Response replay = ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DELIVERED\"," + window + "}");
+        assertThat(replay.status()).as(replay.raw().body()).isEqualTo(202);
+        assertThat(replay.body().get("replayed").asInt()).isEqualTo(3);
+        for (String id : delivered) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(id).size() == 2);
+        }
+        JsonNode audit = ops("GET", "/api/ops/audit?limit=2", null).body();
+        assertThat(audit.get(0).get("action").asString()).isEqualTo("REPLAY_BULK");
+        assertThat(audit.get(0).get("count").asInt()).isEqualTo(3);
+        assertThat(audit.get(1).get("action").asString()).isEqualTo("REPLAY_DRY_RUN");
+    }
+
+    private List<String> windowErrorFields(String filter) {
+        Orders.Response refused = ops("POST", "/api/ops/notifications/replay", filter);
+        assertThat(refused.status()).as(refused.raw().body()).isEqualTo(400);
+        assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        return refused.body().get("errors").findValuesAsString("field");
     }
 
     @Test

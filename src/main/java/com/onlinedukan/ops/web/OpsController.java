@@ -2,6 +2,7 @@ package com.onlinedukan.ops.web;
 
 import java.security.Principal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +30,9 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -107,8 +110,30 @@ class OpsController {
         return ResponseEntity.accepted().body(Map.of("replayed", replayed));
     }
 
-    /** Bulk replay filter; {@code dryRun} only counts. */
+    /**
+     * Bulk replay filter; {@code dryRun} only counts. Replaying DELIVERED notifications sends them
+     * to the staff a second time, so that needs a window ({@code from} and {@code to}): an
+     * unbounded one would resend the shop's whole history.
+     */
     record ReplayFilter(@NotNull DeliveryStatus status, Instant from, Instant to, Boolean dryRun) {
+
+        /** What is wrong with the window, field by field; empty when nothing is. */
+        List<Map<String, String>> windowErrors() {
+            List<Map<String, String>> errors = new ArrayList<>();
+            if (status == DeliveryStatus.DELIVERED) {
+                if (from == null) {
+                    errors.add(Map.of("field", "from", "message", "required to replay DELIVERED notifications"));
+                }
+                if (to == null) {
+                    errors.add(Map.of("field", "to", "message", "required to replay DELIVERED notifications"));
+                }
+            }
+            if (from != null && to != null && !from.isBefore(to)) {
+                errors.add(Map.of("field", "from", "message", "must be before to"));
+                errors.add(Map.of("field", "to", "message", "must be after from"));
+            }
+            return errors;
+        }
 
         boolean onlyCount() {
             return Boolean.TRUE.equals(dryRun);
@@ -122,6 +147,14 @@ class OpsController {
     @Operation(summary = "Replay every notification in a status within a creation time window; dryRun only counts")
     @PostMapping(path = "/notifications/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> replayMatching(@Valid @RequestBody ReplayFilter filter, Principal who) {
+        List<Map<String, String>> errors = filter.windowErrors();
+        if (!errors.isEmpty()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "The replay's time window is missing or empty.");
+            problem.setTitle("Invalid request");
+            problem.setProperty("errors", errors);
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+        }
         if (filter.onlyCount()) {
             long count = operations.dryRun(filter.scope(), who.getName());
             return ResponseEntity.ok(Map.of("dryRun", true, "wouldReplay", count));

@@ -69,6 +69,62 @@ class OrderApiFuzzTests {
         assertNoServerError(body);
     }
 
+    /**
+     * A format character (bidi controls such as U+202E, marks, zero-width characters, tags) anywhere
+     * in any customer text field is a 400 naming that field: no order is placed whose rendered line
+     * could read reversed or hide part of itself.
+     */
+    @Property(tries = 80)
+    void formatCharactersInCustomerTextAreRejectedNamingTheField(@ForAll("formatCharacter") String format,
+            @ForAll("plainText") String text, @ForAll("textField") String field, @ForAll("position") int position) {
+        int at = Math.min(position, text.length());
+        String hostile = text.substring(0, at) + format + text.substring(at);
+        Map<String, Object> item = map("sku", "TEA-001", "name", "Green tea", "quantity", 1, "unitPrice", 12.5);
+        Map<String, Object> customer = map("name", "Aziz", "phone", "+998901234567");
+        Map<String, Object> order = map("customer", customer, "items", List.of(item), "comment", "ok");
+        switch (field) {
+            case "customer.name" -> customer.put("name", hostile);
+            case "customer.phone" -> customer.put("phone", "+99890" + hostile.replaceAll("[^0-9\\p{Cf}]", "") + "1234");
+            case "items[0].sku" -> item.put("sku", hostile);
+            case "items[0].name" -> item.put("name", hostile);
+            default -> order.put("comment", hostile);
+        }
+
+        var response = orders.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(order))));
+
+        assertThat(response.status()).as(hostile).isEqualTo(400);
+        assertThat(response.body().get("errors").findValuesAsString("field")).as(hostile).contains(field);
+    }
+
+    @Provide
+    Arbitrary<String> formatCharacter() {
+        List<String> format = java.util.stream.IntStream.rangeClosed(0, 0x10FFFF)
+                .filter(c -> Character.getType(c) == Character.FORMAT)
+                .mapToObj(Character::toString)
+                .toList();
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just("\u202e")),
+                Tuple.of(3, Arbitraries.of(format)));
+    }
+
+    @Provide
+    Arbitrary<String> plainText() {
+        return Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withCharRange('\u0400', '\u04ff')
+                .ofMinLength(1).ofMaxLength(30);
+    }
+
+    @Provide
+    Arbitrary<String> textField() {
+        return Arbitraries.of("customer.name", "customer.phone", "items[0].sku", "items[0].name", "comment");
+    }
+
+    @Provide
+    Arbitrary<Integer> position() {
+        return Arbitraries.integers().between(0, 30);
+    }
+
     private static void assertNoServerError(String body) {
         var response = orders.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/orders"))
                 .header("Content-Type", "application/json")

@@ -22,12 +22,20 @@ record PlaceOrderRequest(
         @Schema(example = "Call before delivery", maxLength = 5000)
         @Size(max = 5000) @Pattern(regexp = MULTI_LINE, message = MULTI_LINE_MESSAGE) String comment) {
 
-    /** No control characters at all. */
-    static final String SINGLE_LINE = "[^\\p{Cntrl}]*";
-    static final String SINGLE_LINE_MESSAGE = "must not contain control characters";
-    /** Tabs and line breaks, but no other control characters. */
-    static final String MULTI_LINE = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]*";
-    static final String MULTI_LINE_MESSAGE = "must not contain control characters other than tabs and line breaks";
+    /*
+     * Format characters (\p{Cf}) are refused with the controls: bidi overrides and isolates
+     * (U+202A-U+202E, U+2066-U+2069), marks (U+200E/F) and zero-width characters render nothing
+     * themselves but reorder or hide what follows, so "Aziz\u202E00.0001" would show the staff
+     * another total. Refusing them (rather than isolating them in the message) keeps what the
+     * staff read equal to what the customer sent. C1 controls (\p{Cc} beyond ASCII) go too.
+     */
+    /** No control or format characters at all. */
+    static final String SINGLE_LINE = "[^\\p{Cc}\\p{Cf}]*";
+    static final String SINGLE_LINE_MESSAGE = "must not contain control or invisible format characters (such as bidi controls)";
+    /** Tabs and line breaks, but no other control characters, and no format characters. */
+    static final String MULTI_LINE = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*";
+    static final String MULTI_LINE_MESSAGE = "must not contain control characters other than tabs and line breaks, "
+            + "nor invisible format characters (such as bidi controls)";
 
     record Customer(
             @Schema(example = "Aziz Karimov", maxLength = 200)

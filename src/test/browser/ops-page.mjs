@@ -1,4 +1,5 @@
-// An SRE's session on /ops: log in, find the dead letter, press Replay, see it delivered.
+// An SRE's session on /ops: log in, pause and resume delivery, find the dead letter, press Replay,
+// see it delivered. Every click is a same-origin POST that the ops API's cross-site guard lets through.
 // Usage: node ops-page.mjs <baseUrl> <user> <password> <orderId> <screenshot.png>
 import { chromium } from 'playwright-core';
 
@@ -13,6 +14,16 @@ try {
   const page = await context.newPage();
   const response = await page.goto(`${baseUrl}/ops`);
   if (response.status() !== 200) throw new Error(`/ops answered ${response.status()}`);
+
+  // The test's service has a bot token: no dry-run banner.
+  await page.waitForFunction(() => document.querySelector('#delivery-state')?.textContent === 'Running', null, { timeout: 20000 });
+  if (await page.locator('#dry-run-banner').isVisible()) throw new Error('dry-run banner shown with a bot token');
+
+  await page.locator('#pause').click();
+  await page.waitForFunction(() => document.querySelector('#delivery-state')?.textContent === 'Paused', null, { timeout: 20000 });
+  await page.locator('#resume').click();
+  await page.waitForFunction(() => document.querySelector('#delivery-state')?.textContent === 'Running', null, { timeout: 20000 });
+  if (await page.locator('#action-error').isVisible()) throw new Error('pause/resume failed: ' + await page.locator('#action-error-text').textContent());
 
   const row = page.locator(`tr.dead-letter[data-order-id="${orderId}"]`);
   await row.waitFor({ timeout: 20000 });

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,12 +40,12 @@ record NotificationProperties(
         @Valid @DefaultValue Retry retry,
         @Valid @DefaultValue Retention retention,
         @DefaultValue("dukan-notifier") @NotBlank String consumerGroup,
-        @DefaultValue("60s") @NotNull Duration lease,
-        @DefaultValue("15s") @NotNull Duration stopGrace,
-        @DefaultValue("250ms") @NotNull Duration retryPollInterval,
-        @DefaultValue("60s") @NotNull Duration claimIdle,
-        @DefaultValue("1h") @NotNull Duration consumerExpiry,
-        @DefaultValue("1m") @NotNull Duration refusalProbeInterval,
+        @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration lease,
+        @DefaultValue("15s") @NotNull @DurationMin(millis = 1) Duration stopGrace,
+        @DefaultValue("250ms") @NotNull @DurationMin(millis = 1) Duration retryPollInterval,
+        @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration claimIdle,
+        @DefaultValue("1h") @NotNull @DurationMin(millis = 1) Duration consumerExpiry,
+        @DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration refusalProbeInterval,
         @DefaultValue("50") @Min(1) @Max(200) int maxPerMessage,
         @DefaultValue("500") @Min(1) @Max(10_000) int replayChunkSize) {
 
@@ -62,10 +63,16 @@ record NotificationProperties(
      *     it may be dead-lettered; both limits must be reached
      */
     record Retry(
-            @DefaultValue("1s") @NotNull Duration initialBackoff,
-            @DefaultValue("10m") @NotNull Duration maxBackoff,
+            @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
+            @DefaultValue("10m") @NotNull @DurationMin(millis = 1) Duration maxBackoff,
             @DefaultValue("10") @Min(1) int maxAttempts,
-            @DefaultValue("24h") @NotNull Duration giveUpAfter) {
+            @DefaultValue("24h") @NotNull @DurationMin(millis = 1) Duration giveUpAfter) {
+
+        @AssertTrue(message = "dukan.notification.retry.max-backoff must not be shorter than "
+                + "dukan.notification.retry.initial-backoff")
+        boolean isMaxBackoffAtLeastInitial() {
+            return initialBackoff == null || maxBackoff == null || maxBackoff.compareTo(initialBackoff) >= 0;
+        }
     }
 
     /**
@@ -75,8 +82,8 @@ record NotificationProperties(
      * @param interval how often the purge runs (on the relay leader)
      */
     record Retention(
-            @DefaultValue("30d") @NotNull Duration ledger,
-            @DefaultValue("30d") @NotNull Duration poison,
-            @DefaultValue("1m") @NotNull Duration interval) {
+            @DefaultValue("30d") @NotNull @DurationMin(millis = 1) Duration ledger,
+            @DefaultValue("30d") @NotNull @DurationMin(millis = 1) Duration poison,
+            @DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration interval) {
     }
 }

@@ -3,6 +3,7 @@ package com.onlinedukan.notification;
 import java.time.Duration;
 
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("dukan.reconciler")
 record ReconcilerProperties(
-        @DefaultValue("2m") @NotNull Duration grace,
-        @DefaultValue("30s") @NotNull Duration interval,
-        @DefaultValue("7d") @NotNull Duration outboxRetention) {
+        @DefaultValue("2m") @NotNull @DurationMin(millis = 1) Duration grace,
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration interval,
+        @DefaultValue("7d") @NotNull @DurationMin(millis = 1) Duration outboxRetention) {
 }

@@ -3,6 +3,7 @@ package com.onlinedukan.ops;
 import java.time.Duration;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -23,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("dukan.ops")
-public record OpsProperties(@DefaultValue("ops") String username, String password,
+public record OpsProperties(@DefaultValue("ops") @NotBlank String username, String password,
         @DefaultValue("365d") @NotNull @DurationMin(millis = 1) Duration auditRetention,
         @DefaultValue("10") @Min(1) int failedLoginsPerMinute) {
 

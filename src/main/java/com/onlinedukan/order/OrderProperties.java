@@ -2,7 +2,9 @@ package com.onlinedukan.order;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +20,11 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("dukan.orders")
 public record OrderProperties(
-        @DefaultValue("24h") @NotNull Duration idempotencyRetention,
+        @DefaultValue("24h") @NotNull @DurationMin(millis = 1) Duration idempotencyRetention,
         @DefaultValue("64KB") @NotNull DataSize maxBodySize) {
+
+    @AssertTrue(message = "dukan.orders.max-body-size must be positive")
+    boolean isMaxBodySizePositive() {
+        return maxBodySize == null || maxBodySize.toBytes() > 0;
+    }
 }

@@ -2,9 +2,11 @@ package com.onlinedukan.relay;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -38,10 +40,15 @@ record RelayProperties(
         @DefaultValue("dukan_outbox") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,63}") String publicationName,
         @DefaultValue("dukan:outbox") @NotBlank String stream,
         @DefaultValue("1000000") @Min(1000) long streamMaxLength,
-        @DefaultValue("1s") @NotNull Duration offsetFlushInterval,
-        @DefaultValue("10s") @NotNull Duration heartbeatInterval,
-        @DefaultValue("50ms") @NotNull Duration pollInterval,
-        @DefaultValue("2s") @NotNull Duration leadershipCheckInterval,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration offsetFlushInterval,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration heartbeatInterval,
+        @DefaultValue("50ms") @NotNull @DurationMin(millis = 1) Duration pollInterval,
+        @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration leadershipCheckInterval,
         @DefaultValue("1GB") @NotNull DataSize retainedWalWarning,
-        @DefaultValue("1s") @NotNull Duration trimInterval) {
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration trimInterval) {
+
+    @AssertTrue(message = "dukan.relay.retained-wal-warning must be positive")
+    boolean isRetainedWalWarningPositive() {
+        return retainedWalWarning == null || retainedWalWarning.toBytes() > 0;
+    }
 }

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.StringUtils;
 
-/** Used when no bot token is configured: logs each message instead of sending it. */
+/** Used when no bot token is configured (or {@code dukan.telegram.dry-run=true}): logs each message instead of sending it. */
 class DryRunSender implements TelegramSender {
 
     private static final Logger log = LoggerFactory.getLogger(DryRunSender.class);
@@ -17,7 +17,6 @@ class DryRunSender implements TelegramSender {
 
     DryRunSender(String chatId) {
         this.chatId = StringUtils.hasText(chatId) ? chatId : null;
-        log.warn("TELEGRAM_BOT_TOKEN is not set: notifications go to the dry-run sender, which only logs them");
     }
 
     @Override

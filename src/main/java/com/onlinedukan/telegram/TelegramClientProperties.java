@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,13 +18,17 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout the HTTP client's connect, read, write and call timeout: the longest one call may take
  * @param rate client-side send budgets, shared by every instance
  * @param circuit the circuit breaker that stops calling Telegram while it fails for everyone
+ * @param dryRun whether notifications only go to the log; unset: a dry run exactly when no bot token
+ *     is set. {@code false} makes a missing {@code TELEGRAM_BOT_TOKEN} stop the start instead of
+ *     silently logging every order (production should set it)
  */
 @Validated
 @ConfigurationProperties("dukan.telegram")
 record TelegramClientProperties(
-        @DefaultValue("10s") @NotNull Duration timeout,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration timeout,
         @Valid @DefaultValue Rate rate,
-        @Valid @DefaultValue Circuit circuit) {
+        @Valid @DefaultValue Circuit circuit,
+        Boolean dryRun) {
 
     /**
      * {@code dukan.telegram.rate.*}: so a burst drains at the rate Telegram allows instead of
@@ -52,6 +57,6 @@ record TelegramClientProperties(
             @DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,
             @DefaultValue("5") @Min(1) int minimumCalls,
             @DefaultValue("10") @Min(1) int window,
-            @DefaultValue("5s") @NotNull Duration openWait) {
+            @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration openWait) {
     }
 }

@@ -2,6 +2,7 @@ package com.onlinedukan.telegram;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,16 @@ class TelegramConfiguration {
     @Bean
     TelegramSender telegramSender(TelegramProperties telegram, TelegramClientProperties client, JdbcClient jdbc,
             ObjectProvider<LettuceConnectionFactory> redis, MeterRegistry meters) {
-        if (telegram.dryRun()) {
+        boolean dryRun = dryRun(telegram, client);
+        // A gauge rather than only a log line: an alert can say "production is logging orders instead of sending them".
+        Gauge.builder("dukan.telegram.dry.run", () -> dryRun ? 1 : 0)
+                .description("1 while notifications go to the log (dry run) instead of Telegram")
+                .register(meters);
+        if (dryRun) {
+            log.warn(telegram.tokenMissing()
+                    ? "TELEGRAM_BOT_TOKEN is not set: notifications go to the dry-run sender, which only logs them "
+                            + "(set dukan.telegram.dry-run=false to make this stop the start instead)"
+                    : "dukan.telegram.dry-run=true: notifications go to the dry-run sender, which only logs them");
             return new DryRunSender(telegram.chatId());
         }
         if (!StringUtils.hasText(telegram.chatId())) {
@@ -36,6 +46,18 @@ class TelegramConfiguration {
                 factory == null ? null : () -> connect(factory));
         return new BotApiSender(new BotApi(telegram, client.timeout()), new StaffChat(jdbc, telegram.chatId()),
                 budgets, new BotApiCircuit(client.circuit(), meters));
+    }
+
+    /**
+     * A dry run when asked for ({@code dukan.telegram.dry-run=true}) or, by default, when there is
+     * no token; asked not to be one without a token, the start fails rather than drop orders into a log.
+     */
+    private static boolean dryRun(TelegramProperties telegram, TelegramClientProperties client) {
+        if (Boolean.FALSE.equals(client.dryRun()) && telegram.tokenMissing()) {
+            throw new IllegalStateException("dukan.telegram.dry-run is false but TELEGRAM_BOT_TOKEN (telegram.bot-token) "
+                    + "is not set: set the bot token, or allow the dry run, which only logs notifications");
+        }
+        return client.dryRun() != null ? client.dryRun() : telegram.tokenMissing();
     }
 
     /** Named {@code telegram}: the health component of the same name. */

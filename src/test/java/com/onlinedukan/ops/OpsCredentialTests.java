@@ -1,0 +1,55 @@
+package com.onlinedukan.ops;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The ops credential check is a digest comparison: cheap enough for a page polling every 2 s. */
+class OpsCredentialTests {
+
+    static final String PASSWORD = "TEST-unit-password-never-logged";
+
+    final OpsCredential credential = new OpsCredential(
+            new OpsProperties("sre", PASSWORD, Duration.ofDays(365), 10), new LoginThrottle(10), new SimpleMeterRegistry());
+
+    @Test
+    void aThousandChecksTakeLessThanOneBcrypt() {
+        long start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(credential.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", PASSWORD))
+                    .isAuthenticated()).isTrue();
+        }
+        // bcrypt at Spring's default strength takes ~100 ms per check: a thousand would take minutes.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void wrongUserOrPasswordIsRefusedWithoutSayingWhich() {
+        assertThatThrownBy(() -> credential.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", "x")))
+                .isInstanceOf(BadCredentialsException.class).hasMessage("Bad credentials");
+        assertThatThrownBy(() -> credential.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("ops", PASSWORD)))
+                .isInstanceOf(BadCredentialsException.class).hasMessage("Bad credentials");
+    }
+
+    @Test
+    void withoutAPasswordNothingIsAccepted() {
+        OpsCredential closed = new OpsCredential(new OpsProperties("ops", null, Duration.ofDays(1), 10),
+                new LoginThrottle(10), new SimpleMeterRegistry());
+        assertThatThrownBy(() -> closed.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("ops", "")))
+                .isInstanceOf(BadCredentialsException.class);
+        assertThatThrownBy(() -> closed.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("ops", "null")))
+                .isInstanceOf(BadCredentialsException.class);
+    }
+
+    @Test
+    void thePasswordNeverShowsInTheProperties() {
+        assertThat(new OpsProperties("sre", PASSWORD, Duration.ofDays(1), 10).toString()).doesNotContain(PASSWORD);
+    }
+}

@@ -17,17 +17,25 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts an embedded PostgreSQL and Redis when none is configured, and points Spring's
- * datasource and Redis properties at them. Runs after the configuration files are read, so a
- * configured {@code spring.datasource.url} or {@code spring.data.redis.host} always wins.
+ * Starts an embedded PostgreSQL and Redis when neither is configured (the local default), and
+ * points Spring's datasource and Redis properties at them. Half a configuration is a deployment,
+ * not a laptop: with only one of them configured nothing is embedded, the other takes Spring
+ * Boot's defaults (Redis on localhost:6379), and the log says so — an embedded server there would
+ * quietly keep orders or stream entries on one machine's disk. {@code dukan.embedded.enabled=true}
+ * embeds whatever is missing; {@code false} embeds nothing. Runs after the configuration files are
+ * read, so a configured {@code spring.datasource.url} or {@code spring.data.redis.host} always wins.
  */
 public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
 
     static final String DATA_DIR = "dukan.embedded.data-dir";
-    /** {@code false} turns the embedded default off (tests bring their own servers). */
+    /**
+     * {@code false} turns the embedded default off (tests bring their own servers); {@code true}
+     * embeds whatever is not configured, even when the other one is.
+     */
     static final String ENABLED = "dukan.embedded.enabled";
 
     private static EmbeddedServers servers;
@@ -43,12 +51,44 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
         return Ordered.LOWEST_PRECEDENCE;
     }
 
+    /** What to embed for an environment, and what to tell the operator when it is only half configured. */
+    record Decision(boolean postgres, boolean redis, String note) {
+    }
+
+    static Decision decide(Environment environment) {
+        boolean postgresConfigured = environment.containsProperty("spring.datasource.url");
+        boolean redisConfigured = environment.containsProperty("spring.data.redis.host")
+                || environment.containsProperty("spring.data.redis.port")
+                || environment.containsProperty("spring.data.redis.url");
+        Boolean asked = environment.getProperty(ENABLED, Boolean.class);
+        if (Boolean.FALSE.equals(asked)) {
+            return new Decision(false, false, null);
+        }
+        if (Boolean.TRUE.equals(asked) || !postgresConfigured && !redisConfigured) {
+            return new Decision(!postgresConfigured, !redisConfigured, null);
+        }
+        if (!redisConfigured) {
+            return new Decision(false, false, "PostgreSQL is configured and Redis is not: using Spring Boot's default "
+                    + "Redis (localhost:6379), not an embedded one. Set spring.data.redis.host (SPRING_DATA_REDIS_HOST), "
+                    + "or " + ENABLED + "=true to embed it");
+        }
+        if (!postgresConfigured) {
+            return new Decision(false, false, "Redis is configured and PostgreSQL is not: using Spring Boot's default "
+                    + "datasource, not an embedded PostgreSQL. Set spring.datasource.url (SPRING_DATASOURCE_URL), "
+                    + "or " + ENABLED + "=true to embed it");
+        }
+        return new Decision(false, false, null);
+    }
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        boolean needPostgres = !environment.containsProperty("spring.datasource.url");
-        boolean needRedis = !environment.containsProperty("spring.data.redis.host")
-                && !environment.containsProperty("spring.data.redis.url");
-        if (!needPostgres && !needRedis || !environment.getProperty(ENABLED, Boolean.class, true)) {
+        Decision decision = decide(environment);
+        if (decision.note() != null) {
+            log.warn(decision.note());
+        }
+        boolean needPostgres = decision.postgres();
+        boolean needRedis = decision.redis();
+        if (!needPostgres && !needRedis) {
             return;
         }
         Path dataDir = Path.of(environment.getProperty(DATA_DIR,

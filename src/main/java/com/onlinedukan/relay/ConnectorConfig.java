@@ -22,7 +22,8 @@ final class ConnectorConfig {
     private ConnectorConfig() {
     }
 
-    static Properties of(DataSourceProperties datasource, RelayProperties relay) {
+    static Properties of(DataSourceProperties datasource, RelayProperties relay, String slot, String publication,
+            boolean failoverSlot) {
         Properties url = Driver.parseURL(datasource.determineUrl(), null);
         if (url == null) {
             throw new IllegalStateException("The relay needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
@@ -50,10 +51,13 @@ final class ConnectorConfig {
         props.setProperty("topic.prefix", TOPIC_PREFIX);
 
         props.setProperty("plugin.name", "pgoutput");
-        props.setProperty("slot.name", relay.slotName());
+        props.setProperty("slot.name", slot);
+        // On PostgreSQL 17+ a new slot is created for failover, so a standby configured with
+        // sync_replication_slots keeps it and the relay resumes there after a promotion.
+        props.setProperty("slot.failover", Boolean.toString(failoverSlot));
         // Dropping the slot on stop would silently lose every event committed while we are down.
         props.setProperty("slot.drop.on.stop", "false");
-        props.setProperty("publication.name", relay.publicationName());
+        props.setProperty("publication.name", publication);
         props.setProperty("publication.autocreate.mode", "filtered");
         props.setProperty("table.include.list", "public." + Outbox.TABLE + ",public." + HEARTBEAT_TABLE);
         // First start (no offsets yet): read the rows already in the outbox, then stream. Repeats
@@ -71,7 +75,7 @@ final class ConnectorConfig {
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("decimal.handling.mode", "string");
         // A few quick retries inside the engine; a fault that outlasts them stops it, so the relay
-        // shows FAILED (readiness DOWN) and OutboxRelay restarts it from its offset. Unlimited
+        // shows FAILED (the relay health component DOWN) and OutboxRelay restarts it from its offset. Unlimited
         // retries would hide a broken relay behind a RUNNING state.
         props.setProperty("errors.max.retries", "2");
         props.setProperty("errors.retry.delay.initial.ms", "300");

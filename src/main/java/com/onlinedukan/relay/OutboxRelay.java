@@ -31,7 +31,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the Debezium engine on the instance that holds {@link RelayLeadership}: outbox inserts in,
+ * Runs the Debezium engine on the instance that holds the {@link RelayLeadership} lease: outbox inserts in,
  * Redis Stream entries out.
  * A record is marked processed only after Redis answered its XADD, so the durable offset never
  * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
@@ -43,11 +43,14 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(5);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration FENCE_INTERVAL = Duration.ofMillis(100);
 
     private final DataSourceProperties datasource;
     private final RelayProperties properties;
     private final StreamPublisher publisher;
     private final RelayLeadership leadership;
+    private final RelayNames names;
+    private final ReplicationSlots slots;
     private final Clock clock;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
@@ -60,8 +63,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private ScheduledExecutorService supervisor;
 
     OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher,
-            RelayLeadership leadership, Clock clock, MeterRegistry meters) {
+            RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters) {
         this.datasource = datasource;
+        this.names = names;
+        this.slots = slots;
         this.properties = properties;
         this.publisher = publisher;
         this.leadership = leadership;
@@ -94,33 +99,44 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         stopping = false;
         state.set(RelayState.STANDBY);
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
-        supervisor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay-supervisor"));
+        // Two threads: the fence must act on time even while a renewal waits on a silent network.
+        supervisor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "outbox-relay-supervisor"));
         supervisor.scheduleWithFixedDelay(this::supervise, 0, properties.leadershipCheckInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+        supervisor.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Runs the engine exactly while this instance holds the relay lock, and restarts it a while
-     * after it failed.
+     * Runs the engine exactly while this instance holds the relay lease, once the slot is free,
+     * and restarts it a while after it failed.
      */
-    private synchronized void supervise() {
+    private void supervise() {
         if (stopping) {
             return;
         }
         try {
-            if (!leadership.check()) {
-                if (engine != null) {
-                    log.warn("Outbox relay lost leadership; stopping the engine");
-                    closeEngine();
+            // Outside the lock: a renewal may wait up to its socket timeout, and fence() must not.
+            leadership.check();
+            synchronized (this) {
+                if (stopping) {
+                    return;
                 }
-                state.set(RelayState.STANDBY);
-                return;
-            }
-            boolean failedLongEnough = failedAt != null
-                    && Duration.between(failedAt, clock.instant()).compareTo(RESTART_PAUSE) >= 0;
-            if (engine == null || failedLongEnough) {
-                closeEngine();
-                launch();
+                if (!leadership.isLeader()) {
+                    standBy("lost the relay lease");
+                    return;
+                }
+                boolean failedLongEnough = failedAt != null
+                        && Duration.between(failedAt, clock.instant()).compareTo(RESTART_PAUSE) >= 0;
+                if (engine == null || failedLongEnough) {
+                    closeEngine();
+                    if (slots.freeForLeader()) {
+                        launch();
+                    }
+                    else {
+                        state.set(RelayState.STARTING);
+                    }
+                }
             }
         }
         catch (RuntimeException e) {
@@ -128,18 +144,37 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         }
     }
 
+    /**
+     * Self-fencing: the moment the lease may no longer be ours (by this JVM's clock, a little
+     * before the database lets anyone else take it), the engine stops, renewal or no renewal.
+     */
+    private synchronized void fence() {
+        if (!stopping && engine != null && !leadership.isLeader()) {
+            standBy("could not renew the relay lease in time");
+        }
+    }
+
+    private void standBy(String why) {
+        if (engine != null) {
+            log.warn("Outbox relay {}; stopping the engine", why);
+            closeEngine();
+        }
+        state.set(RelayState.STANDBY);
+    }
+
     private void launch() {
         failedAt = null;
         state.set(RelayState.STARTING);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(ConnectorConfig.of(datasource, properties))
+                .using(ConnectorConfig.of(datasource, properties, names.slot(), names.publication(),
+                        slots.failoverSupported()))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
                         state.set(RelayState.RUNNING);
                         lastError.set(null);
                         log.info("Outbox relay streaming from slot '{}' to stream '{}'",
-                                properties.slotName(), properties.stream());
+                                names.slot(), properties.stream());
                     }
                 })
                 .using(this::completed)

@@ -6,8 +6,10 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the relay ({@code relay}, part of readiness): DOWN while its engine is failed; a
- * standby instance is healthy. And of its slot ({@code replicationSlot}): WARNING once the slot
+ * Health of the relay ({@code relay}): DOWN while its engine is failed; a standby instance is
+ * healthy. Not part of readiness: an instance whose relay is down still accepts orders (they wait
+ * in the outbox), so taking it out of service would only refuse customers. It shows on
+ * {@code /actuator/health}, the ops page and in {@code dukan_relay_failed}. And of its slot ({@code replicationSlot}): WARNING once the slot
  * retains more WAL than {@code dukan.relay.retained-wal-warning}.
  */
 final class RelayHealth {

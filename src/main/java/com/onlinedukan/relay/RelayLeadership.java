@@ -5,7 +5,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,72 +16,202 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Which instance runs the relay: the one holding a PostgreSQL session-level advisory lock named
- * after the slot. The lock lives on a dedicated connection, so it goes away with the process (or
- * the network), and a standby takes it at its next check.
+ * Which instance runs the relay (and the reconciler and purges): the holder of a lease, a row of
+ * {@code relay_leader} per slot that expires on the database's clock unless renewed every
+ * {@code leadership-check-interval}. A leader that cannot renew stops being one by its own
+ * monotonic clock before the lease can run out for anyone else; a standby takes the row once it
+ * has expired, so a leader whose machine died or was cut off silently is replaced within
+ * {@code leader-lease} plus one check. The holder also keeps an advisory lock on its lease
+ * session: when PostgreSQL sees that session end (a crash, a kill, a closed connection), a standby
+ * may take the lease at once instead of waiting for it to expire.
  */
 @Component
 public class RelayLeadership {
 
     private static final Logger log = LoggerFactory.getLogger(RelayLeadership.class);
 
+    /**
+     * Takes the lease if it is ours, expired, or its holder's session is gone (the advisory lock is
+     * free), in one statement on the database's clock; no row back means someone else holds it.
+     */
+    private static final String TAKE_OR_RENEW = """
+            INSERT INTO relay_leader AS lease (slot, holder, epoch, expires_at)
+            VALUES (?, ?, 1, now() + ? * interval '1 millisecond')
+            ON CONFLICT (slot) DO UPDATE
+               SET holder = EXCLUDED.holder,
+                   epoch = lease.epoch + CASE WHEN lease.holder = EXCLUDED.holder THEN 0 ELSE 1 END,
+                   expires_at = EXCLUDED.expires_at
+             WHERE lease.holder = EXCLUDED.holder
+                OR lease.expires_at < now()
+                OR pg_try_advisory_xact_lock(hashtext(?))
+            RETURNING epoch
+            """;
+
     private final DataSourceProperties datasource;
-    private final String lockName;
+    private final RelayNames names;
+    private final Duration lease;
+    /** Taken off the lease on our side, for the time it takes to stop the engine. */
+    private final Duration margin;
+    private final int socketTimeoutSeconds;
+    private final String holder;
+
     private Connection connection;
+    private boolean sessionLocked;
     private volatile boolean leader;
+    private volatile long validUntilNanos;
+    private volatile long epoch;
 
-    RelayLeadership(DataSourceProperties datasource, RelayProperties properties) {
+    RelayLeadership(DataSourceProperties datasource, RelayProperties properties, RelayNames names) {
         this.datasource = datasource;
-        this.lockName = "dukan-relay:" + properties.slotName();
+        this.names = names;
+        this.lease = properties.leaderLease();
+        this.margin = min(Duration.ofSeconds(1), lease.dividedBy(10));
+        // A renewal that hangs (a silent network) must give up well within the lease.
+        this.socketTimeoutSeconds = (int) Math.max(1, lease.dividedBy(3).toSeconds());
+        this.holder = host() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Whether this instance holds the relay lock (as of its last check). */
+    /**
+     * Whether this instance holds the lease now: renewed, and not past the moment (on this JVM's
+     * monotonic clock) before which the database cannot have let it expire.
+     */
     public boolean isLeader() {
-        return leader;
+        return leader && System.nanoTime() - validUntilNanos < 0;
     }
 
-    /** Keeps the lock if held and the session is alive, takes it if free; returns whether we hold it. */
+    /** This instance's name in {@code relay_leader.holder}. */
+    String holder() {
+        return holder;
+    }
+
+    /** Renews the lease if held, takes it if free or expired; returns whether we hold it. */
     synchronized boolean check() {
+        long started = System.nanoTime();
         try {
             if (connection == null || connection.isClosed()) {
+                connection = connect();
+                sessionLocked = false;
+            }
+            long won = takeOrRenew();
+            if (won > 0) {
+                validUntilNanos = started + lease.minus(margin).toNanos();
+                if (!leader || won != epoch) {
+                    log.info("Holding the relay lease for slot '{}' as {} (epoch {}, {} s)", names.slot(), holder, won,
+                            lease.toSeconds());
+                }
+                epoch = won;
+                leader = true;
+            }
+            else {
+                if (leader) {
+                    log.warn("Another instance holds the relay lease for slot '{}' now; standing by", names.slot());
+                }
                 leader = false;
-                connection = DriverManager.getConnection(datasource.determineUrl(),
-                        datasource.determineUsername(), datasource.determinePassword());
+                // Our session's advisory lock, if any, would keep the new holder from holding its own.
+                closeConnection();
             }
-            if (leader) {
-                try (Statement alive = connection.createStatement()) {
-                    alive.execute("SELECT 1");
+        }
+        catch (SQLException | RuntimeException e) {
+            // A failed renewal is not a lost lease: it stays ours until it may run out (isLeader()).
+            if (isLeader()) {
+                log.warn("Could not renew the relay lease ({}); stepping down in {} ms unless a renewal succeeds",
+                        e.getMessage(), Math.max(0, (validUntilNanos - System.nanoTime()) / 1_000_000));
+            }
+            closeConnection();
+        }
+        return isLeader();
+    }
+
+    private long takeOrRenew() throws SQLException {
+        String lock = "dukan-relay:" + names.slot();
+        try {
+            long won = 0;
+            try (PreparedStatement take = connection.prepareStatement(TAKE_OR_RENEW)) {
+                take.setString(1, names.slot());
+                take.setString(2, holder);
+                take.setLong(3, lease.toMillis());
+                take.setString(4, lock);
+                try (ResultSet rs = take.executeQuery()) {
+                    if (rs.next()) {
+                        won = rs.getLong(1);
+                    }
                 }
-                return true;
             }
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-                lock.setString(1, lockName);
-                try (ResultSet rs = lock.executeQuery()) {
-                    leader = rs.next() && rs.getBoolean(1);
+            if (won > 0 && !sessionLocked) {
+                try (PreparedStatement hold = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+                    hold.setString(1, lock);
+                    try (ResultSet rs = hold.executeQuery()) {
+                        sessionLocked = rs.next() && rs.getBoolean(1);
+                    }
                 }
             }
-            return leader;
+            connection.commit();
+            return won;
         }
         catch (SQLException e) {
-            if (leader) {
-                log.warn("Lost the relay lock's session ({}); standing by", e.getMessage());
-            }
-            release();
-            return false;
+            connection.rollback();
+            throw e;
         }
     }
 
-    /** Gives the lock up (closing its session). */
+    /** Gives the lease up, so a standby takes over at its next check instead of after the lease. */
     synchronized void release() {
+        boolean held = leader;
         leader = false;
+        validUntilNanos = System.nanoTime();
+        if (held && connection != null) {
+            try (PreparedStatement drop = connection.prepareStatement(
+                    "DELETE FROM relay_leader WHERE slot = ? AND holder = ?")) {
+                drop.setString(1, names.slot());
+                drop.setString(2, holder);
+                drop.executeUpdate();
+                connection.commit();
+            }
+            catch (SQLException e) {
+                log.warn("Could not hand the relay lease back ({}); a standby takes it when it expires", e.getMessage());
+            }
+        }
+        closeConnection();
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        if (datasource.determineUsername() != null) {
+            props.setProperty("user", datasource.determineUsername());
+        }
+        if (datasource.determinePassword() != null) {
+            props.setProperty("password", datasource.determinePassword());
+        }
+        String timeout = Integer.toString(socketTimeoutSeconds);
+        props.setProperty("socketTimeout", timeout);
+        props.setProperty("connectTimeout", timeout);
+        props.setProperty("loginTimeout", timeout);
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", "dukan-relay-lease");
+        Connection opened = DriverManager.getConnection(datasource.determineUrl(), props);
+        opened.setAutoCommit(false);
+        return opened;
+    }
+
+    private void closeConnection() {
+        sessionLocked = false;
         if (connection != null) {
             try {
                 connection.close();
             }
             catch (SQLException e) {
-                // the session is gone either way, and so is the lock
+                // the session is gone either way, and its advisory lock with it
             }
             connection = null;
         }
+    }
+
+    private static String host() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "host" : host;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

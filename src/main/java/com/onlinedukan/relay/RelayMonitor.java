@@ -19,19 +19,19 @@ public class RelayMonitor {
     private final OutboxRelay relay;
     private final RelayLeadership leadership;
     private final JdbcClient jdbc;
-    private final String slot;
+    private final RelayNames names;
     private final AtomicLong retainedWal = new AtomicLong(-1);
 
-    RelayMonitor(OutboxRelay relay, RelayLeadership leadership, JdbcClient jdbc, RelayProperties properties,
+    RelayMonitor(OutboxRelay relay, RelayLeadership leadership, JdbcClient jdbc, RelayNames names,
             MeterRegistry meters) {
         this.relay = relay;
         this.leadership = leadership;
         this.jdbc = jdbc;
-        this.slot = properties.slotName();
+        this.names = names;
         Gauge.builder("dukan.relay.retained.wal", retainedWal, AtomicLong::get).baseUnit("bytes")
                 .description("WAL retained by the relay's replication slot").register(meters);
         Gauge.builder("dukan.relay.leader", leadership, l -> l.isLeader() ? 1 : 0)
-                .description("1 on the instance that holds the relay lock").register(meters);
+                .description("1 on the instance that holds the relay lease").register(meters);
         Gauge.builder("dukan.relay.failed", relay, r -> r.state() == RelayState.FAILED ? 1 : 0)
                 .description("1 while this instance's relay engine is failed").register(meters);
     }
@@ -47,7 +47,7 @@ public class RelayMonitor {
         long bytes = jdbc.sql("""
                 SELECT COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), -1)::bigint
                   FROM pg_replication_slots WHERE slot_name = :slot
-                """).param("slot", slot).query(Long.class).optional().orElse(-1L);
+                """).param("slot", names.slot()).query(Long.class).optional().orElse(-1L);
         retainedWal.set(bytes);
         return bytes;
     }

@@ -18,8 +18,11 @@ import org.springframework.validation.annotation.Validated;
  * {@code dukan.relay.*}: the outbox relay.
  *
  * @param enabled whether this instance runs the relay
- * @param slotName the logical replication slot; kept across restarts (never dropped on stop)
- * @param publicationName the PostgreSQL publication, created by Debezium for the outbox and heartbeat tables
+ * @param slotName the logical replication slot; kept across restarts (never dropped on stop). Unset:
+ *     {@code dukan_outbox_<database>}, because slot names are global to the PostgreSQL cluster (or
+ *     {@code dukan_outbox}, the old default, when a slot of that name exists for this database)
+ * @param publicationName the PostgreSQL publication, created by Debezium for the outbox and heartbeat
+ *     tables. Unset: the slot's name
  * @param stream the Redis Stream key events are published to
  * @param streamMaxLength approximate cap on the stream's length (older entries are trimmed)
  * @param offsetFlushInterval how often the engine commits offsets (and so confirms the slot's LSN);
@@ -27,7 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often Debezium writes its heartbeat, keeping the slot's LSN moving
  *     while the outbox is idle
  * @param pollInterval how long the engine waits for more changes before handing a batch over
- * @param leadershipCheckInterval how often the relay lock is checked; a standby takes over within it
+ * @param leadershipCheckInterval how often the leader renews its lease and a standby tries to take it
+ * @param leaderLease how long a lease lasts without renewal: a leader that could not renew stops its
+ *     relay before it runs out, and a standby takes over at most this plus one check interval after
+ *     the leader was cut off (at once when the leader's database session is seen to end)
  * @param retainedWalWarning retained WAL above which the {@code replicationSlot} health turns WARNING
  * @param trimInterval how often an instance with a subscriber trims the stream to the oldest entry a
  *     consumer group has not acknowledged (and refreshes the stream's length and pending gauges)
@@ -36,19 +42,27 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dukan.relay")
 record RelayProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("dukan_outbox") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,63}") String slotName,
-        @DefaultValue("dukan_outbox") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,63}") String publicationName,
+        @Pattern(regexp = "[a-z0-9_]{1,63}") String slotName,
+        @Pattern(regexp = "[a-z0-9_]{1,63}") String publicationName,
         @DefaultValue("dukan:outbox") @NotBlank String stream,
         @DefaultValue("1000000") @Min(1000) long streamMaxLength,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration offsetFlushInterval,
         @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration heartbeatInterval,
         @DefaultValue("50ms") @NotNull @DurationMin(millis = 1) Duration pollInterval,
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration leadershipCheckInterval,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration leaderLease,
         @DefaultValue("1GB") @NotNull DataSize retainedWalWarning,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration trimInterval) {
 
     @AssertTrue(message = "dukan.relay.retained-wal-warning must be positive")
     boolean isRetainedWalWarningPositive() {
         return retainedWalWarning == null || retainedWalWarning.toBytes() > 0;
+    }
+
+    // Two renewals fit in a lease, so one slow or lost renewal does not cost the leadership.
+    @AssertTrue(message = "dukan.relay.leader-lease must be at least twice dukan.relay.leadership-check-interval")
+    boolean isLeaderLeaseLongerThanTwoChecks() {
+        return leaderLease == null || leadershipCheckInterval == null
+                || leaderLease.compareTo(leadershipCheckInterval.multipliedBy(2)) >= 0;
     }
 }

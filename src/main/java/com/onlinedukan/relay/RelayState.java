@@ -4,7 +4,7 @@ package com.onlinedukan.relay;
 public enum RelayState {
     /** Not started, or stopped with the service. */
     STOPPED,
-    /** Another instance holds the relay lock; this one takes over when it goes. */
+    /** Another instance holds the relay lease; this one takes over when it goes. */
     STANDBY,
     /** Connecting to PostgreSQL and the replication slot. */
     STARTING,

@@ -68,7 +68,7 @@ class OutboxStreamTests {
     void newStream() {
         key = "relay-test:" + UUID.randomUUID() + ":outbox";
         properties = new RelayProperties(true, "unused", "unused", key, 1_000_000, Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), DataSize.ofGigabytes(1),
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofGigabytes(1),
                 Duration.ofMillis(200));
         commands = new CountingRedisStream(connections, redis, properties);
         stream = new OutboxStream(properties, commands, new StreamTrimmer(commands), new SimpleMeterRegistry());

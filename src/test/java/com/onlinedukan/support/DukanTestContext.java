@@ -26,6 +26,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     private final TestDatabase shared;
     private final FakeBotApi sharedTelegram;
     private final Integer redisPort;
+    private final Integer postgresPort;
+    private final boolean defaultRelayNames;
 
     /** A context of its own: new database, slot and fake Bot API, all cleaned up when it closes. */
     public DukanTestContext() {
@@ -37,14 +39,37 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     }
 
     private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort) {
+        this(shared, sharedTelegram, redisPort, null, false);
+    }
+
+    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort, Integer postgresPort,
+            boolean defaultRelayNames) {
         this.shared = shared;
         this.sharedTelegram = sharedTelegram;
         this.redisPort = redisPort;
+        this.postgresPort = postgresPort;
+        this.defaultRelayNames = defaultRelayNames;
     }
 
     /** The same context on a Redis of the test's own (on localhost), which it may stop and restart. */
     public DukanTestContext onRedis(int port) {
-        return new DukanTestContext(shared, sharedTelegram, port);
+        return new DukanTestContext(shared, sharedTelegram, port, postgresPort, defaultRelayNames);
+    }
+
+    /**
+     * The same context reaching PostgreSQL through a port of the test's own on localhost (a
+     * {@link FreezableProxy}): its datasource, relay and lease all go that way.
+     */
+    public DukanTestContext viaPostgresPort(int port) {
+        return new DukanTestContext(shared, sharedTelegram, redisPort, port, defaultRelayNames);
+    }
+
+    /**
+     * The same context without a configured slot or publication name: the service picks its
+     * defaults. The test drops the slot it ends up with.
+     */
+    public DukanTestContext withDefaultRelayNames() {
+        return new DukanTestContext(shared, sharedTelegram, redisPort, postgresPort, true);
     }
 
     /**
@@ -69,14 +94,15 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
             servers.createDatabase(name);
         }
         FakeBotApi telegram = sharedTelegram != null ? sharedTelegram : FakeBotApi.start();
-        TestPropertyValues.of(
-                "spring.datasource.url=" + servers.jdbcUrl(name),
+        TestPropertyValues relayNames = defaultRelayNames ? TestPropertyValues.empty()
+                : TestPropertyValues.of("dukan.relay.slot-name=" + name, "dukan.relay.publication-name=" + name);
+        relayNames.and(
+                "spring.datasource.url=" + (postgresPort == null ? servers.jdbcUrl(name)
+                        : "jdbc:postgresql://localhost:" + postgresPort + "/" + name),
                 "spring.datasource.username=" + servers.user(),
                 "spring.datasource.password=" + servers.password(),
                 "spring.data.redis.host=" + (redisPort == null ? servers.redisHost() : "localhost"),
                 "spring.data.redis.port=" + (redisPort == null ? servers.redisPort() : redisPort),
-                "dukan.relay.slot-name=" + name,
-                "dukan.relay.publication-name=" + name,
                 "dukan.relay.stream=" + name + ":outbox",
                 "telegram.bot-token=" + BOT_TOKEN,
                 "telegram.chat-id=" + CHAT_ID,
@@ -87,7 +113,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 .applyTo(context);
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
         context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));
-        if (shared == null && sharedTelegram == null) {
+        if (shared == null && sharedTelegram == null && !defaultRelayNames) {
             // A bean definition, not a registered singleton: only defined beans get destruction callbacks.
             ((BeanDefinitionRegistry) context.getBeanFactory()).registerBeanDefinition("replicationSlotCleanup",
                     BeanDefinitionBuilder.genericBeanDefinition(SlotCleanup.class,

@@ -137,6 +137,14 @@ public final class TestServers {
         return "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
     }
 
+    public String postgresHost() {
+        return host;
+    }
+
+    public int postgresPort() {
+        return postgresPort;
+    }
+
     public String user() {
         return user;
     }

@@ -28,7 +28,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * HTTP Basic with the {@code dukan.ops} credential for the SRE surface; customers' endpoints,
  * health, prometheus and the API docs stay open. Two filter chains, so that an {@code Authorization}
- * header sent to an open path (a customer's client, a scraper) is never even checked. Stateless: no
+ * header sent to a customer's path is never even checked; on health it is, to show the details, and a
+ * wrong one is ignored there. Stateless: no
  * session, no cookie, so no CSRF token — cross-site requests are refused by {@link CrossSiteRequests}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,6 +51,23 @@ class OpsSecurity {
                 .httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(entryPoint()))
                 // Not a bean: a Filter bean would also be registered with the servlet container for every path.
                 .addFilterBefore(new CrossSiteRequests(), BasicAuthenticationFilter.class)
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+
+    /**
+     * Health and prometheus are open to probes and scrapers; an SRE's credential, when sent, shows
+     * the health components' details (show-details: when-authorized). A wrong one is ignored, never
+     * refused: a probe with a stale header must not take the instance out of service.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain probeFilterChain(HttpSecurity http, OpsCredential credential) throws Exception {
+        // Without an entry point the filter ignores a failed check and goes on unauthenticated.
+        http.securityMatcher(anyOf("/actuator/health", "/actuator/health/**", "/actuator/prometheus"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .addFilterAt(new BasicAuthenticationFilter(new ProviderManager(credential)), BasicAuthenticationFilter.class)
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         return http.build();

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.retry.max-backoff=1s",
         "dukan.notification.retry.max-attempts=6",
         // Both limits must be spent before a notification is dead; here attempts alone decide.
-        "dukan.notification.retry.give-up-after=0s",
+        "dukan.notification.retry.give-up-after=1ms",
         // One notification failing alone must not look like Telegram failing for everyone.
         "dukan.telegram.circuit.minimum-calls=100",
         "dukan.telegram.circuit.window=100",

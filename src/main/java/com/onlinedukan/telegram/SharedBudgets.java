@@ -168,13 +168,14 @@ class SharedBudgets implements AutoCloseable {
     }
 
     /**
-     * A bucket that never lets more than {@code limit} through in any window of {@code period}:
-     * a burst of a quarter of the limit, and the rest refilled evenly over the period
-     * (capacity + refill per period = limit). A full bucket refilled at the full rate would allow
+     * A bucket that never lets more than {@code limit} through in any window of {@code period}
+     * (capacity + refill per period = limit): a full bucket refilled at the full rate would allow
      * nearly twice the limit across a window boundary, which is what Telegram answers with 429.
+     * The burst is small (a twentieth of the limit) because the steady rate is what is left of the
+     * limit after it: a backlog drains at 95 % of the budget, and digests, not bursts, carry the load.
      */
     static Bandwidth atMost(int limit, Duration period) {
-        int burst = Math.max(1, limit / 4);
+        int burst = Math.max(1, limit / 20);
         int refill = Math.max(1, limit - burst);
         return Bandwidth.builder().capacity(burst).refillGreedy(refill, period).build();
     }

@@ -39,8 +39,8 @@ class SharedBudgetsTests {
             while (budgets.tryTake("-100")) {
                 taken++;
             }
-            // A burst of a quarter of the limit; the rest comes evenly over the minute.
-            assertThat(taken).isEqualTo(5);
+            // A burst of a twentieth of the limit; the other 19 come evenly over the minute.
+            assertThat(taken).isEqualTo(1);
             assertThat(budgets.waitFor("-100")).isGreaterThan(Duration.ofSeconds(2));
         }
     }

@@ -48,14 +48,44 @@ final class Report {
     private final List<String> outage = new ArrayList<>();
     private String machine = "";
     private double rssIdle = Double.NaN;
+    private String jfr = "";
 
     Report(boolean quick) {
         this.quick = quick;
     }
 
     void machine(int cores, String java, String version) {
-        machine = String.format(Locale.ROOT, "%d cores, %s (%s), runner on %s", cores, version, java,
-                System.getProperty("java.version"));
+        String load = loadAverage();
+        if (machine.isEmpty()) {
+            machine = String.format(Locale.ROOT, "%d cores, %s (%s), runner on %s; load average (1/5/15 min) at the "
+                    + "start %s", cores, version, java, System.getProperty("java.version"), load);
+        }
+        else {
+            machine += ", at the end " + load;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    void jfr(int samples, Map<String, Integer> top, Map<String, Integer> ours) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%n", samples));
+        s.append("| top frame | samples |\n|---|---|\n");
+        top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        s.append("\n| project frame in the top 5 frames (jfr print depth) | samples |\n|---|---|\n");
+        ours.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        jfr = s.toString();
+        System.out.println(jfr);
     }
 
     void rssIdle(double mib) {
@@ -224,6 +254,7 @@ final class Report {
         md.append("\n## Exactly once, every phase\n\n");
         md.append("| phase | accepted | errors | missing at Telegram | duplicates | |\n|---|---|---|---|---|---|\n");
         phases.forEach(r -> md.append(r).append('\n'));
+        md.append(jfr);
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n).append('\n'));

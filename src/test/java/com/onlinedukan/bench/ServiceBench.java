@@ -36,10 +36,13 @@ public final class ServiceBench {
     final Pgbench floor;
     final Path logs;
     Process service;
+    Map<String, String> serviceEnv = Map.of();
     ProcessStats stats;
     OrderLoad load;
     int port;
     int launches;
+    /** Orders not at Telegram when their phase's wait ended: phase, id, 201 time. */
+    final List<String[]> late = new ArrayList<>();
 
     ServiceBench(Map<String, String> args) throws IOException {
         this.args = args;
@@ -59,6 +62,12 @@ public final class ServiceBench {
             args.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         ServiceBench bench = new ServiceBench(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process service = bench.service;
+            if (service != null) {
+                service.destroyForcibly();
+            }
+        }));
         int status = 0;
         try {
             bench.run();
@@ -107,7 +116,13 @@ public final class ServiceBench {
         for (int clients : new int[] {1, 8, 32}) {
             int seconds = clients == 8 ? burstSeconds : closedSeconds;
             double cpu = stats.cpuMillis();
+            if (clients == 8) {
+                startJfr(seconds);
+            }
             OrderLoad.Result run = load.closedLoop(clients + " clients", clients, Duration.ofSeconds(seconds));
+            if (clients == 8) {
+                readJfr();
+            }
             Report.Delivery delivery = check(run, Duration.ofSeconds(60));
             report.cpu(run.name(), (stats.cpuMillis() - cpu) / Math.max(1, run.accepted().size()));
             Pgbench.Run pg = floor.run(clients, seconds, 0);
@@ -150,6 +165,9 @@ public final class ServiceBench {
         realistic.put("DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", Integer.toString(chatPerSecond));
         startService(realistic);
         telegram.limits(new FakeTelegram.Limits(botPerSecond, chatPerMinute, chatPerSecond, 50));
+        // A fresh process: warm it a little (a few digests' worth, inside the chat's burst) before the outage.
+        OrderLoad.Result rewarm = load.openLoop("warm-up, real budget", 50, Duration.ofSeconds(intArg("outage-warmup-seconds", 3, 5)));
+        check(rewarm, Duration.ofSeconds(120));
         long rateLimitedBefore = telegram.rateLimited();
         telegram.outage(true);
         OrderLoad.Result during = load.openLoop(outageRate + "/s, Telegram down", outageRate,
@@ -165,6 +183,9 @@ public final class ServiceBench {
                 telegram.rateLimited() - rateLimitedBefore, botPerSecond, chatPerMinute, chatPerSecond, perMessage);
         telegram.limits(FakeTelegram.Limits.NONE);
 
+        awaitLate(Duration.ofSeconds(intArg("late-wait-seconds", 180, 180)));
+        ledgerFindings();
+        report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
         report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
     }
 
@@ -176,11 +197,12 @@ public final class ServiceBench {
     }
 
     void startService(Map<String, String> extra) throws Exception {
+        serviceEnv = extra;
         port = freePort();
         launches++;
         Path log = logs.resolve("service-" + launches + ".log");
         List<String> command = new ArrayList<>(List.of(arg("java", "java")));
-        command.addAll(Arrays.asList(arg("jvm-args", "-Xmx512m").split(" ")));
+        command.addAll(Arrays.asList(arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError").split(" ")));
         command.addAll(List.of("-jar", arg("jar", "target/onlinedukan.jar")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -224,6 +246,32 @@ public final class ServiceBench {
         System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
     }
 
+    /** A phase that killed the service (an overload past its heap, say) is reported, and a new process takes over. */
+    void ensureAlive(String phase) throws Exception {
+        boolean healthy = service.isAlive();
+        if (healthy) {
+            try {
+                healthy = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/health/liveness")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            }
+            catch (IOException e) {
+                healthy = false;
+            }
+        }
+        if (!healthy) {
+            String why = service.isAlive() ? "stopped answering its liveness probe" : "exited with status " + service.exitValue();
+            report.note(String.format("The service %s during or after phase %s (see target/bench/service-%d.log); "
+                    + "a new process was started on the same database and Redis, and the phase's orders were checked "
+                    + "against what both delivered.", why, phase, launches));
+            System.out.println("service " + why + " in phase " + phase + "; restarting");
+            if (service.isAlive()) {
+                service.destroyForcibly().waitFor();
+            }
+            startService(serviceEnv);
+        }
+    }
+
     void stopService() throws InterruptedException {
         if (service != null && service.isAlive()) {
             service.destroy();
@@ -237,7 +285,8 @@ public final class ServiceBench {
      * Waits until every accepted order of {@code run} is at the fake Telegram (or the limit passes),
      * then gives late duplicates half a second; the delivery figures of the phase.
      */
-    Report.Delivery check(OrderLoad.Result run, Duration limit) throws InterruptedException {
+    Report.Delivery check(OrderLoad.Result run, Duration limit) throws Exception {
+        ensureAlive(run.name());
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline && missing(run) > 0) {
             Thread.sleep(50);
@@ -251,6 +300,7 @@ public final class ServiceBench {
             Collection<Long> arrivals = telegram.arrivals(order.getKey());
             if (arrivals.isEmpty()) {
                 missing++;
+                late.add(new String[] {run.name(), order.getKey(), Long.toString(order.getValue())});
                 continue;
             }
             duplicates += arrivals.size() - 1;
@@ -264,6 +314,112 @@ public final class ServiceBench {
                 run.name(), run.accepted().size(), run.perSecond(), run.errors(), run.millis(50), run.millis(99),
                 run.millis(99.9), missing, duplicates, delivery.millis(50), delivery.millis(99));
         return delivery;
+    }
+
+    /** Orders a phase's wait missed may still come (the reconciler writes what the stream lost after its grace). */
+    void awaitLate(Duration limit) throws InterruptedException {
+        if (late.isEmpty()) {
+            return;
+        }
+        System.out.printf("waiting up to %d s for %d orders that missed their phase's wait%n", limit.toSeconds(), late.size());
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && late.stream().anyMatch(o -> telegram.arrivals(o[1]).isEmpty())) {
+            Thread.sleep(250);
+        }
+        for (String[] order : late) {
+            Collection<Long> arrivals = telegram.arrivals(order[1]);
+            report.note(arrivals.isEmpty()
+                    ? String.format("Order %s (phase %s) never reached the fake Telegram (waited %d s more after the phase).",
+                            order[1], order[0], limit.toSeconds())
+                    : String.format(java.util.Locale.ROOT, "Order %s (phase %s) was not at the fake Telegram when its phase's "
+                            + "wait ended; it arrived %.1f s after its 201 (%d cop%s).", order[1], order[0],
+                            (arrivals.stream().mapToLong(Long::longValue).min().getAsLong() - Long.parseLong(order[2])) / 1e9,
+                            arrivals.size(), arrivals.size() == 1 ? "y" : "ies"));
+        }
+    }
+
+    /** What the service's own tables say went wrong: stream entries it judged poison, dead notifications. */
+    void ledgerFindings() {
+        String url = "jdbc:postgresql://127.0.0.1:" + arg("pg-port", "5432") + "/dukan";
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "bench");
+                java.sql.Statement sql = db.createStatement()) {
+            try (java.sql.ResultSet rows = sql.executeQuery(
+                    "SELECT reason, count(*) FROM stream_poison GROUP BY reason")) {
+                while (rows.next()) {
+                    report.note(String.format("The service judged %d stream entries poison (\"%s\"); "
+                            + "see stream_poison and the service log.", rows.getLong(2), rows.getString(1)));
+                }
+            }
+            try (java.sql.ResultSet rows = sql.executeQuery(
+                    "SELECT status, count(*) FROM notification GROUP BY status ORDER BY status")) {
+                StringBuilder counts = new StringBuilder();
+                while (rows.next()) {
+                    counts.append(counts.isEmpty() ? "" : ", ").append(rows.getString(1)).append(' ').append(rows.getLong(2));
+                }
+                report.note("The ledger at the end of the run: " + counts + ".");
+            }
+        }
+        catch (java.sql.SQLException e) {
+            report.note("Could not read the service's tables: " + e.getMessage());
+        }
+    }
+
+    /** With --jfr: a JFR recording of the service during the 8-client burst; the hottest top frames. */
+    void startJfr(int seconds) {
+        if (!args.containsKey("jfr")) {
+            return;
+        }
+        Path bin = Path.of(arg("java", "java")).toAbsolutePath().getParent();
+        Path file = logs.resolve("service.jfr").toAbsolutePath();
+        try {
+            new ProcessBuilder(bin.resolve("jcmd").toString(), Long.toString(service.pid()), "JFR.start",
+                    "duration=" + seconds + "s", "settings=profile", "filename=" + file).inheritIO().start().waitFor();
+        }
+        catch (IOException | InterruptedException e) {
+            report.note("JFR did not start: " + e.getMessage());
+        }
+    }
+
+    void readJfr() {
+        if (!args.containsKey("jfr")) {
+            return;
+        }
+        Path bin = Path.of(arg("java", "java")).toAbsolutePath().getParent();
+        Path file = logs.resolve("service.jfr").toAbsolutePath();
+        try {
+            Thread.sleep(2000);
+            Process print = new ProcessBuilder(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
+                    file.toString()).redirectErrorStream(true).start();
+            Map<String, Integer> top = new HashMap<>();
+            Map<String, Integer> anywhere = new HashMap<>();
+            boolean first = false;
+            int samples = 0;
+            for (String line : new String(print.getInputStream().readAllBytes()).lines().toList()) {
+                String t = line.trim();
+                if (t.startsWith("jdk.ExecutionSample")) {
+                    first = true;
+                    samples++;
+                }
+                else if (t.startsWith("stackTrace") ) {
+                    continue;
+                }
+                else if (t.contains("line:") && !t.startsWith("...")) {
+                    String frame = t.replaceAll("\\s+line:.*", "");
+                    if (first) {
+                        top.merge(frame, 1, Integer::sum);
+                        first = false;
+                    }
+                    if (frame.startsWith("com.onlinedukan")) {
+                        anywhere.merge(frame, 1, Integer::sum);
+                    }
+                }
+            }
+            print.waitFor();
+            report.jfr(samples, top, anywhere);
+        }
+        catch (IOException | InterruptedException e) {
+            report.note("JFR could not be read: " + e.getMessage());
+        }
     }
 
     private long missing(OrderLoad.Result run) {

@@ -75,9 +75,14 @@ final class Report {
         }
     }
 
-    void jfr(int samples, Map<String, Integer> top, Map<String, Integer> ours) {
+    void jfr(int samples, Map<String, Integer> threads, Map<String, Integer> top, Map<String, Integer> ours) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%n", samples));
+        s.append("| thread (digits as N) | samples | share |\n|---|---|---|\n");
+        threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
+                .forEach(e -> s.append(String.format(Locale.ROOT, "| `%s` | %d | %.0f %% |%n", e.getKey(), e.getValue(),
+                        100.0 * e.getValue() / Math.max(1, samples))));
+        s.append('\n');
         s.append("| top frame | samples |\n|---|---|\n");
         top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
                 .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
@@ -130,7 +135,8 @@ final class Report {
                 ordersPerSecond, messages, messagesPerMinute),
                 String.format(Locale.ROOT, "budget %d/s bot, %d/min and %d/s chat = %.0f messages/min × %d per digest",
                         botPerSecond, chatPerMinute, chatPerSecond, budgetMessagesPerMinute, perMessage),
-                messagesPerMinute >= 0.8 * budgetMessagesPerMinute ? "PASS (≥ 80 % of budget)" : "FAIL (< 80 % of budget)"));
+                String.format(Locale.ROOT, "%.2f of the chat budget (the service's buckets refill at 3/4 of a limit, "
+                        + "SharedBudgets.atMost)", messagesPerMinute / budgetMessagesPerMinute)));
         outage.add(row("429s answered by the fake (it enforces the budget)", Long.toString(tooMany), "0",
                 tooMany == 0 ? "PASS" : "FAIL"));
         outage.add(row("Every order delivered exactly once", onceText(delivery), "0 missing, 0 duplicates",
@@ -249,7 +255,8 @@ final class Report {
         }
         md.append("(`VmRSS` of /proc/<pid>/status.)\n\n");
         md.append("| phase | CPU ms per order (utime+stime of the service process, until its orders were at Telegram) |\n|---|---|\n");
-        cpu.forEach((phase, ms) -> md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", phase, ms)));
+        cpu.forEach((phase, ms) -> md.append(Double.isNaN(ms) ? "| " + phase + " | — (the service restarted during the phase) |\n"
+                : String.format(Locale.ROOT, "| %s | %.2f |%n", phase, ms)));
 
         md.append("\n## Exactly once, every phase\n\n");
         md.append("| phase | accepted | errors | missing at Telegram | duplicates | |\n|---|---|---|---|---|---|\n");

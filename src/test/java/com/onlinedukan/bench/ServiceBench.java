@@ -100,7 +100,7 @@ public final class ServiceBench {
         int outageSeconds = intArg("outage-seconds", 15, 60);
         int outageRate = intArg("outage-rate", 100, 100);
         int slowTelegramMillis = intArg("slow-telegram-ms", 3000, 3000);
-        List<Double> rates = Arrays.stream(arg("rates", quick ? "100,250,500,1000" : "100,200,300,500,750,1000,1500")
+        List<Double> rates = Arrays.stream(arg("rates", quick ? "50,100,250,500,1000" : "25,50,100,200,300,500,750,1000,1500")
                 .split(",")).map(Double::parseDouble).toList();
 
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
@@ -115,6 +115,7 @@ public final class ServiceBench {
         // 1. Closed loop beside pgbench at the same concurrency.
         for (int clients : new int[] {1, 8, 32}) {
             int seconds = clients == 8 ? burstSeconds : closedSeconds;
+            ProcessStats cpuStats = stats;
             double cpu = stats.cpuMillis();
             if (clients == 8) {
                 startJfr(seconds);
@@ -124,25 +125,9 @@ public final class ServiceBench {
                 readJfr();
             }
             Report.Delivery delivery = check(run, Duration.ofSeconds(60));
-            report.cpu(run.name(), (stats.cpuMillis() - cpu) / Math.max(1, run.accepted().size()));
+            report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
             Pgbench.Run pg = floor.run(clients, seconds, 0);
             report.closedLoop(clients, run, pg.tps(), delivery);
-        }
-
-        // 2. and 3. Open loop: latency against arrival rate, commit -> Telegram, the floor at the same rate.
-        for (double rate : rates) {
-            double cpu = stats.cpuMillis();
-            RssSampler rss = RssSampler.start(stats);
-            OrderLoad.Result run = load.openLoop(rate + "/s", rate, Duration.ofSeconds(openSeconds));
-            rss.stop();
-            Report.Delivery delivery = check(run, Duration.ofSeconds(120));
-            report.cpu(run.name(), (stats.cpuMillis() - cpu) / Math.max(1, run.accepted().size()));
-            Pgbench.Run pg = floor.run(8, floorSeconds, rate);
-            report.openLoop(rate, run, delivery, pg.latencyMicros(), rss.last(), rss.max());
-            if (run.millis(50) > 2000) {
-                report.note("Stopped the rate ladder after " + (int) rate + "/s: its POST median was over 2 s.");
-                break;
-            }
         }
 
         // 4. The customer does not wait for Telegram.
@@ -152,6 +137,23 @@ public final class ServiceBench {
             telegram.delay(0);
             Report.Delivery delivery = check(run, Duration.ofSeconds(120));
             report.slowTelegram(delay, run, delivery);
+        }
+
+        // 2. and 3. Open loop: latency against arrival rate, commit -> Telegram, the floor at the same rate.
+        for (double rate : rates) {
+            ProcessStats cpuStats = stats;
+            double cpu = stats.cpuMillis();
+            RssSampler rss = RssSampler.start(stats);
+            OrderLoad.Result run = load.openLoop(rate + "/s", rate, Duration.ofSeconds(openSeconds));
+            rss.stop();
+            Report.Delivery delivery = check(run, Duration.ofSeconds(120));
+            report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
+            Pgbench.Run pg = floor.run(8, floorSeconds, rate);
+            report.openLoop(rate, run, delivery, pg.latencyMicros(), rss.last(), rss.max());
+            if (run.millis(50) > 2000) {
+                report.note("Stopped the rate ladder after " + (int) rate + "/s: its POST median was over 2 s.");
+                break;
+            }
         }
 
         // 5. Outage and recovery at Telegram's real budget, with the fake enforcing it.
@@ -246,6 +248,11 @@ public final class ServiceBench {
         System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
     }
 
+    /** CPU ms per accepted order; NaN when the process that started the phase did not finish it. */
+    double cpuPerOrder(ProcessStats before, double cpuBefore, OrderLoad.Result run) {
+        return before != stats ? Double.NaN : (stats.cpuMillis() - cpuBefore) / Math.max(1, run.accepted().size());
+    }
+
     /** A phase that killed the service (an overload past its heap, say) is reported, and a new process takes over. */
     void ensureAlive(String phase) throws Exception {
         boolean healthy = service.isAlive();
@@ -269,6 +276,15 @@ public final class ServiceBench {
                 service.destroyForcibly().waitFor();
             }
             startService(serviceEnv);
+            OrderLoad.Result warm = load.closedLoop("warm-up after restart", 8, Duration.ofSeconds(intArg("warmup-seconds", 10, 30)));
+            awaitDelivered(warm, Duration.ofSeconds(60));
+        }
+    }
+
+    private void awaitDelivered(OrderLoad.Result run, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && missing(run) > 0) {
+            Thread.sleep(50);
         }
     }
 
@@ -392,6 +408,7 @@ public final class ServiceBench {
                     file.toString()).redirectErrorStream(true).start();
             Map<String, Integer> top = new HashMap<>();
             Map<String, Integer> anywhere = new HashMap<>();
+            Map<String, Integer> threads = new HashMap<>();
             boolean first = false;
             int samples = 0;
             for (String line : new String(print.getInputStream().readAllBytes()).lines().toList()) {
@@ -400,7 +417,10 @@ public final class ServiceBench {
                     first = true;
                     samples++;
                 }
-                else if (t.startsWith("stackTrace") ) {
+                else if (t.startsWith("sampledThread")) {
+                    threads.merge(t.replaceAll("^sampledThread = \"|\".*$", "").replaceAll("[0-9]+", "N"), 1, Integer::sum);
+                }
+                else if (t.startsWith("stackTrace")) {
                     continue;
                 }
                 else if (t.contains("line:") && !t.startsWith("...")) {
@@ -415,7 +435,7 @@ public final class ServiceBench {
                 }
             }
             print.waitFor();
-            report.jfr(samples, top, anywhere);
+            report.jfr(samples, threads, top, anywhere);
         }
         catch (IOException | InterruptedException e) {
             report.note("JFR could not be read: " + e.getMessage());

@@ -77,7 +77,7 @@ final class Report {
 
     void jfr(int samples, Map<String, Integer> threads, Map<String, Integer> top, Map<String, Integer> ours) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%n", samples));
+                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` during the 8-client burst (`settings=profile`), so that phase carries JFR's overhead. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher` and `OkHttp Dispatcher`.%n%n", samples));
         s.append("| thread (digits as N) | samples | share |\n|---|---|---|\n");
         threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
                 .forEach(e -> s.append(String.format(Locale.ROOT, "| `%s` | %d | %.0f %% |%n", e.getKey(), e.getValue(),
@@ -161,7 +161,7 @@ final class Report {
     private String markdown(Path chart) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append(quick ? "**Quick run** (`bench/run.sh --quick`: short phases, a few minutes in all). " : "Full run (`bench/run.sh`). ");
+        md.append(quick ? "**Quick run** (`bench/run.sh --quick`: short phases and a 15 s outage; about 12 minutes, most of it the outage drain at Telegram's real budget and waiting for late orders). " : "Full run (`bench/run.sh`). ");
         md.append("Every figure below is from **one run** on a shared, noisy machine: compare ratios within the run, "
                 + "not absolute numbers across runs.\n\n");
         md.append("- Machine: ").append(machine).append("; ").append(LocalDate.now()).append('\n');
@@ -259,15 +259,16 @@ final class Report {
                 : String.format(Locale.ROOT, "| %s | %.2f |%n", phase, ms)));
 
         md.append("\n## Exactly once, every phase\n\n");
-        md.append("| phase | accepted | errors | missing at Telegram | duplicates | |\n|---|---|---|---|---|---|\n");
+        md.append("| phase | accepted | errors | missing at Telegram when the phase's wait ended (see the notes) | duplicates | |\n|---|---|---|---|---|---|\n");
         phases.forEach(r -> md.append(r).append('\n'));
         md.append(jfr);
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n).append('\n'));
         }
-        md.append("\nRerun: `bench/run.sh --quick` (a few minutes) or `bench/run.sh` (the full run); "
-                + "phases and rates are `--key=value` parameters, listed in bench/run.sh.\n");
+        md.append("\nRerun: `bench/run.sh --quick [--jfr]` or `bench/run.sh` (the full run, 60 s outage); phases, rates, "
+                + "the outage and Telegram's budget are `--key=value` parameters (the `arg`/`intArg` names in "
+                + "`ServiceBench.run`, e.g. `--rates=100,500 --outage-seconds=30 --slow-telegram-ms=3000`).\n");
         return md.toString();
     }
 

@@ -146,7 +146,7 @@ public final class ServiceBench {
             RssSampler rss = RssSampler.start(stats);
             OrderLoad.Result run = load.openLoop(rate + "/s", rate, Duration.ofSeconds(openSeconds));
             rss.stop();
-            Report.Delivery delivery = check(run, Duration.ofSeconds(120));
+            Report.Delivery delivery = check(run, Duration.ofSeconds(intArg("phase-wait-seconds", 60, 120)));
             report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
             Pgbench.Run pg = floor.run(8, floorSeconds, rate);
             report.openLoop(rate, run, delivery, pg.latencyMicros(), rss.last(), rss.max());

@@ -104,6 +104,8 @@ public final class ServiceBench {
                 .split(",")).map(Double::parseDouble).toList();
 
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
+        args.keySet().stream().filter(k -> k.startsWith("env.")).sorted()
+                .forEach(k -> report.note("Service setting from the command line: " + k.substring(4) + "=" + args.get(k)));
         startService(lifted());
 
         // Warm-up: JIT, connection pools, the relay's first batches.
@@ -221,6 +223,12 @@ public final class ServiceBench {
         env.put("DUKAN_OPS_PASSWORD", "bench");
         env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "WARN"));
         env.putAll(extra);
+        // --env.NAME=value: any further setting of the service, e.g. --env.DUKAN_RELAY_POLLINTERVAL=10ms
+        args.forEach((key, value) -> {
+            if (key.startsWith("env.")) {
+                env.put(key.substring(4), value);
+            }
+        });
         service = builder.start();
         stats = new ProcessStats(service.pid());
         load = new OrderLoad(port);

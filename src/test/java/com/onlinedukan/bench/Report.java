@@ -1,0 +1,369 @@
+package com.onlinedukan.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+
+/** The figures of one run, each with its target: printed, and written as BENCHMARKS.md with an SVG chart. */
+final class Report {
+
+    /** What reached the fake Telegram of one phase's accepted orders; latencies from the 201 to the first copy. */
+    record Delivery(long accepted, long missing, long duplicates, Histogram toTelegramMicros, long lastArrivalNanos) {
+
+        double millis(double percentile) {
+            return toTelegramMicros.getTotalCount() == 0 ? Double.NaN
+                    : toTelegramMicros.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        boolean exactlyOnce() {
+            return missing == 0 && duplicates == 0;
+        }
+    }
+
+    private record Closed(int clients, OrderLoad.Result run, double floorTps, Delivery delivery) {
+    }
+
+    private record Open(double rate, OrderLoad.Result run, Delivery delivery, Histogram floor, double rss,
+            double rssMax) {
+    }
+
+    private record Slow(int delayMillis, OrderLoad.Result run, Delivery delivery) {
+    }
+
+    private final boolean quick;
+    private final List<Closed> closed = new ArrayList<>();
+    private final List<Open> open = new ArrayList<>();
+    private final List<Slow> slow = new ArrayList<>();
+    private final Map<String, Double> cpu = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> phases = new ArrayList<>();
+    private final List<String> outage = new ArrayList<>();
+    private String machine = "";
+    private double rssIdle = Double.NaN;
+    private String jfr = "";
+
+    Report(boolean quick) {
+        this.quick = quick;
+    }
+
+    void machine(int cores, String java, String version) {
+        String load = loadAverage();
+        if (machine.isEmpty()) {
+            machine = String.format(Locale.ROOT, "%d cores, %s (%s), runner on %s; load average (1/5/15 min) at the "
+                    + "start %s", cores, version, java, System.getProperty("java.version"), load);
+        }
+        else {
+            machine += ", at the end " + load;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    void jfr(int samples, Map<String, Integer> threads, Map<String, Integer> top, Map<String, Integer> ours) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` during the 8-client burst (`settings=profile`), so that phase carries JFR's overhead. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher` and `OkHttp Dispatcher`.%n%n", samples));
+        s.append("| thread (digits as N) | samples | share |\n|---|---|---|\n");
+        threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
+                .forEach(e -> s.append(String.format(Locale.ROOT, "| `%s` | %d | %.0f %% |%n", e.getKey(), e.getValue(),
+                        100.0 * e.getValue() / Math.max(1, samples))));
+        s.append('\n');
+        s.append("| top frame | samples |\n|---|---|\n");
+        top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        s.append("\n| project frame in the top 5 frames (jfr print depth) | samples |\n|---|---|\n");
+        ours.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        jfr = s.toString();
+        System.out.println(jfr);
+    }
+
+    void rssIdle(double mib) {
+        rssIdle = mib;
+    }
+
+    void cpu(String phase, double millisPerOrder) {
+        cpu.put(phase, millisPerOrder);
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    void closedLoop(int clients, OrderLoad.Result run, double floorTps, Delivery delivery) {
+        closed.add(new Closed(clients, run, floorTps, delivery));
+        phase(run, delivery);
+    }
+
+    void openLoop(double rate, OrderLoad.Result run, Delivery delivery, Histogram floor, double rss, double rssMax) {
+        open.add(new Open(rate, run, delivery, floor, rss, rssMax));
+        phase(run, delivery);
+    }
+
+    void slowTelegram(int delayMillis, OrderLoad.Result run, Delivery delivery) {
+        slow.add(new Slow(delayMillis, run, delivery));
+        phase(run, delivery);
+    }
+
+    void outage(int seconds, int rate, OrderLoad.Result run, Delivery delivery, long recoveredNanos, long messages,
+            long tooMany, int botPerSecond, int chatPerMinute, int chatPerSecond, int perMessage) {
+        phase(run, delivery);
+        double drainSeconds = (delivery.lastArrivalNanos() - recoveredNanos) / 1e9;
+        double ordersPerSecond = (delivery.accepted() - delivery.missing()) / drainSeconds;
+        double messagesPerMinute = messages / drainSeconds * 60;
+        double budgetMessagesPerMinute = Math.min(botPerSecond * 60.0, Math.min(chatPerSecond * 60.0, chatPerMinute));
+        outage.add(row("Orders accepted during the outage (POST p99)",
+                String.format(Locale.ROOT, "%d at %d/s for %d s (p99 %.1f ms)", run.accepted().size(), rate, seconds,
+                        run.millis(99)), "—", ""));
+        outage.add(row("Time to drain after recovery", fmt("%.1f s", drainSeconds), "—", ""));
+        outage.add(row("Drain rate", String.format(Locale.ROOT, "%.1f orders/s in %d messages = %.1f messages/min",
+                ordersPerSecond, messages, messagesPerMinute),
+                String.format(Locale.ROOT, "budget %d/s bot, %d/min and %d/s chat = %.0f messages/min × %d per digest",
+                        botPerSecond, chatPerMinute, chatPerSecond, budgetMessagesPerMinute, perMessage),
+                String.format(Locale.ROOT, "%.2f of the chat budget (the service's buckets refill at 3/4 of a limit, "
+                        + "SharedBudgets.atMost)", messagesPerMinute / budgetMessagesPerMinute)));
+        outage.add(row("429s answered by the fake (it enforces the budget)", Long.toString(tooMany), "0",
+                tooMany == 0 ? "PASS" : "FAIL"));
+        outage.add(row("Every order delivered exactly once", onceText(delivery), "0 missing, 0 duplicates",
+                delivery.exactlyOnce() ? "PASS" : "FAIL"));
+    }
+
+    private void phase(OrderLoad.Result run, Delivery delivery) {
+        phases.add(row(run.name(), Long.toString(delivery.accepted()), Long.toString(run.errors()),
+                Long.toString(delivery.missing()), Long.toString(delivery.duplicates()),
+                delivery.exactlyOnce() ? "PASS" : "FAIL"));
+    }
+
+    void write(Path markdown, Path svg) throws IOException {
+        String text = markdown(markdown.getParent() == null ? svg : markdown.getParent().relativize(svg));
+        System.out.println();
+        System.out.println(text);
+        Files.writeString(markdown, text);
+        Files.createDirectories(svg.toAbsolutePath().getParent());
+        Files.writeString(svg, svg());
+    }
+
+    private String markdown(Path chart) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append(quick ? "**Quick run** (`bench/run.sh --quick`: short phases and a 15 s outage; about 12 minutes, most of it the outage drain at Telegram's real budget and waiting for late orders). " : "Full run (`bench/run.sh`). ");
+        md.append("Every figure below is from **one run** on a shared, noisy machine: compare ratios within the run, "
+                + "not absolute numbers across runs.\n\n");
+        md.append("- Machine: ").append(machine).append("; ").append(LocalDate.now()).append('\n');
+        md.append("- The service: `target/onlinedukan.jar` as its own process (`-Xmx512m`, virtual threads on), "
+                + "against PostgreSQL 15 (`wal_level=logical`, fsync on) and Redis (AOF everysec) started by the runner "
+                + "in a temp dir; a fake Bot API in the runner. Telegram's limits are lifted (large "
+                + "`DUKAN_TELEGRAM_RATE_*`) except in the outage phase. The load generator, the fake, PostgreSQL and Redis "
+                + "share the machine's cores with the service.\n");
+        md.append("- Latency of `POST /api/orders` is open-loop where a rate is given: each request is timed from its "
+                + "intended start (coordinated omission corrected), in HdrHistogram. Commit → Telegram is from the `201` "
+                + "to the fake Telegram's receipt of the message holding the order id (same clock).\n");
+        md.append("- The floor is pgbench running the same transaction (BEGIN; INSERT orders; INSERT order_item; INSERT "
+                + "outbox; COMMIT, `-M prepared`) on a copy of the schema in a database no relay reads, on the same server, "
+                + "in the same run.\n\n");
+
+        md.append("## 1. Throughput, closed loop, beside the floor\n\n");
+        md.append("| clients | POST orders/s | POST p50 / p99 | pgbench tps (floor) | ratio | target | |\n|---|---|---|---|---|---|---|\n");
+        for (Closed c : closed) {
+            double ratio = c.run().perSecond() / c.floorTps();
+            boolean target = c.clients() == 8;
+            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f / %.1f ms | %.0f | %.2f | %s | %s |%n", c.clients(),
+                    c.run().perSecond(), c.run().millis(50), c.run().millis(99), c.floorTps(), ratio,
+                    target ? "≥ 0.30" : "—", target ? (ratio >= 0.30 ? "PASS" : "FAIL") : ""));
+        }
+
+        md.append("\n## 2. POST latency, open loop\n\n");
+        md.append("| arrival rate | accepted/s | errors | p50 | p99 | p99.9 | floor p50 / p99 (pgbench -R, 8 conns) | target | |\n|---|---|---|---|---|---|---|---|---|\n");
+        double best = 0;
+        for (Open o : open) {
+            boolean target = o.rate() == 100;
+            double p99 = o.run().millis(99);
+            if (p99 < 20 && o.run().errors() == 0) {
+                best = Math.max(best, o.rate());
+            }
+            md.append(String.format(Locale.ROOT, "| %.0f/s | %.0f | %d | %.1f ms | %.1f ms | %.1f ms | %.1f / %.1f ms | %s | %s |%n",
+                    o.rate(), o.run().perSecond(), o.run().errors(), o.run().millis(50), p99, o.run().millis(99.9),
+                    floorMillis(o.floor(), 50), floorMillis(o.floor(), 99), target ? "p99 ≤ 20 ms" : "—",
+                    target ? (p99 <= 20 ? "PASS" : "FAIL") : ""));
+        }
+        md.append(String.format(Locale.ROOT, "%nHighest arrival rate tried whose p99 stayed under 20 ms: **%s**.%n%n",
+                best == 0 ? "none" : String.format(Locale.ROOT, "%.0f/s", best)));
+        md.append("![POST latency against arrival rate](").append(chart).append(")\n\n");
+
+        md.append("## 3. Commit → Telegram\n\n");
+        md.append("| arrival rate | p50 | p99 | max | target | |\n|---|---|---|---|---|---|\n");
+        for (Open o : open) {
+            boolean target = o.rate() == 100;
+            double p50 = o.delivery().millis(50);
+            double p99 = o.delivery().millis(99);
+            md.append(String.format(Locale.ROOT, "| %.0f/s | %.0f ms | %.0f ms | %.0f ms | %s | %s |%n", o.rate(), p50, p99,
+                    o.delivery().millis(100), target ? "p50 ≤ 30 ms, p99 ≤ 150 ms" : "—",
+                    target ? (p50 <= 30 && p99 <= 150 ? "PASS" : "FAIL") : ""));
+        }
+        for (Closed c : closed) {
+            if (c.clients() == 8) {
+                double after = (c.delivery().lastArrivalNanos() - c.run().endNanos()) / 1e9;
+                md.append(String.format(Locale.ROOT, "%nThe pipeline sustains the POST maximum: %d orders accepted in a "
+                        + "%.0f s burst at 8 clients (%.0f/s); the last was at the fake Telegram %.2f s after the burst's "
+                        + "end, %s. Target: all within 5 s: **%s**.%n", c.delivery().accepted(), c.run().seconds(),
+                        c.run().perSecond(), after, onceText(c.delivery()),
+                        after <= 5 && c.delivery().exactlyOnce() ? "PASS" : "FAIL"));
+            }
+        }
+
+        md.append("\n## 4. The customer does not wait for Telegram\n\n");
+        md.append("| fake Telegram answers in | POST p50 | POST p99 | POST p99.9 | delivered |\n|---|---|---|---|---|\n");
+        for (Slow s : slow) {
+            md.append(String.format(Locale.ROOT, "| %d ms | %.1f ms | %.1f ms | %.1f ms | %s |%n", s.delayMillis(),
+                    s.run().millis(50), s.run().millis(99), s.run().millis(99.9), onceText(s.delivery())));
+        }
+        if (slow.size() == 2) {
+            double fast = slow.get(0).run().millis(99);
+            double slowP99 = slow.get(1).run().millis(99);
+            md.append(String.format(Locale.ROOT, "%nAt 100 orders/s, p99 %.1f ms with Telegram answering in %d ms against "
+                    + "%.1f ms at once (ratio %.2f). Target: p99 with the slow Telegram ≤ 2 × p99 with the fast one + 5 ms: "
+                    + "**%s**.%n", slowP99, slow.get(1).delayMillis(), fast, slowP99 / fast,
+                    slowP99 <= 2 * fast + 5 ? "PASS" : "FAIL"));
+        }
+
+        md.append("\n## 5. Telegram outage and recovery\n\n");
+        md.append("| | figure | target | |\n|---|---|---|---|\n");
+        outage.forEach(r -> md.append(r).append('\n'));
+
+        md.append("\n## 6. CPU and memory of the service process\n\n");
+        md.append(String.format(Locale.ROOT, "RSS idle (after warm-up): **%.0f MiB**. ", rssIdle));
+        for (Open o : open) {
+            if (o.rate() == 500) {
+                md.append(String.format(Locale.ROOT, "RSS at 500 orders/s: **%.0f MiB** at the end of the phase, %.0f MiB at most. ",
+                        o.rss(), o.rssMax()));
+            }
+        }
+        md.append("(`VmRSS` of /proc/<pid>/status.)\n\n");
+        md.append("| phase | CPU ms per order (utime+stime of the service process, until its orders were at Telegram) |\n|---|---|\n");
+        cpu.forEach((phase, ms) -> md.append(Double.isNaN(ms) ? "| " + phase + " | — (the service restarted during the phase) |\n"
+                : String.format(Locale.ROOT, "| %s | %.2f |%n", phase, ms)));
+
+        md.append("\n## Exactly once, every phase\n\n");
+        md.append("| phase | accepted | errors | missing at Telegram when the phase's wait ended (see the notes) | duplicates | |\n|---|---|---|---|---|---|\n");
+        phases.forEach(r -> md.append(r).append('\n'));
+        md.append(jfr);
+        if (!notes.isEmpty()) {
+            md.append("\n## Notes\n\n");
+            notes.forEach(n -> md.append("- ").append(n).append('\n'));
+        }
+        md.append("\nRerun: `bench/run.sh --quick [--jfr]` or `bench/run.sh` (the full run, 60 s outage); phases, rates, "
+                + "the outage and Telegram's budget are `--key=value` parameters (the `arg`/`intArg` names in "
+                + "`ServiceBench.run`, e.g. `--rates=100,500 --outage-seconds=30 --slow-telegram-ms=3000`).\n");
+        return md.toString();
+    }
+
+    private static double floorMillis(Histogram floor, double percentile) {
+        return floor.getTotalCount() == 0 ? Double.NaN : floor.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static String onceText(Delivery delivery) {
+        return delivery.missing() + " missing, " + delivery.duplicates() + " duplicates";
+    }
+
+    private static String row(String... cells) {
+        return "| " + String.join(" | ", cells) + " |";
+    }
+
+    private static String fmt(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
+    }
+
+    /** POST p50/p99 and the floor's against the arrival rate, log-scale milliseconds. */
+    private String svg() {
+        int width = 720;
+        int height = 420;
+        int left = 70;
+        int right = 170;
+        int top = 40;
+        int bottom = 60;
+        double max = 20;
+        for (Open o : open) {
+            max = Math.max(max, Math.max(o.run().millis(99), floorMillis(o.floor(), 99)));
+        }
+        double lo = 0.1;
+        double hi = Math.pow(10, Math.ceil(Math.log10(max)));
+        int plotW = width - left - right;
+        int plotH = height - top - bottom;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
+        s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">POST /api/orders latency against "
+                + "arrival rate (open loop, one %s run)</text>%n", left, quick ? "quick" : "full"));
+        for (double tick = lo; tick <= hi * 1.0001; tick *= 10) {
+            double y = top + plotH - plotH * (Math.log10(tick) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s ms</text>%n", left, y, left + plotW, y, left - 6,
+                    y + 4, tick < 1 ? String.format(Locale.ROOT, "%.1f", tick) : String.format(Locale.ROOT, "%.0f", tick)));
+        }
+        int n = Math.max(1, open.size());
+        double[] xs = new double[open.size()];
+        for (int i = 0; i < open.size(); i++) {
+            xs[i] = left + plotW * (n == 1 ? 0.5 : (double) i / (n - 1));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f/s</text>%n", xs[i],
+                    top + plotH + 18, open.get(i).rate()));
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">arrival rate (orders/s)</text>%n",
+                left + plotW / 2, height - 15));
+        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>%n",
+                left, top, plotW, plotH));
+        double target = top + plotH - plotH * (Math.log10(20) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\" "
+                + "stroke-dasharray=\"2,4\"/>%n", left, target, left + plotW, target));
+        String[][] series = {{"POST p50", "#1f77b4", ""}, {"POST p99", "#d62728", ""},
+                {"floor p50 (pgbench)", "#1f77b4", "6,4"}, {"floor p99 (pgbench)", "#d62728", "6,4"},
+                {"p99 target 20 ms", "#888", "2,4"}};
+        for (int k = 0; k < 4; k++) {
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < open.size(); i++) {
+                Open o = open.get(i);
+                double v = switch (k) {
+                    case 0 -> o.run().millis(50);
+                    case 1 -> o.run().millis(99);
+                    case 2 -> floorMillis(o.floor(), 50);
+                    default -> floorMillis(o.floor(), 99);
+                };
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                v = Math.max(lo, v);
+                double y = top + plotH - plotH * (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xs[i], y));
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", xs[i], y,
+                        series[k][1]));
+            }
+            s.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
+                    points.toString().trim(), series[k][1],
+                    series[k][2].isEmpty() ? "" : " stroke-dasharray=\"" + series[k][2] + "\""));
+        }
+        for (int k = 0; k < series.length; k++) {
+            int y = top + 10 + k * 20;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", left + plotW + 10, y, left + plotW + 35, y, series[k][1],
+                    series[k][2].isEmpty() ? "" : " stroke-dasharray=\"" + series[k][2] + "\"", left + plotW + 40, y + 4,
+                    series[k][0]));
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
+}

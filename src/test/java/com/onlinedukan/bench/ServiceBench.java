@@ -1,0 +1,518 @@
+package com.onlinedukan.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The service benchmark a reviewer can rerun ({@code bench/run.sh [--quick]}): the packaged jar
+ * as its own process against the PostgreSQL and Redis that bench/run.sh started, a fake Bot API
+ * in this process, an open-loop and closed-loop order load, and pgbench on a copy of the schema as
+ * the floor. Every phase checks that each accepted order reached the fake Telegram exactly once.
+ */
+public final class ServiceBench {
+
+    static final String BOT_TOKEN = "123456:bench-token";
+    static final String CHAT_ID = "-1001234567890";
+
+    final Map<String, String> args;
+    final boolean quick;
+    final Report report;
+    final FakeTelegram telegram;
+    final Pgbench floor;
+    final Path logs;
+    Process service;
+    Map<String, String> serviceEnv = Map.of();
+    ProcessStats stats;
+    OrderLoad load;
+    int port;
+    int launches;
+    /** Orders not at Telegram when their phase's wait ended: phase, id, 201 time. */
+    final List<String[]> late = new ArrayList<>();
+
+    ServiceBench(Map<String, String> args) throws IOException {
+        this.args = args;
+        this.quick = args.containsKey("quick");
+        this.telegram = new FakeTelegram();
+        Path work = Path.of(arg("work-dir", System.getProperty("java.io.tmpdir")));
+        this.floor = new Pgbench(arg("pgbench", "pgbench"), Integer.parseInt(arg("pg-port", "5432")), work);
+        this.logs = Path.of("target", "bench");
+        Files.createDirectories(logs);
+        this.report = new Report(quick);
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        ServiceBench bench = new ServiceBench(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process service = bench.service;
+            if (service != null) {
+                service.destroyForcibly();
+            }
+        }));
+        int status = 0;
+        try {
+            bench.run();
+        }
+        catch (Throwable e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        finally {
+            bench.stopService();
+            bench.telegram.close();
+        }
+        System.exit(status);
+    }
+
+    String arg(String name, String otherwise) {
+        return args.getOrDefault(name, otherwise);
+    }
+
+    int intArg(String name, int quickValue, int fullValue) {
+        return Integer.parseInt(arg(name, Integer.toString(quick ? quickValue : fullValue)));
+    }
+
+    void run() throws Exception {
+        int closedSeconds = intArg("closed-seconds", 8, 20);
+        int burstSeconds = intArg("burst-seconds", 15, 15);
+        int openSeconds = intArg("open-seconds", 10, 30);
+        int floorSeconds = intArg("floor-seconds", 5, 15);
+        int warmupSeconds = intArg("warmup-seconds", 10, 30);
+        int outageSeconds = intArg("outage-seconds", 15, 60);
+        int outageRate = intArg("outage-rate", 100, 100);
+        int slowTelegramMillis = intArg("slow-telegram-ms", 3000, 3000);
+        List<Double> rates = Arrays.stream(arg("rates", quick ? "50,100,250,500,1000" : "25,50,100,200,300,500,750,1000,1500")
+                .split(",")).map(Double::parseDouble).toList();
+
+        report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
+        args.keySet().stream().filter(k -> k.startsWith("env.")).sorted()
+                .forEach(k -> report.note("Service setting from the command line: " + k.substring(4) + "=" + args.get(k)));
+        startService(lifted());
+
+        // Warm-up: JIT, connection pools, the relay's first batches.
+        OrderLoad.Result warm = load.closedLoop("warm-up", 8, Duration.ofSeconds(warmupSeconds));
+        check(warm, Duration.ofSeconds(60));
+        Thread.sleep(3000);
+        report.rssIdle(stats.rssMiB());
+
+        // 1. Closed loop beside pgbench at the same concurrency.
+        for (int clients : new int[] {1, 8, 32}) {
+            int seconds = clients == 8 ? burstSeconds : closedSeconds;
+            ProcessStats cpuStats = stats;
+            double cpu = stats.cpuMillis();
+            if (clients == 8) {
+                startJfr(seconds);
+            }
+            OrderLoad.Result run = load.closedLoop(clients + " clients", clients, Duration.ofSeconds(seconds));
+            if (clients == 8) {
+                readJfr();
+            }
+            Report.Delivery delivery = check(run, Duration.ofSeconds(60));
+            report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
+            Pgbench.Run pg = floor.run(clients, seconds, 0);
+            report.closedLoop(clients, run, pg.tps(), delivery);
+        }
+
+        // 4. The customer does not wait for Telegram.
+        for (int delay : new int[] {0, slowTelegramMillis}) {
+            telegram.delay(delay);
+            OrderLoad.Result run = load.openLoop("100/s, Telegram " + delay + " ms", 100, Duration.ofSeconds(openSeconds));
+            telegram.delay(0);
+            Report.Delivery delivery = check(run, Duration.ofSeconds(120));
+            report.slowTelegram(delay, run, delivery);
+        }
+
+        // 2. and 3. Open loop: latency against arrival rate, commit -> Telegram, the floor at the same rate.
+        for (double rate : rates) {
+            ProcessStats cpuStats = stats;
+            double cpu = stats.cpuMillis();
+            RssSampler rss = RssSampler.start(stats);
+            OrderLoad.Result run = load.openLoop(rate + "/s", rate, Duration.ofSeconds(openSeconds));
+            rss.stop();
+            Report.Delivery delivery = check(run, Duration.ofSeconds(intArg("phase-wait-seconds", 60, 120)));
+            report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
+            Pgbench.Run pg = floor.run(8, floorSeconds, rate);
+            report.openLoop(rate, run, delivery, pg.latencyMicros(), rss.last(), rss.max());
+            if (run.millis(50) > 2000) {
+                report.note("Stopped the rate ladder after " + (int) rate + "/s: its POST median was over 2 s.");
+                break;
+            }
+        }
+
+        // 5. Outage and recovery at Telegram's real budget, with the fake enforcing it.
+        int botPerSecond = intArg("rate-global", 30, 30);
+        int chatPerMinute = intArg("rate-chat-minute", 20, 20);
+        int chatPerSecond = intArg("rate-chat-second", 1, 1);
+        stopService();
+        Map<String, String> realistic = new HashMap<>();
+        realistic.put("DUKAN_TELEGRAM_RATE_GLOBALPERSECOND", Integer.toString(botPerSecond));
+        realistic.put("DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE", Integer.toString(chatPerMinute));
+        realistic.put("DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", Integer.toString(chatPerSecond));
+        startService(realistic);
+        telegram.limits(new FakeTelegram.Limits(botPerSecond, chatPerMinute, chatPerSecond, 50));
+        // A fresh process: warm it a little (a few digests' worth, inside the chat's burst) before the outage.
+        OrderLoad.Result rewarm = load.openLoop("warm-up, real budget", 50, Duration.ofSeconds(intArg("outage-warmup-seconds", 3, 5)));
+        check(rewarm, Duration.ofSeconds(120));
+        long rateLimitedBefore = telegram.rateLimited();
+        telegram.outage(true);
+        OrderLoad.Result during = load.openLoop(outageRate + "/s, Telegram down", outageRate,
+                Duration.ofSeconds(outageSeconds));
+        long messagesBefore = telegram.messages();
+        long recovered = System.nanoTime();
+        telegram.outage(false);
+        int perMessage = Integer.parseInt(arg("max-per-message", "50"));
+        double budgetOrdersPerSecond = Math.min(botPerSecond, Math.min(chatPerSecond, chatPerMinute / 60.0)) * perMessage;
+        long drainLimit = Math.max(120, Math.round(3 * during.accepted().size() / budgetOrdersPerSecond));
+        Report.Delivery delivery = check(during, Duration.ofSeconds(drainLimit));
+        report.outage(outageSeconds, outageRate, during, delivery, recovered, telegram.messages() - messagesBefore,
+                telegram.rateLimited() - rateLimitedBefore, botPerSecond, chatPerMinute, chatPerSecond, perMessage);
+        telegram.limits(FakeTelegram.Limits.NONE);
+
+        awaitLate(Duration.ofSeconds(intArg("late-wait-seconds", 180, 180)));
+        ledgerFindings();
+        report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
+        report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
+    }
+
+    /** Telegram's limits lifted: the figures are the service's own. */
+    static Map<String, String> lifted() {
+        return Map.of("DUKAN_TELEGRAM_RATE_GLOBALPERSECOND", "100000",
+                "DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE", "6000000",
+                "DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", "100000");
+    }
+
+    void startService(Map<String, String> extra) throws Exception {
+        serviceEnv = extra;
+        port = freePort();
+        launches++;
+        Path log = logs.resolve("service-" + launches + ".log");
+        List<String> command = new ArrayList<>(List.of(arg("java", "java")));
+        command.addAll(Arrays.asList(arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError").split(" ")));
+        command.addAll(List.of("-jar", arg("jar", "target/onlinedukan.jar")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + arg("pg-port", "5432") + "/dukan");
+        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        env.put("SPRING_DATASOURCE_PASSWORD", "bench");
+        env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+        env.put("SPRING_DATA_REDIS_PORT", arg("redis-port", "6379"));
+        env.put("TELEGRAM_BOT_TOKEN", BOT_TOKEN);
+        env.put("TELEGRAM_CHAT_ID", CHAT_ID);
+        env.put("TELEGRAM_API_URL", telegram.url());
+        env.put("DUKAN_EMBEDDED_ENABLED", "false");
+        env.put("DUKAN_OPS_PASSWORD", "bench");
+        env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "WARN"));
+        env.putAll(extra);
+        // --env.NAME=value: any further setting of the service, e.g. --env.DUKAN_RELAY_POLLINTERVAL=10ms
+        args.forEach((key, value) -> {
+            if (key.startsWith("env.")) {
+                env.put(key.substring(4), value);
+            }
+        });
+        service = builder.start();
+        stats = new ProcessStats(service.pid());
+        load = new OrderLoad(port);
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (true) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("the service exited; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    break;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the service was not ready in 180 s; see " + log);
+            }
+            Thread.sleep(250);
+        }
+        System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
+    }
+
+    /** CPU ms per accepted order; NaN when the process that started the phase did not finish it. */
+    double cpuPerOrder(ProcessStats before, double cpuBefore, OrderLoad.Result run) {
+        return before != stats ? Double.NaN : (stats.cpuMillis() - cpuBefore) / Math.max(1, run.accepted().size());
+    }
+
+    /** A phase that killed the service (an overload past its heap, say) is reported, and a new process takes over. */
+    void ensureAlive(String phase) throws Exception {
+        boolean healthy = service.isAlive();
+        if (healthy) {
+            try {
+                healthy = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/health/liveness")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            }
+            catch (IOException e) {
+                healthy = false;
+            }
+        }
+        if (!healthy) {
+            String why = service.isAlive() ? "stopped answering its liveness probe" : "exited with status " + service.exitValue();
+            report.note(String.format("The service %s during or after phase %s (see target/bench/service-%d.log); "
+                    + "a new process was started on the same database and Redis, and the phase's orders were checked "
+                    + "against what both delivered.", why, phase, launches));
+            System.out.println("service " + why + " in phase " + phase + "; restarting");
+            if (service.isAlive()) {
+                service.destroyForcibly().waitFor();
+            }
+            startService(serviceEnv);
+            OrderLoad.Result warm = load.closedLoop("warm-up after restart", 8, Duration.ofSeconds(intArg("warmup-seconds", 10, 30)));
+            awaitDelivered(warm, Duration.ofSeconds(60));
+        }
+    }
+
+    private void awaitDelivered(OrderLoad.Result run, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && missing(run) > 0) {
+            Thread.sleep(50);
+        }
+    }
+
+    void stopService() throws InterruptedException {
+        if (service != null && service.isAlive()) {
+            service.destroy();
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * Waits until every accepted order of {@code run} is at the fake Telegram (or the limit passes),
+     * then gives late duplicates half a second; the delivery figures of the phase.
+     */
+    Report.Delivery check(OrderLoad.Result run, Duration limit) throws Exception {
+        ensureAlive(run.name());
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && missing(run) > 0) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        Histogram toTelegram = new Histogram(TimeUnit.MINUTES.toMicros(30), 3);
+        long missing = 0;
+        long duplicates = 0;
+        long lastArrival = run.startNanos();
+        for (Map.Entry<String, Long> order : run.accepted().entrySet()) {
+            Collection<Long> arrivals = telegram.arrivals(order.getKey());
+            if (arrivals.isEmpty()) {
+                missing++;
+                late.add(new String[] {run.name(), order.getKey(), Long.toString(order.getValue())});
+                continue;
+            }
+            duplicates += arrivals.size() - 1;
+            long first = arrivals.stream().mapToLong(Long::longValue).min().getAsLong();
+            lastArrival = Math.max(lastArrival, first);
+            toTelegram.recordValue(Math.max(0, Math.min(toTelegram.getHighestTrackableValue(), (first - order.getValue()) / 1000)));
+        }
+        Report.Delivery delivery = new Report.Delivery(run.accepted().size(), missing, duplicates, toTelegram, lastArrival);
+        System.out.printf("%-28s %6d accepted (%5.0f/s), %d errors, POST p50 %.1f ms p99 %.1f ms p99.9 %.1f ms;"
+                + " Telegram: %d missing, %d duplicates, p50 %.0f ms p99 %.0f ms%n",
+                run.name(), run.accepted().size(), run.perSecond(), run.errors(), run.millis(50), run.millis(99),
+                run.millis(99.9), missing, duplicates, delivery.millis(50), delivery.millis(99));
+        return delivery;
+    }
+
+    /** Orders a phase's wait missed may still come (the reconciler writes what the stream lost after its grace). */
+    void awaitLate(Duration limit) throws InterruptedException {
+        if (late.isEmpty()) {
+            return;
+        }
+        System.out.printf("waiting up to %d s for %d orders that missed their phase's wait%n", limit.toSeconds(), late.size());
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && late.stream().anyMatch(o -> telegram.arrivals(o[1]).isEmpty())) {
+            Thread.sleep(250);
+        }
+        for (String[] order : late) {
+            Collection<Long> arrivals = telegram.arrivals(order[1]);
+            report.note(arrivals.isEmpty()
+                    ? String.format("Order %s (phase %s) never reached the fake Telegram (waited %d s more after the phase).",
+                            order[1], order[0], limit.toSeconds())
+                    : String.format(java.util.Locale.ROOT, "Order %s (phase %s) was not at the fake Telegram when its phase's "
+                            + "wait ended; it arrived %.1f s after its 201 (%d cop%s).", order[1], order[0],
+                            (arrivals.stream().mapToLong(Long::longValue).min().getAsLong() - Long.parseLong(order[2])) / 1e9,
+                            arrivals.size(), arrivals.size() == 1 ? "y" : "ies"));
+        }
+    }
+
+    /** What the service's own tables say went wrong: stream entries it judged poison, dead notifications. */
+    void ledgerFindings() {
+        String url = "jdbc:postgresql://127.0.0.1:" + arg("pg-port", "5432") + "/dukan";
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "bench");
+                java.sql.Statement sql = db.createStatement()) {
+            try (java.sql.ResultSet rows = sql.executeQuery(
+                    "SELECT reason, count(*) FROM stream_poison GROUP BY reason")) {
+                while (rows.next()) {
+                    report.note(String.format("The service judged %d stream entries poison (\"%s\"); "
+                            + "see stream_poison and the service log.", rows.getLong(2), rows.getString(1)));
+                }
+            }
+            try (java.sql.ResultSet rows = sql.executeQuery(
+                    "SELECT status, count(*) FROM notification GROUP BY status ORDER BY status")) {
+                StringBuilder counts = new StringBuilder();
+                while (rows.next()) {
+                    counts.append(counts.isEmpty() ? "" : ", ").append(rows.getString(1)).append(' ').append(rows.getLong(2));
+                }
+                report.note("The ledger at the end of the run: " + counts + ".");
+            }
+        }
+        catch (java.sql.SQLException e) {
+            report.note("Could not read the service's tables: " + e.getMessage());
+        }
+    }
+
+    /** With --jfr: a JFR recording of the service during the 8-client burst; the hottest top frames. */
+    void startJfr(int seconds) {
+        if (!args.containsKey("jfr")) {
+            return;
+        }
+        Path bin = Path.of(arg("java", "java")).toAbsolutePath().getParent();
+        Path file = logs.resolve("service.jfr").toAbsolutePath();
+        try {
+            new ProcessBuilder(bin.resolve("jcmd").toString(), Long.toString(service.pid()), "JFR.start",
+                    "duration=" + seconds + "s", "settings=profile", "filename=" + file).inheritIO().start().waitFor();
+        }
+        catch (IOException | InterruptedException e) {
+            report.note("JFR did not start: " + e.getMessage());
+        }
+    }
+
+    void readJfr() {
+        if (!args.containsKey("jfr")) {
+            return;
+        }
+        Path bin = Path.of(arg("java", "java")).toAbsolutePath().getParent();
+        Path file = logs.resolve("service.jfr").toAbsolutePath();
+        try {
+            Thread.sleep(2000);
+            Process print = new ProcessBuilder(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
+                    file.toString()).redirectErrorStream(true).start();
+            Map<String, Integer> top = new HashMap<>();
+            Map<String, Integer> anywhere = new HashMap<>();
+            Map<String, Integer> threads = new HashMap<>();
+            boolean first = false;
+            int samples = 0;
+            for (String line : new String(print.getInputStream().readAllBytes()).lines().toList()) {
+                String t = line.trim();
+                if (t.startsWith("jdk.ExecutionSample")) {
+                    first = true;
+                    samples++;
+                }
+                else if (t.startsWith("sampledThread")) {
+                    threads.merge(t.replaceAll("^sampledThread = \"|\".*$", "").replaceAll("[0-9]+", "N"), 1, Integer::sum);
+                }
+                else if (t.startsWith("stackTrace")) {
+                    continue;
+                }
+                else if (t.contains("line:") && !t.startsWith("...")) {
+                    String frame = t.replaceAll("\\s+line:.*", "");
+                    if (first) {
+                        top.merge(frame, 1, Integer::sum);
+                        first = false;
+                    }
+                    if (frame.startsWith("com.onlinedukan")) {
+                        anywhere.merge(frame, 1, Integer::sum);
+                    }
+                }
+            }
+            print.waitFor();
+            report.jfr(samples, threads, top, anywhere);
+        }
+        catch (IOException | InterruptedException e) {
+            report.note("JFR could not be read: " + e.getMessage());
+        }
+    }
+
+    private long missing(OrderLoad.Result run) {
+        return run.accepted().keySet().stream().filter(id -> telegram.arrivals(id).isEmpty()).count();
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String javaVersion(String java) {
+        try {
+            Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return out.lines().skip(1).findFirst().orElse(out).trim();
+        }
+        catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    /** Samples the service's RSS every half second while a phase runs. */
+    static final class RssSampler {
+        private final Thread thread;
+        private volatile double last = Double.NaN;
+        private volatile double max = Double.NaN;
+        private volatile boolean running = true;
+
+        private RssSampler(ProcessStats stats) {
+            thread = new Thread(() -> {
+                while (running) {
+                    double rss = stats.rssMiB();
+                    last = rss;
+                    max = Double.isNaN(max) ? rss : Math.max(max, rss);
+                    try {
+                        Thread.sleep(500);
+                    }
+                    catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss");
+            thread.setDaemon(true);
+        }
+
+        static RssSampler start(ProcessStats stats) {
+            RssSampler sampler = new RssSampler(stats);
+            sampler.thread.start();
+            return sampler;
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        double last() {
+            return last;
+        }
+
+        double max() {
+            return max;
+        }
+    }
+}

@@ -1,11 +1,10 @@
 package com.onlinedukan.notification;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.onlinedukan.order.OrderPlaced;
@@ -35,6 +34,9 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
     private static final String EVENT_ID = "eventId";
     private static final int BATCH = 200;
+    /** How long an id the outbox does not show yet is looked for again: about 3 s in all. */
+    private static final List<Duration> LOOK_AGAIN = List.of(Duration.ofMillis(20), Duration.ofMillis(100),
+            Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofMillis(1800));
 
     private final OutboxStream stream;
     private final Outbox outbox;
@@ -69,20 +71,44 @@ class Inbox implements SmartLifecycle, StreamConsumer {
         if (pointers.isEmpty()) {
             return;
         }
-        List<OutboxEvent> events = outbox.events(pointers.keySet());
-        Set<UUID> found = new HashSet<>();
-        List<OutboxEvent> notifications = new ArrayList<>(events.size());
-        for (OutboxEvent event : events) {
-            found.add(event.id());
-            if (isOrderNotification(event, pointers.get(event.id()))) {
-                notifications.add(event);
+        List<OutboxEvent> notifications = new ArrayList<>(pointers.size());
+        lookUp(pointers, notifications);
+        if (!pointers.isEmpty()) {
+            // PostgreSQL sends a commit to the replication stream once it is on disk, a moment before
+            // other sessions can see it; on a busy machine that moment grows. Look again before
+            // calling an entry a forgery.
+            for (Duration pause : LOOK_AGAIN) {
+                if (pointers.isEmpty() || !pauseQuietly(pause)) {
+                    break;
+                }
+                lookUp(pointers, notifications);
             }
         }
-        pointers.keySet().removeAll(found);
         pointers.keySet().removeAll(ledger.known(pointers.keySet()));
         pointers.values().forEach(entry -> poison(entry, "event id is not in the outbox"));
         if (ledger.register(notifications) > 0) {
             dispatcher.wakeUp();
+        }
+    }
+
+    /** Moves what the outbox has from {@code pointers} to {@code notifications} (order events only). */
+    private void lookUp(Map<UUID, StreamEntry> pointers, List<OutboxEvent> notifications) {
+        for (OutboxEvent event : outbox.events(pointers.keySet())) {
+            StreamEntry entry = pointers.remove(event.id());
+            if (isOrderNotification(event, entry)) {
+                notifications.add(event);
+            }
+        }
+    }
+
+    private static boolean pauseQuietly(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+            return true;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

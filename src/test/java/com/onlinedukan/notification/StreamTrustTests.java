@@ -73,6 +73,25 @@ class StreamTrustTests {
     }
 
     @Test
+    void anEventThePipelineSeesAMomentBeforeItsCommitIsVisibleIsNotPoison() {
+        // PostgreSQL streams a commit once it is on disk, a moment before other sessions can see it:
+        // here the stream entry comes first and the outbox row a little later.
+        String orderId = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        var early = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(Map.of(
+                "eventId", eventId.toString(), "type", "OrderPlaced", "aggregateType", "Order",
+                "aggregateId", orderId, "committedAt", java.time.Instant.now().toString(), "payload", "{}")));
+        await().pollDelay(Duration.ofMillis(150)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        jdbc.sql("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, 'Order', ?, 'OrderPlaced', CAST(? AS jsonb))")
+                .params(eventId, orderId, payload(orderId, "Seen early")).update();
+
+        telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
+        assertThat(telegram.acceptedMentioning(orderId).get(0).text()).contains("Seen early");
+        assertThat(jdbc.sql("SELECT count(*) FROM stream_poison WHERE stream_entry_id = ?").param(early.getValue())
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aForgedCopyOfARealEventCannotChangeItsText() {
         inbox.stop();
         String orderId;

@@ -32,7 +32,7 @@ public class OrderDesk {
 
     @Transactional
     public Order place(Customer customer, List<OrderLine> lines, String comment) {
-        Order order = orders.save(Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+        Order order = orders.insert(Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS)));
         outbox.append(OrderPlaced.AGGREGATE_TYPE, order.id().toString(), OrderPlaced.TYPE, OrderPlaced.of(order));
         return order;
     }

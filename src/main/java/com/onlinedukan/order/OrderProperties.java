@@ -3,6 +3,7 @@ package com.onlinedukan.order;
 import java.time.Duration;
 
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -16,12 +17,16 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param idempotencyRetention how long an {@code Idempotency-Key} and its response are kept
  * @param maxBodySize the largest request body accepted ({@code 413} above it)
+ * @param maxInFlight the most order requests served at once; more wait up to {@code admissionWait}
+ * @param admissionWait how long a request may wait for room before it is answered {@code 503}
  */
 @Validated
 @ConfigurationProperties("dukan.orders")
 public record OrderProperties(
         @DefaultValue("24h") @NotNull @DurationMin(millis = 1) Duration idempotencyRetention,
-        @DefaultValue("64KB") @NotNull DataSize maxBodySize) {
+        @DefaultValue("64KB") @NotNull DataSize maxBodySize,
+        @DefaultValue("64") @Min(1) int maxInFlight,
+        @DefaultValue("500ms") @NotNull Duration admissionWait) {
 
     @AssertTrue(message = "dukan.orders.max-body-size must be positive")
     boolean isMaxBodySizePositive() {

@@ -96,7 +96,7 @@ public final class ServiceBench {
         int burstSeconds = intArg("burst-seconds", 15, 15);
         int openSeconds = intArg("open-seconds", 10, 30);
         int floorSeconds = intArg("floor-seconds", 5, 15);
-        int warmupSeconds = intArg("warmup-seconds", 10, 30);
+        int warmupSeconds = intArg("warmup-seconds", 20, 30);
         int outageSeconds = intArg("outage-seconds", 15, 60);
         int outageRate = intArg("outage-rate", 100, 100);
         int slowTelegramMillis = intArg("slow-telegram-ms", 3000, 3000);

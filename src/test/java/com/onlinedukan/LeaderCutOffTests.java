@@ -10,6 +10,7 @@ import com.onlinedukan.relay.RelayState;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.FreezableProxy;
 import com.onlinedukan.support.Ledger;
 import com.onlinedukan.support.Orders;
@@ -17,8 +18,6 @@ import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -45,14 +44,14 @@ class LeaderCutOffTests {
 
     final FakeBotApi telegram = FakeBotApi.start();
     final FreezableProxy proxy = FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort());
-    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    final Instances instances = new Instances(FAST);
     TestDatabase database;
 
     @AfterEach
     void cleanUp() {
         // Cut A's connections first, so it shuts down on errors rather than waiting on silence.
         proxy.close();
-        instances.forEach(ConfigurableApplicationContext::close);
+        instances.close();
         telegram.close();
         if (database != null) {
             TestServers.get().dropSlot(database.slotName());
@@ -61,15 +60,15 @@ class LeaderCutOffTests {
 
     @Test
     void aLeaderCutOffSilentlyIsReplacedWithinTheLeaseAndEveryOrderIsDeliveredOnce() {
-        ConfigurableApplicationContext a = start(DukanTestContext.firstOf(telegram).viaPostgresPort(proxy.port()));
+        ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram).viaPostgresPort(proxy.port()));
         database = a.getBean(TestDatabase.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> relayState(a) == RelayState.RUNNING);
-        ConfigurableApplicationContext b = start(DukanTestContext.sharing(database, telegram));
+        ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         assertThat(leads(a)).isTrue();
         assertThat(leads(b)).isFalse();
 
-        List<String> before = new ArrayList<>(place(a, "Before the cut via A", 5));
-        before.addAll(place(b, "Before the cut via B", 5));
+        List<String> before = new ArrayList<>(Instances.place(a, "Before the cut via A", 5));
+        before.addAll(Instances.place(b, "Before the cut via B", 5));
         telegram.awaitEachAcceptedOnce(before, Duration.ofSeconds(60));
         // A's dispatcher has recorded every send: no send of A's is left between Telegram's ok
         // and its commit (the one duplicate window no protocol closes).
@@ -78,7 +77,7 @@ class LeaderCutOffTests {
 
         proxy.freeze();
         long cut = System.nanoTime();
-        List<String> during = place(b, "While A is cut off", 5);
+        List<String> during = Instances.place(b, "While A is cut off", 5);
 
         await().atMost(TAKEOVER_BOUND).pollInterval(Duration.ofMillis(50)).until(() -> leads(b));
         Duration tookOver = Duration.ofNanos(System.nanoTime() - cut);
@@ -87,7 +86,7 @@ class LeaderCutOffTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> relayState(b) == RelayState.RUNNING);
         assertThat(b.getBean(RelayMonitor.class).status().leader()).isTrue();
 
-        List<String> after = place(b, "After the takeover", 5);
+        List<String> after = Instances.place(b, "After the takeover", 5);
         telegram.awaitEachAcceptedOnce(during, Duration.ofSeconds(60));
         telegram.awaitEachAcceptedOnce(after, Duration.ofSeconds(60));
         telegram.awaitEachAcceptedOnce(before, Duration.ofSeconds(5));
@@ -101,15 +100,5 @@ class LeaderCutOffTests {
         return instance.getBean(RelayMonitor.class).status().state();
     }
 
-    private ConfigurableApplicationContext start(DukanTestContext context) {
-        ConfigurableApplicationContext instance = new SpringApplicationBuilder(OnlineDukanApplication.class)
-                .initializers(context)
-                .run(FAST);
-        instances.add(instance);
-        return instance;
-    }
 
-    private static List<String> place(ConfigurableApplicationContext instance, String name, int count) {
-        return new Orders(((WebServerApplicationContext) instance).getWebServer().getPort()).placeMany(name, count);
-    }
 }

@@ -9,14 +9,13 @@ import com.onlinedukan.relay.RelayLeadership;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -34,12 +33,12 @@ class MultiInstanceTests {
             "--dukan.reconciler.grace=2s", "--dukan.reconciler.interval=1s", "--dukan.relay.leadership-check-interval=500ms" };
 
     final FakeBotApi telegram = FakeBotApi.start();
-    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    final Instances instances = new Instances(FAST);
     TestDatabase database;
 
     @AfterEach
     void cleanUp() {
-        instances.forEach(ConfigurableApplicationContext::close);
+        instances.close();
         telegram.close();
         if (database != null) {
             TestServers.get().dropSlot(database.slotName());
@@ -48,18 +47,18 @@ class MultiInstanceTests {
 
     @Test
     void serviceStoppedMidRunAndRestartedDeliversEverything() {
-        ConfigurableApplicationContext first = start(DukanTestContext.firstOf(telegram));
+        ConfigurableApplicationContext first = instances.start(DukanTestContext.firstOf(telegram));
         database = first.getBean(TestDatabase.class);
         telegram.failNext(100_000, 502, "Bad Gateway");
-        List<String> placedBefore = place(first, "Before the stop", 10);
+        List<String> placedBefore = Instances.place(first, "Before the stop", 10);
         JdbcClient jdbc = first.getBean(JdbcClient.class);
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
                 "SELECT count(*) FROM notification WHERE status = 'RETRYING'").query(Long.class).single() > 0);
         first.close();
 
         telegram.clearScript();
-        ConfigurableApplicationContext second = start(DukanTestContext.sharing(database, telegram));
-        List<String> placedAfter = place(second, "After the restart", 5);
+        ConfigurableApplicationContext second = instances.start(DukanTestContext.sharing(database, telegram));
+        List<String> placedAfter = Instances.place(second, "After the restart", 5);
 
         awaitEachDeliveredOnce(placedBefore);
         awaitEachDeliveredOnce(placedAfter);
@@ -67,21 +66,21 @@ class MultiInstanceTests {
 
     @Test
     void twoInstancesShareTheWorkAndTheSurvivorTakesOverTheRelay() {
-        ConfigurableApplicationContext a = start(DukanTestContext.firstOf(telegram));
+        ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram));
         database = a.getBean(TestDatabase.class);
-        ConfigurableApplicationContext b = start(DukanTestContext.sharing(database, telegram));
+        ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         await().atMost(Duration.ofSeconds(20)).until(() -> leader(a) ^ leader(b));
         ConfigurableApplicationContext leader = leader(a) ? a : b;
         ConfigurableApplicationContext standby = leader == a ? b : a;
 
-        List<String> ids = new ArrayList<>(place(a, "Via A", 5));
-        ids.addAll(place(b, "Via B", 5));
+        List<String> ids = new ArrayList<>(Instances.place(a, "Via A", 5));
+        ids.addAll(Instances.place(b, "Via B", 5));
         awaitEachDeliveredOnce(ids);
 
         leader.close();
-        List<String> whileFailingOver = place(standby, "During failover", 5);
+        List<String> whileFailingOver = Instances.place(standby, "During failover", 5);
         await().atMost(Duration.ofSeconds(10)).until(() -> leader(standby));
-        List<String> afterwards = place(standby, "After failover", 5);
+        List<String> afterwards = Instances.place(standby, "After failover", 5);
 
         awaitEachDeliveredOnce(whileFailingOver);
         awaitEachDeliveredOnce(afterwards);
@@ -94,14 +93,14 @@ class MultiInstanceTests {
         RedisServer redis = ownRedis(port);
         redis.start();
         try {
-            ConfigurableApplicationContext instance = start(DukanTestContext.firstOf(telegram).onRedis(port));
+            ConfigurableApplicationContext instance = instances.start(DukanTestContext.firstOf(telegram).onRedis(port));
             database = instance.getBean(TestDatabase.class);
-            List<String> before = place(instance, "Before Redis stopped", 3);
+            List<String> before = Instances.place(instance, "Before Redis stopped", 3);
             awaitEachDeliveredOnce(before);
 
             redis.stop();
             long started = System.nanoTime();
-            List<String> duringOutage = place(instance, "While Redis is down", 5);
+            List<String> duringOutage = Instances.place(instance, "While Redis is down", 5);
             Duration placing = Duration.ofNanos(System.nanoTime() - started);
             // Orders are PostgreSQL's business only: placing them does not wait for Redis.
             assertThat(placing).isLessThan(Duration.ofSeconds(5));
@@ -110,15 +109,14 @@ class MultiInstanceTests {
 
             redis = ownRedis(port);
             redis.start();
-            List<String> after = place(instance, "After Redis came back", 3);
+            List<String> after = Instances.place(instance, "After Redis came back", 3);
 
             awaitEachDeliveredOnce(duringOutage);
             awaitEachDeliveredOnce(after);
             awaitEachDeliveredOnce(before);
         }
         finally {
-            instances.forEach(ConfigurableApplicationContext::close);
-            instances.clear();
+            instances.close();
             redis.stop();
         }
     }
@@ -137,15 +135,5 @@ class MultiInstanceTests {
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(60));
     }
 
-    private ConfigurableApplicationContext start(DukanTestContext context) {
-        ConfigurableApplicationContext instance = new SpringApplicationBuilder(OnlineDukanApplication.class)
-                .initializers(context)
-                .run(FAST);
-        instances.add(instance);
-        return instance;
-    }
 
-    private static List<String> place(ConfigurableApplicationContext instance, String name, int count) {
-        return new Orders(((WebServerApplicationContext) instance).getWebServer().getPort()).placeMany(name, count);
-    }
 }

@@ -37,7 +37,8 @@ final class TelegramFixture implements AutoCloseable {
     private final String namespace;
     private final List<BotApiSender> senders = new ArrayList<>();
 
-    TelegramClientProperties.Rate rate = new TelegramClientProperties.Rate(30, 6000, 100);
+    /** Budgets out of the way (bursts of 50): tests of the budgets set their own. */
+    TelegramClientProperties.Rate rate = new TelegramClientProperties.Rate(1000, 60_000, 1000);
     TelegramClientProperties.Circuit circuit = new TelegramClientProperties.Circuit(50, 5, 10, Duration.ofSeconds(5));
     Duration timeout = Duration.ofSeconds(2);
 

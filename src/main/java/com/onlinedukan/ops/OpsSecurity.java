@@ -27,10 +27,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * HTTP Basic with the {@code dukan.ops} credential for the SRE surface; customers' endpoints,
- * health, prometheus and the API docs stay open. Two filter chains, so that an {@code Authorization}
- * header sent to a customer's path is never even checked; on health it is, to show the details, and a
- * wrong one is ignored there. Stateless: no
- * session, no cookie, so no CSRF token — cross-site requests are refused by {@link CrossSiteRequests}.
+ * health, prometheus and the API docs stay open. Two filter chains and none for the customer API, so
+ * that an {@code Authorization} header sent to a customer's path is never even checked; on health it
+ * is, to show the details, and a wrong one is ignored there. Stateless: no session, no cookie, so no
+ * CSRF token — cross-site requests are refused by {@link CrossSiteRequests}.
  */
 @Configuration(proxyBeanMethods = false)
 class OpsSecurity {

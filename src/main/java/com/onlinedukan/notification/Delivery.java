@@ -15,6 +15,8 @@ import com.onlinedukan.telegram.TelegramSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +38,8 @@ import org.springframework.stereotype.Component;
  * <li>an error about the message itself → DEAD (a digest's members go alone next)</li>
  * </ul>
  * Every write names the claim; rows another sender took over meanwhile are counted as lost claims.
+ * Each send is a span in the trace of the order it carries ({@link SendTraces}), and each
+ * notification's move is logged with its {@code eventId}, {@code orderId} and {@code traceId}.
  */
 @Component("notificationDelivery") // "delivery" is the health component
 class Delivery {
@@ -44,6 +48,7 @@ class Delivery {
 
     private final DeliveryLedger ledger;
     private final TelegramSender telegram;
+    private final SendTraces traces;
     private final DeliveryControl control;
     private final JsonMapper json;
     private final Clock clock;
@@ -57,10 +62,11 @@ class Delivery {
     /** Sends left that carry one notification each, after Telegram refused a digest's text. */
     private int soloSends;
 
-    Delivery(DeliveryLedger ledger, TelegramSender telegram, DeliveryControl control, JsonMapper json, Clock clock,
-            NotificationProperties properties, MeterRegistry meters) {
+    Delivery(DeliveryLedger ledger, TelegramSender telegram, SendTraces traces, DeliveryControl control, JsonMapper json,
+            Clock clock, NotificationProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
         this.telegram = telegram;
+        this.traces = traces;
         this.control = control;
         this.json = json;
         this.clock = clock;
@@ -126,12 +132,31 @@ class Delivery {
         if (soloSends > 0) {
             soloSends--;
         }
-        return settle(carried, telegram.send(text));
+        return sendAndSettle(carried, text);
+    }
+
+    /** The send and what follows from Telegram's answer, as one span in the order's trace. */
+    private Duration sendAndSettle(List<Claim> carried, String text) {
+        Span span = traces.start(carried);
+        try (Tracer.SpanInScope scope = traces.enter(span)) {
+            SendOutcome outcome = telegram.send(text);
+            span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
+            return settle(carried, outcome);
+        }
+        catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        }
+        finally {
+            span.end();
+        }
     }
 
     private Duration settle(List<Claim> claims, SendOutcome outcome) {
         if (outcome instanceof SendOutcome.Delivered d) {
             int moved = ledger.delivered(claims, d.messageId());
+            each(claims, claim -> log.info("Notification {} of order {} delivered as Telegram message {}",
+                    claim.eventId(), claim.orderId(), d.messageId()));
             count(AttemptOutcome.DELIVERED, claims, moved);
             delivered.increment(moved);
             Instant now = clock.instant();
@@ -143,13 +168,13 @@ class Delivery {
             return n.retryIn();
         }
         if (outcome instanceof SendOutcome.RetryAfter r) {
-            count(AttemptOutcome.RATE_LIMITED, claims, ledger.retrying(claims, AttemptOutcome.RATE_LIMITED, r.error(), r.delay()));
+            retrying(claims, AttemptOutcome.RATE_LIMITED, r.error(), r.delay());
             return r.delay();
         }
         if (outcome instanceof SendOutcome.Transient t && t.widespread()) {
             Duration wait = telegram.readyIn();
             Duration delay = wait.compareTo(schedule.initial()) > 0 ? wait : schedule.initial();
-            count(AttemptOutcome.OUTAGE, claims, ledger.retrying(claims, AttemptOutcome.OUTAGE, t.error(), delay));
+            retrying(claims, AttemptOutcome.OUTAGE, t.error(), delay);
             return delay;
         }
         if (outcome instanceof SendOutcome.Transient t) {
@@ -160,7 +185,7 @@ class Delivery {
             log.error("Telegram refuses the bot or the staff chat ({}); delivery is paused until it is fixed "
                     + "and an SRE resumes it, or a probe finds it fixed", r.error());
             control.pause(DeliveryPause.BY_TELEGRAM, r.error());
-            count(AttemptOutcome.REFUSED, claims, ledger.retrying(claims, AttemptOutcome.REFUSED, r.error(), Duration.ZERO));
+            retrying(claims, AttemptOutcome.REFUSED, r.error(), Duration.ZERO);
             return Duration.ZERO;
         }
         SendOutcome.Permanent p = (SendOutcome.Permanent) outcome;
@@ -193,8 +218,27 @@ class Delivery {
         }
         giveUp(spent, AttemptOutcome.TRANSIENT, error + " (gave up after " + schedule.maxAttempts()
                 + " attempts and " + schedule.giveUpAfter() + ")");
-        count(AttemptOutcome.TRANSIENT, again,
-                ledger.retrying(again, AttemptOutcome.TRANSIENT, error, schedule.delayAfter(mostAttempts)));
+        retrying(again, AttemptOutcome.TRANSIENT, error, schedule.delayAfter(mostAttempts));
+    }
+
+    /** RETRYING after {@code delay}, one log line per notification. */
+    private void retrying(List<Claim> claims, AttemptOutcome outcome, String error, Duration delay) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        int moved = ledger.retrying(claims, outcome, error, delay);
+        each(claims, claim -> log.info("Notification {} of order {} is retried in {} ms ({}: {})", claim.eventId(),
+                claim.orderId(), delay.toMillis(), outcome.tag(), error));
+        count(outcome, claims, moved);
+    }
+
+    /** Writes a line about each notification with its ids and trace in the log's context. */
+    private static void each(List<Claim> claims, java.util.function.Consumer<Claim> line) {
+        for (Claim claim : claims) {
+            try (EventLogContext context = EventLogContext.of(claim)) {
+                line.accept(claim);
+            }
+        }
     }
 
     private void giveUp(List<Claim> claims, AttemptOutcome outcome, String error) {
@@ -204,7 +248,7 @@ class Delivery {
         int moved = ledger.dead(claims, outcome, error);
         count(outcome, claims, moved);
         dead.increment(moved);
-        claims.forEach(claim -> log.warn("Notification {} of order {} is dead: {}", claim.eventId(), claim.orderId(), error));
+        each(claims, claim -> log.warn("Notification {} of order {} is dead: {}", claim.eventId(), claim.orderId(), error));
     }
 
     /** Counts the attempt for what this claim still held; the rest another sender took over. */

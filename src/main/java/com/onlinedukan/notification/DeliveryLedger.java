@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.onlinedukan.outbox.EventTrace;
 import com.onlinedukan.outbox.OutboxEvent;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,14 +41,18 @@ class DeliveryLedger {
         this.json = json;
     }
 
-    /** Notifications claimed together for one send, under one token. */
+    /**
+     * Notifications claimed together for one send, under one token.
+     *
+     * @param trace the trace of the request that placed the order; null for an event written outside one
+     */
     record Claim(UUID eventId, UUID orderId, String payload, int attempts, Instant firstFailedAt,
-            Instant committedAt, UUID token) {
+            Instant committedAt, UUID token, EventTrace trace) {
     }
 
     /**
      * Records order events as PENDING, in one statement, unless the ledger knows them already.
-     * The payload is the outbox's, never a copy from the way. Returns how many were new.
+     * The payload and the trace are the outbox's, never a copy from the way. Returns how many were new.
      */
     int register(List<OutboxEvent> events) {
         if (events.isEmpty()) {
@@ -60,13 +65,15 @@ class DeliveryLedger {
             row.put("order_id", event.aggregateId());
             row.put("payload", event.payload());
             row.put("committed_at", event.createdAt().toString());
+            row.put("trace_context", event.trace() == null ? null : event.trace().text());
             rows.add(row);
         }
         return jdbc.sql("""
-                INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at)
-                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now()
+                INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at,
+                                          trace_context)
+                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now(), r.trace_context
                   FROM jsonb_to_recordset(CAST(:rows AS jsonb))
-                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz)
+                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz, trace_context text)
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .param("rows", json.writeValueAsString(rows))
@@ -97,7 +104,7 @@ class DeliveryLedger {
                          LIMIT :limit
                            FOR UPDATE SKIP LOCKED)
                 RETURNING event_id, order_id, payload::text AS payload, attempts, first_failed_at,
-                          event_committed_at, lease_token
+                          event_committed_at, lease_token, trace_context
                 """)
                 .param("owner", owner)
                 .param("token", UUID.randomUUID())
@@ -110,7 +117,8 @@ class DeliveryLedger {
     private static Claim claim(ResultSet rs, int row) throws SQLException {
         return new Claim(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
                 rs.getString("payload"), rs.getInt("attempts"), instant(rs, "first_failed_at"),
-                rs.getTimestamp("event_committed_at").toInstant(), rs.getObject("lease_token", UUID.class));
+                rs.getTimestamp("event_committed_at").toInstant(), rs.getObject("lease_token", UUID.class),
+                EventTrace.parse(rs.getString("trace_context")).orElse(null));
     }
 
     /** Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held. */

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.onlinedukan.outbox.EventTrace;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -43,7 +45,8 @@ class NotificationQueries {
 
     List<NotificationView> list(DeliveryStatus status, Instant from, Instant to, int limit) {
         return jdbc.sql("""
-                SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at
+                SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at,
+                       trace_context
                   FROM notification
                  WHERE (CAST(:status AS varchar) IS NULL OR status = :status)
                    AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
@@ -67,7 +70,8 @@ class NotificationQueries {
                         AttemptOutcome.valueOf(rs.getString("outcome")), rs.getString("error")))
                 .list();
         return jdbc.sql("""
-                SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at
+                SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at,
+                       trace_context
                   FROM notification WHERE event_id = :id
                 """).param("id", eventId).query((rs, row) -> view(rs, history)).optional();
     }
@@ -76,6 +80,7 @@ class NotificationQueries {
         return new NotificationView(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
                 DeliveryStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), rs.getString("last_error"),
                 DeliveryLedger.instant(rs, "next_attempt_at"), DeliveryLedger.instant(rs, "created_at"),
-                DeliveryLedger.instant(rs, "delivered_at"), history);
+                DeliveryLedger.instant(rs, "delivered_at"),
+                EventTrace.parse(rs.getString("trace_context")).map(EventTrace::traceId).orElse(null), history);
     }
 }

@@ -4,9 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One notification in the ledger, for SREs; {@code attempts} history only when asked for one. */
+/**
+ * One notification in the ledger, for SREs; {@code attempts} history only when asked for one.
+ *
+ * @param traceId the trace of the order's POST, which every send of the notification joins (search
+ *        the tracing backend or the logs for it); null for an event written outside a trace
+ */
 public record NotificationView(UUID eventId, UUID orderId, DeliveryStatus status, int attempts, String lastError,
-        Instant nextAttemptAt, Instant createdAt, Instant deliveredAt, List<Attempt> history) {
+        Instant nextAttemptAt, Instant createdAt, Instant deliveredAt, String traceId, List<Attempt> history) {
 
     /** One try, or an SRE's replay. */
     public record Attempt(Instant at, AttemptOutcome outcome, String error) {

@@ -10,8 +10,11 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -30,36 +33,40 @@ public class Outbox {
     /** The table the relay captures; column names follow Debezium's outbox convention. */
     public static final String TABLE = "outbox";
 
-    private static final String COLUMNS = "id, aggregatetype, aggregateid, type, payload::text AS payload, created_at";
+    private static final String COLUMNS =
+            "id, aggregatetype, aggregateid, type, payload::text AS payload, created_at, tracingspancontext";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Counter written;
+    private final Tracer tracer;
 
-    Outbox(JdbcClient jdbc, JsonMapper json, MeterRegistry meters) {
+    Outbox(JdbcClient jdbc, JsonMapper json, MeterRegistry meters, ObjectProvider<Tracer> tracer) {
         this.jdbc = jdbc;
         this.json = json;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.written = Counter.builder("dukan.outbox.events.written")
                 .description("Events appended to the outbox")
                 .register(meters);
     }
 
     /**
-     * Records an event about an aggregate; returns its id, which is the event's idempotency key
-     * all the way to Telegram.
+     * Records an event about an aggregate, with the trace it is written in ({@link EventTrace});
+     * returns its id, which is the event's idempotency key all the way to Telegram.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public UUID append(String aggregateType, String aggregateId, String eventType, Object payload) {
         UUID eventId = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
-                VALUES (:id, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb))
+                INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, tracingspancontext)
+                VALUES (:id, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb), :trace)
                 """)
                 .param("id", eventId)
                 .param("aggregateType", aggregateType)
                 .param("aggregateId", aggregateId)
                 .param("type", eventType)
                 .param("payload", json.writeValueAsString(payload))
+                .param("trace", currentTrace(), java.sql.Types.VARCHAR)
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -68,6 +75,16 @@ public class Outbox {
             }
         });
         return eventId;
+    }
+
+    /**
+     * The span the caller is in (for an order, its POST's server span), read here rather than passed
+     * in: every event gets it, no caller has to know about tracing, and it costs one string.
+     */
+    private String currentTrace() {
+        TraceContext context = tracer.currentTraceContext().context();
+        return context == null ? null
+                : EventTrace.text(context.traceId(), context.spanId(), Boolean.TRUE.equals(context.sampled()));
     }
 
     /** The events with these ids that the outbox holds (purged and unknown ids are simply absent). */
@@ -119,6 +136,6 @@ public class Outbox {
     private static OutboxEvent event(ResultSet rs, int row) throws SQLException {
         return new OutboxEvent(rs.getObject("id", UUID.class), rs.getString("aggregatetype"),
                 rs.getString("aggregateid"), rs.getString("type"), rs.getString("payload"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(), EventTrace.parse(rs.getString(EventTrace.COLUMN)).orElse(null));
     }
 }

@@ -10,7 +10,8 @@ import java.util.UUID;
  * @param id the event id, its idempotency key all the way downstream
  * @param payload the event's JSON, as written in the transaction that placed it
  * @param createdAt when the writing transaction wrote it
+ * @param trace the trace it was written in; null when it was written outside one
  */
 public record OutboxEvent(UUID id, String aggregateType, String aggregateId, String type, String payload,
-        Instant createdAt) {
+        Instant createdAt, EventTrace trace) {
 }

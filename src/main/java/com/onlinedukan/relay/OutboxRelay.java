@@ -14,17 +14,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.onlinedukan.outbox.EventTrace;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
@@ -52,6 +57,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final RelayNames names;
     private final ReplicationSlots slots;
     private final Clock clock;
+    private final Tracer tracer;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicLong lagMillis = new AtomicLong();
@@ -63,7 +69,8 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private ScheduledExecutorService supervisor;
 
     OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher,
-            RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters) {
+            RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
+            ObjectProvider<Tracer> tracer) {
         this.datasource = datasource;
         this.names = names;
         this.slots = slots;
@@ -71,6 +78,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         this.publisher = publisher;
         this.leadership = leadership;
         this.clock = clock;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         Gauge.builder("dukan.relay.lag", lagMillis, millis -> millis.get() / 1000.0)
                 .baseUnit("seconds")
                 .description("Commit-to-publish delay of the last batch the relay published")
@@ -213,7 +221,18 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         for (RecordChangeEvent<SourceRecord> record : records) {
             outboxInsert(record.record()).ifPresent(events::add);
         }
-        publishUntilRedisAnswers(events);
+        List<Span> spans = startPublishSpans(events);
+        try {
+            publishUntilRedisAnswers(events);
+        }
+        finally {
+            spans.forEach(span -> {
+                if (span != null) {
+                    span.end();
+                }
+            });
+        }
+        logPublished(events, spans);
         for (RecordChangeEvent<SourceRecord> record : records) {
             committer.markProcessed(record);
         }
@@ -221,6 +240,40 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         if (!events.isEmpty()) {
             Instant newest = events.get(events.size() - 1).committedAt();
             lagMillis.set(Math.max(0, Duration.between(newest, clock.instant()).toMillis()));
+        }
+    }
+
+    /**
+     * The relay's hop in each event's trace: a producer span, child of the span that wrote the event,
+     * from the batch's arrival to Redis' answer. Null for an event written outside a trace.
+     */
+    private List<Span> startPublishSpans(List<RelayedEvent> events) {
+        List<Span> spans = new ArrayList<>(events.size());
+        for (RelayedEvent event : events) {
+            spans.add(event.trace() == null ? null : tracer.spanBuilder()
+                    .setParent(event.trace().context(tracer))
+                    .name("outbox publish")
+                    .kind(Span.Kind.PRODUCER)
+                    .tag("messaging.system", "redis")
+                    .tag("messaging.destination.name", properties.stream())
+                    .tag("dukan.event.id", event.eventId().toString())
+                    .start());
+        }
+        return spans;
+    }
+
+    /** One debug line per event, with its id and trace in the log's context. */
+    private void logPublished(List<RelayedEvent> events, List<Span> spans) {
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        for (int i = 0; i < events.size(); i++) {
+            RelayedEvent event = events.get(i);
+            try (MDC.MDCCloseable id = MDC.putCloseable("eventId", event.eventId().toString());
+                    Tracer.SpanInScope scope = tracer.withSpan(spans.get(i))) {
+                log.debug("Published event {} ({} {}) to stream '{}'", event.eventId(), event.aggregateType(),
+                        event.aggregateId(), properties.stream());
+            }
         }
     }
 
@@ -261,7 +314,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                 row.getString("aggregatetype"),
                 row.getString("aggregateid"),
                 row.getString("payload"),
-                Instant.ofEpochMilli(source.getInt64("ts_ms"))));
+                Instant.ofEpochMilli(source.getInt64("ts_ms")),
+                // Absent from changes captured before the column was added.
+                row.schema().field(EventTrace.COLUMN) == null ? null
+                        : EventTrace.parse(row.getString(EventTrace.COLUMN)).orElse(null)));
     }
 
     @Override

@@ -149,7 +149,7 @@ class DeliveryStateMachineTests {
         String payload = "{\"orderId\":\"" + order + "\",\"customerName\":\"Scripted\",\"customerPhone\":\"+1\","
                 + "\"items\":[{\"sku\":\"A\",\"name\":\"A\",\"quantity\":1,\"unitPrice\":2.50}],\"total\":2.50}";
         ledger.register(List.of(new OutboxEvent(UUID.randomUUID(), "Order", order.toString(), "OrderPlaced", payload,
-                Instant.now())));
+                Instant.now(), null)));
         return order;
     }
 

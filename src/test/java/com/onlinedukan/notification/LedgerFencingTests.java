@@ -63,7 +63,7 @@ class LedgerFencingTests {
         notifications.pause("test", "the test claims by hand");
         UUID eventId = UUID.randomUUID();
         ledger.register(List.of(new OutboxEvent(eventId, "Order", UUID.randomUUID().toString(), "OrderPlaced",
-                "{}", Instant.now())));
+                "{}", Instant.now(), null)));
 
         List<Claim> first = ledger.claimDue("sender-a", Duration.ofMillis(200), 1000).stream()
                 .filter(c -> c.eventId().equals(eventId)).toList();

@@ -257,6 +257,7 @@ class OpsApiTests {
         assertThat(detail.get("status").asString()).isEqualTo("DELIVERED");
         assertThat(detail.get("orderId").asString()).isEqualTo(orderId);
         assertThat(detail.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED");
+        assertThat(detail.get("traceId").asString()).as("the trace of the order's POST").matches("[0-9a-f]{32}");
 
         Orders.Response replay = ops("POST", "/api/ops/notifications/" + eventId + "/replay", null);
         assertThat(replay.status()).isEqualTo(202);

@@ -12,6 +12,8 @@ import com.onlinedukan.order.Order;
 import com.onlinedukan.order.OrderDesk;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,6 +47,9 @@ class OutboxRelayTests {
 
     @Autowired
     TestDatabase database;
+
+    @Autowired
+    Tracer tracer;
 
     @Autowired
     org.springframework.transaction.support.TransactionTemplate transactions;
@@ -126,6 +131,33 @@ class OutboxRelayTests {
         assertThat(event.payload()).contains(second).contains("Second");
         assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE id = ?").param(event.eventId())
                 .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theTraceAnEventWasWrittenInTravelsInTheOutboxRowAndOnTheStreamEntry() {
+        Span writer = tracer.nextSpan().name("test writer").start();
+        String id;
+        try (Tracer.SpanInScope scope = tracer.withSpan(writer)) {
+            id = place("Traced");
+        }
+        finally {
+            writer.end();
+        }
+        String traceparent = "00-" + writer.context().traceId() + "-" + writer.context().spanId() + "-01";
+
+        assertThat(jdbc.sql("SELECT tracingspancontext FROM outbox WHERE aggregateid = ?").param(id)
+                .query(String.class).single()).isEqualTo("traceparent=" + traceparent);
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().contains(id));
+        var entry = redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .filter(e -> id.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow();
+        assertThat(entry.getValue()).containsEntry("traceparent", traceparent).doesNotContainKey("tracestate");
+        assertThat(RelayedEvent.fromFields(entry.getValue()).trace().traceparent()).isEqualTo(traceparent);
+
+        String untraced = place("Untraced");
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().contains(untraced));
+        assertThat(redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                .filter(e -> untraced.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow().getValue())
+                .doesNotContainKey("traceparent");
     }
 
     @Test

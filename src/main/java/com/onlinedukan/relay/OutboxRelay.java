@@ -270,7 +270,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         for (int i = 0; i < events.size(); i++) {
             RelayedEvent event = events.get(i);
             try (MDC.MDCCloseable id = MDC.putCloseable("eventId", event.eventId().toString());
-                    Tracer.SpanInScope scope = tracer.withSpan(spans.get(i))) {
+                    Tracer.SpanInScope scope = spans.get(i) == null ? null : tracer.withSpan(spans.get(i))) {
                 log.debug("Published event {} ({} {}) to stream '{}'", event.eventId(), event.aggregateType(),
                         event.aggregateId(), properties.stream());
             }

@@ -67,8 +67,8 @@ public class InstanceRoster implements SmartLifecycle {
     private final String host;
     private final String consumer;
     private final Instant startedAt;
-    private boolean running;
-    private boolean beatFailing;
+    private volatile boolean running;
+    private volatile boolean beatFailing;
 
     InstanceRoster(JdbcClient jdbc, RelayLeadership leadership, RelayMonitor relay, Notifications notifications) {
         this.jdbc = jdbc;
@@ -113,17 +113,26 @@ public class InstanceRoster implements SmartLifecycle {
 
     /** Says this instance is alive, and forgets instances gone for an hour. */
     @Scheduled(fixedDelay = HEARTBEAT_SECONDS, initialDelay = HEARTBEAT_SECONDS, timeUnit = TimeUnit.SECONDS)
-    synchronized void beat() {
-        if (!running) {
-            return;
+    void beat() {
+        if (running) {
+            record(false);
         }
+    }
+
+    /**
+     * Upserts this instance's row. Only a start revives a row marked stopped, so a heartbeat still
+     * in flight when the instance stops cannot undo the stop (nor does the stop wait for it).
+     */
+    private void record(boolean revive) {
         try {
             jdbc.sql("""
                     INSERT INTO service_instance (id, host, pid, consumer, relay_state, started_at, last_seen)
                     VALUES (:id, :host, :pid, :consumer, :relayState, :startedAt, now())
                     ON CONFLICT (id) DO UPDATE
                        SET last_seen = now(), relay_state = EXCLUDED.relay_state, stopped_at = NULL
+                     WHERE service_instance.stopped_at IS NULL OR :revive
                     """)
+                    .param("revive", revive)
                     .param("id", id).param("host", host).param("pid", ProcessHandle.current().pid())
                     .param("consumer", consumer).param("relayState", relay.status().state().name())
                     .param("startedAt", Timestamp.from(startedAt))
@@ -146,14 +155,14 @@ public class InstanceRoster implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
+    public void start() {
         running = true;
-        beat();
+        record(true);
     }
 
     /** Marks this instance stopped, so the page tells a clean stop from a crash. */
     @Override
-    public synchronized void stop() {
+    public void stop() {
         if (!running) {
             return;
         }
@@ -169,7 +178,7 @@ public class InstanceRoster implements SmartLifecycle {
     }
 
     @Override
-    public synchronized boolean isRunning() {
+    public boolean isRunning() {
         return running;
     }
 }

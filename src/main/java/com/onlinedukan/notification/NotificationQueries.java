@@ -43,23 +43,73 @@ class NotificationQueries {
         return jdbc.sql("SELECT count(*) FROM notification WHERE status = 'DELIVERED'").query(Long.class).single();
     }
 
-    List<NotificationView> list(DeliveryStatus status, Instant from, Instant to, int limit) {
+    /** Newest first; every filter may be null. By order, the order's index decides; otherwise the creation time's. */
+    List<NotificationView> list(UUID orderId, DeliveryStatus status, Instant from, Instant to, int limit) {
         return jdbc.sql("""
                 SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at,
                        trace_context
                   FROM notification
-                 WHERE (CAST(:status AS varchar) IS NULL OR status = :status)
+                 WHERE %s
+                   AND (CAST(:status AS varchar) IS NULL OR status = :status)
                    AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
                    AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)
                  ORDER BY created_at DESC, event_id
                  LIMIT :limit
-                """)
+                """.formatted(orderId == null ? "TRUE" : "order_id = :orderId"))
+                .param("orderId", orderId)
                 .param("status", status == null ? null : status.name(), java.sql.Types.VARCHAR)
                 .param("from", DeliveryLedger.timestamp(from))
                 .param("to", DeliveryLedger.timestamp(to))
                 .param("limit", limit)
                 .query((rs, row) -> view(rs, List.of()))
                 .list();
+    }
+
+    /**
+     * The last {@code minutes} minutes (this one included), oldest first, one row each even when
+     * nothing was delivered: one statement over the delivered rows' partial index on
+     * {@code delivered_at}. The delay is commit → Telegram's answer, as in
+     * {@code dukan_notification_delivery_seconds}.
+     */
+    List<DeliveredMinute> deliveredPerMinute(int minutes) {
+        return jdbc.sql("""
+                WITH since AS (SELECT date_trunc('minute', now()) - make_interval(mins => :minutes - 1) AS at),
+                per_minute AS (
+                    SELECT date_trunc('minute', delivered_at) AS minute, count(*) AS delivered,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY delay) AS p50,
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY delay) AS p99
+                      FROM (SELECT delivered_at,
+                                   EXTRACT(EPOCH FROM delivered_at - event_committed_at)::double precision AS delay
+                              FROM notification
+                             WHERE status = 'DELIVERED' AND delivered_at >= (SELECT at FROM since)) d
+                     GROUP BY 1)
+                SELECT m.minute, COALESCE(p.delivered, 0) AS delivered, p.p50, p.p99
+                  FROM generate_series((SELECT at FROM since), date_trunc('minute', now()), interval '1 minute') AS m(minute)
+                  LEFT JOIN per_minute p ON p.minute = m.minute
+                 ORDER BY m.minute
+                """)
+                .param("minutes", minutes)
+                .query((rs, row) -> new DeliveredMinute(rs.getTimestamp("minute").toInstant(), rs.getLong("delivered"),
+                        nullableDouble(rs, "p50"), nullableDouble(rs, "p99")))
+                .list();
+    }
+
+    /** The newest poison entries first. */
+    List<PoisonEntry> poison(int limit) {
+        return jdbc.sql("""
+                SELECT id, stream_entry_id, left(fields, :max) AS fields, reason, at
+                  FROM stream_poison ORDER BY at DESC, id DESC LIMIT :limit
+                """)
+                .param("max", PoisonEntry.MAX_FIELDS)
+                .param("limit", limit)
+                .query((rs, row) -> new PoisonEntry(rs.getLong("id"), rs.getString("stream_entry_id"),
+                        rs.getString("fields"), rs.getString("reason"), rs.getTimestamp("at").toInstant()))
+                .list();
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
     }
 
     Optional<NotificationView> find(UUID eventId) {

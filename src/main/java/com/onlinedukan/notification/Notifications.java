@@ -32,17 +32,20 @@ public class Notifications {
     private final Dispatcher dispatcher;
     private final OutboxStream stream;
     private final NotificationProperties properties;
+    private final NotifierIdentity identity;
     private final Clock clock;
     private final TransactionTemplate chunkTransaction;
 
     Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
-            OutboxStream stream, NotificationProperties properties, Clock clock, PlatformTransactionManager transactions) {
+            OutboxStream stream, NotificationProperties properties, NotifierIdentity identity, Clock clock,
+            PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.queries = queries;
         this.control = control;
         this.dispatcher = dispatcher;
         this.stream = stream;
         this.properties = properties;
+        this.identity = identity;
         this.clock = clock;
         // Each chunk commits on its own, even when the caller holds a transaction.
         this.chunkTransaction = new TransactionTemplate(transactions);
@@ -64,8 +67,28 @@ public class Notifications {
     }
 
     /** Newest first; any filter may be null. */
-    public List<NotificationView> list(DeliveryStatus status, Instant from, Instant to, int limit) {
-        return queries.list(status, from, to, limit);
+    public List<NotificationView> list(UUID orderId, DeliveryStatus status, Instant from, Instant to, int limit) {
+        return queries.list(orderId, status, from, to, limit);
+    }
+
+    /** Deliveries and their commit → delivery delay in each of the last {@code minutes} minutes, oldest first. */
+    public List<DeliveredMinute> deliveredPerMinute(int minutes) {
+        return queries.deliveredPerMinute(minutes);
+    }
+
+    /** The stream entries the inbox refused, newest first. */
+    public List<PoisonEntry> poison(int limit) {
+        return queries.poison(limit);
+    }
+
+    /** The consumer group this service reads the outbox stream in. */
+    public String consumerGroup() {
+        return properties.consumerGroup();
+    }
+
+    /** This instance's name in the consumer group. */
+    public String consumerName() {
+        return identity.name();
     }
 
     /** One notification with its attempt history. */

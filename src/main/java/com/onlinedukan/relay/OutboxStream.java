@@ -83,6 +83,11 @@ public class OutboxStream {
         return new StreamDepth(redis.length(), redis.pending(group));
     }
 
+    /** The group's consumers with what each has pending and how long it has been idle; none when Redis has no group. */
+    public List<GroupConsumer> consumers(String group) {
+        return redis.consumers(group);
+    }
+
     private static boolean positive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
     }

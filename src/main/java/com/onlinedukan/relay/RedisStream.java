@@ -196,6 +196,22 @@ class RedisStream {
         }
     }
 
+    /** XINFO CONSUMERS; none when Redis has neither the stream nor the group. */
+    List<GroupConsumer> consumers(String group) {
+        try {
+            List<GroupConsumer> consumers = new ArrayList<>();
+            redis.opsForStream().consumers(key, group).forEach(consumer -> consumers.add(new GroupConsumer(
+                    consumer.consumerName(), consumer.pendingCount(), consumer.idleTime().toMillis() / 1000.0)));
+            return consumers;
+        }
+        catch (RuntimeException e) {
+            if (RedisErrors.noSuchKey(e) || RedisErrors.noGroup(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
     /** The smallest id the group has read and not acknowledged (XPENDING summary). */
     Optional<StreamId> oldestPending(String group) {
         PendingMessagesSummary summary = redis.opsForStream().pending(key, group);

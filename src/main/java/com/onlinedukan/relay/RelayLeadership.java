@@ -79,8 +79,8 @@ public class RelayLeadership {
         return leader && System.nanoTime() - validUntilNanos < 0;
     }
 
-    /** This instance's name in {@code relay_leader.holder}. */
-    String holder() {
+    /** This instance's name in {@code relay_leader.holder}: host, process id and a random suffix. */
+    public String holder() {
         return holder;
     }
 

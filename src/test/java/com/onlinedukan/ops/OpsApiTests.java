@@ -5,10 +5,13 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
@@ -16,6 +19,7 @@ import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -33,6 +39,7 @@ import org.springframework.test.context.TestPropertySource;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** The SRE surface: see the pipeline, find what failed, replay it, pause and resume, all audited. */
@@ -65,6 +72,12 @@ class OpsApiTests {
     @Autowired
     ApplicationContext context;
 
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
     Orders http;
 
     @BeforeEach
@@ -93,6 +106,11 @@ class OpsApiTests {
                 Arguments.of("POST", "/api/ops/delivery/pause", null),
                 Arguments.of("POST", "/api/ops/delivery/resume", null),
                 Arguments.of("GET", "/api/ops/audit", null),
+                Arguments.of("GET", "/api/ops/notifications?orderId=" + some, null),
+                Arguments.of("GET", "/api/ops/delivery/timeline", null),
+                Arguments.of("GET", "/api/ops/poison", null),
+                Arguments.of("GET", "/api/ops/consumers", null),
+                Arguments.of("GET", "/api/ops/instances", null),
                 Arguments.of("GET", "/ops", null),
                 Arguments.of("GET", "/actuator/metrics", null),
                 Arguments.of("GET", "/actuator/info", null));
@@ -236,7 +254,9 @@ class OpsApiTests {
         JsonNode pipeline = ops("GET", "/api/ops/pipeline", null).body();
         assertThat(pipeline.get("outbox").get("undelivered").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(pipeline.get("outbox").has("oldestUndeliveredAgeSeconds")).isTrue();
-        assertThat(pipeline.get("relay").get("state").asString()).isEqualTo("RUNNING");
+        // The relay's figures are its leader's last report, written every leadership check.
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "RUNNING".equals(ops("GET", "/api/ops/pipeline", null).body().get("relay").get("state").asString()));
         assertThat(pipeline.get("relay").get("leader").asBoolean()).isTrue();
         assertThat(pipeline.get("relay").has("lagSeconds")).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -350,6 +370,170 @@ class OpsApiTests {
         assertThat(audit.get(1).get("action").asString()).isEqualTo("REPLAY_DRY_RUN");
     }
 
+    @Test
+    void aDryRunCountsExactlyWhatTheReplayThenReplays() {
+        Instant from = Instant.now();
+        telegram.failNext(3, 400, "Bad Request: message is too long");
+        List<String> dead = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            dead.add(place("Counted " + i));
+            String last = dead.get(i);
+            await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(statusOf(last)));
+        }
+        String delivered = place("Not dead, not counted");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(delivered)));
+        String filter = "{\"status\":\"DEAD\",\"from\":\"" + from + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"";
+
+        long wouldReplay = ops("POST", "/api/ops/notifications/replay", filter + ",\"dryRun\":true}").body()
+                .get("wouldReplay").asLong();
+        Orders.Response replay = ops("POST", "/api/ops/notifications/replay", filter + "}");
+
+        assertThat(replay.status()).as(replay.raw().body()).isEqualTo(202);
+        assertThat(wouldReplay).isEqualTo(3).isEqualTo(replay.body().get("replayed").asLong());
+        for (String id : dead) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(id)));
+        }
+        assertThat(telegram.acceptedMentioning(delivered)).hasSize(1);
+    }
+
+    @Test
+    void searchByOrderIdFindsThatOrdersNotificationOnly() {
+        String wanted = place("Searched");
+        String other = place("Not searched");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(wanted))
+                && "DELIVERED".equals(statusOf(other)));
+
+        JsonNode found = ops("GET", "/api/ops/notifications?orderId=" + wanted, null).body();
+
+        assertThat(found.findValuesAsString("orderId")).containsExactly(wanted);
+        assertThat(found.get(0).get("eventId").asString()).isEqualTo(eventOf(wanted));
+        assertThat(found.get(0).get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(ops("GET", "/api/ops/notifications?orderId=" + wanted + "&status=DEAD", null).body()).isEmpty();
+        assertThat(ops("GET", "/api/ops/notifications?orderId=" + UUID.randomUUID(), null).body()).isEmpty();
+        assertThat(ops("GET", "/api/ops/notifications?orderId=not-a-uuid", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    void deliveryTimelineCountsEachMinuteAndItsDelayFromTheLedger() {
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+        for (double delay : new double[] { 1, 2, 30 }) {
+            jdbc.sql("""
+                    INSERT INTO notification (event_id, order_id, status, attempts, payload, event_committed_at,
+                                              created_at, delivered_at)
+                    VALUES (:event, :order, 'DELIVERED', 1, '{}',
+                            CAST(:delivered AS timestamptz) - make_interval(secs => :delay),
+                            CAST(:delivered AS timestamptz) - interval '1 minute', :delivered)
+                    """)
+                    .param("event", UUID.randomUUID()).param("order", UUID.randomUUID())
+                    .param("delivered", java.sql.Timestamp.from(minute.plusSeconds(5))).param("delay", delay)
+                    .update();
+        }
+
+        JsonNode timeline = ops("GET", "/api/ops/delivery/timeline?minutes=60", null).body();
+
+        assertThat(timeline).hasSize(60);
+        JsonNode tenMinutesAgo = null;
+        for (JsonNode entry : timeline) {
+            if (Instant.parse(entry.get("minute").asString()).equals(minute)) {
+                tenMinutesAgo = entry;
+            }
+        }
+        assertThat(tenMinutesAgo).as("the minute of the inserted deliveries").isNotNull();
+        assertThat(tenMinutesAgo.get("delivered").asLong()).isEqualTo(3);
+        assertThat(tenMinutesAgo.get("delayP50Seconds").asDouble()).isCloseTo(2.0, within(0.001));
+        // percentile_cont: 2 + 0.98 × (30 − 2)
+        assertThat(tenMinutesAgo.get("delayP99Seconds").asDouble()).isCloseTo(29.44, within(0.001));
+        assertThat(Instant.parse(timeline.get(0).get("minute").asString())).isBefore(minute);
+        assertThat(timeline.get(59).get("minute").asString()).isNotNull();
+        assertThat(ops("GET", "/api/ops/delivery/timeline?minutes=0", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    void poisonEntriesAreListedWithTheirReason() {
+        var forged = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(Map.of(
+                "eventId", UUID.randomUUID().toString(), "note", "forged for the ops page")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ops("GET", "/api/ops/poison", null).body()
+                .findValuesAsString("streamEntryId").contains(forged.getValue()));
+        JsonNode entry = ops("GET", "/api/ops/poison?limit=1", null).body().get(0);
+        assertThat(entry.get("streamEntryId").asString()).isEqualTo(forged.getValue());
+        assertThat(entry.get("reason").asString()).contains("not in the outbox");
+        assertThat(entry.get("fields").asString()).contains("forged for the ops page");
+    }
+
+    @Test
+    void consumersAndInstancesNameTheInstanceThatAnswered() {
+        // Each instance beats every 5 s with its relay's state, RUNNING on this one once its relay runs.
+        await().atMost(Duration.ofSeconds(20)).until(() -> ops("GET", "/api/ops/instances", null).body()
+                .get("instances").findValuesAsString("relayState").contains("RUNNING"));
+        Orders.Response answered = ops("GET", "/api/ops/instances", null);
+        String self = answered.body().get("answeredBy").asString();
+        JsonNode me = answered.body().get("instances").get(0);
+
+        assertThat(answered.raw().headers().firstValue("Dukan-Instance")).hasValue(self);
+        assertThat(me.get("id").asString()).isEqualTo(self);
+        assertThat(me.get("presence").asString()).isEqualTo("ALIVE");
+        assertThat(me.get("relayState").asString()).isEqualTo("RUNNING");
+        JsonNode consumers = ops("GET", "/api/ops/consumers", null).body();
+        assertThat(consumers.get("group").asString()).isEqualTo("dukan-notifier");
+        assertThat(consumers.get("stream").asString()).isEqualTo(stream.key());
+        assertThat(consumers.get("consumers").findValuesAsString("name")).contains(me.get("consumer").asString());
+        assertThat(consumers.get("consumers").get(0).get("idleSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(ops("GET", "/api/ops/pipeline", null).body().get("answeredBy").asString()).isEqualTo(self);
+    }
+
+    /**
+     * This instance runs no relay: whatever {@code /api/ops/pipeline} says of the relay comes from
+     * the lease and the record another instance, the leader, wrote to PostgreSQL.
+     */
+    @Nested
+    @TestPropertySource(properties = "dukan.relay.enabled=false")
+    class WhileAnotherInstanceLeads {
+
+        @Autowired
+        JdbcClient standbyDatabase;
+
+        @LocalServerPort
+        int standbyPort;
+
+        @Test
+        void relayStateIsTheLeadersRecordAndSaysWhenItIsStale() {
+            String slot = standbyDatabase.sql("SELECT current_database()").query(String.class).single();
+            standbyDatabase.sql("""
+                    INSERT INTO relay_leader (slot, holder, epoch, expires_at)
+                    VALUES (:slot, 'leader-host/42/cafebabe', 7, now() + interval '1 minute')
+                    """).param("slot", slot).update();
+            standbyDatabase.sql("""
+                    INSERT INTO relay_state (slot, leader, state, lag_seconds, retained_wal_bytes, last_error, updated_at)
+                    VALUES (:slot, 'leader-host/42/cafebabe', 'RUNNING', 1.5, 123456, NULL, now())
+                    """).param("slot", slot).update();
+            OpsClient standby = new OpsClient(standbyPort);
+
+            JsonNode pipeline = standby.call("GET", "/api/ops/pipeline", null).body();
+            JsonNode relay = pipeline.get("relay");
+            assertThat(relay.get("state").asString()).isEqualTo("RUNNING");
+            assertThat(relay.get("leader").asBoolean()).isTrue();
+            assertThat(relay.get("leaderInstance").asString()).isEqualTo("leader-host/42/cafebabe");
+            assertThat(relay.get("lagSeconds").asDouble()).isEqualTo(1.5);
+            assertThat(relay.get("retainedWalBytes").asLong()).isEqualTo(123456);
+            assertThat(relay.get("stale").asBoolean()).isFalse();
+            assertThat(pipeline.get("answeredBy").asString()).isNotEqualTo("leader-host/42/cafebabe");
+
+            // The leader stopped reporting three leases ago (30 s by default) and its lease ran out.
+            standbyDatabase.sql("UPDATE relay_state SET updated_at = now() - interval '31 seconds' WHERE slot = :slot")
+                    .param("slot", slot).update();
+            standbyDatabase.sql("UPDATE relay_leader SET expires_at = now() - interval '1 second' WHERE slot = :slot")
+                    .param("slot", slot).update();
+
+            JsonNode stale = standby.call("GET", "/api/ops/pipeline", null).body().get("relay");
+            assertThat(stale.get("stale").asBoolean()).isTrue();
+            assertThat(stale.get("reportAgeSeconds").asDouble()).isGreaterThanOrEqualTo(31);
+            assertThat(stale.get("leader").asBoolean()).isFalse();
+            assertThat(stale.get("leaderInstance").isNull()).isTrue();
+            assertThat(stale.get("reportedBy").asString()).isEqualTo("leader-host/42/cafebabe");
+        }
+    }
+
     private List<String> windowErrorFields(String filter) {
         Orders.Response refused = ops("POST", "/api/ops/notifications/replay", filter);
         assertThat(refused.status()).as(refused.raw().body()).isEqualTo(400);
@@ -361,7 +545,8 @@ class OpsApiTests {
     @Test
     void replayByOrderId() {
         String orderId = place("By order");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        // DELIVERED, not only accepted by Telegram: until the ledger records the answer, the row is leased.
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(orderId)));
 
         assertThat(ops("POST", "/api/ops/orders/" + orderId + "/replay", null).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);

@@ -7,21 +7,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.onlinedukan.notification.DeliveredMinute;
 import com.onlinedukan.notification.DeliveryPause;
 import com.onlinedukan.notification.DeliveryStatus;
 import com.onlinedukan.notification.NotificationView;
 import com.onlinedukan.notification.Notifications;
 import com.onlinedukan.notification.PipelineCounts;
+import com.onlinedukan.notification.PoisonEntry;
 import com.onlinedukan.notification.ReplayScope;
+import com.onlinedukan.ops.InstanceRoster;
 import com.onlinedukan.ops.OpsAudit;
 import com.onlinedukan.ops.Operations;
+import com.onlinedukan.relay.GroupConsumer;
+import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.relay.RelayMonitor;
-import com.onlinedukan.relay.RelayStatus;
+import com.onlinedukan.relay.RelayReport;
 import com.onlinedukan.relay.StreamDepth;
 import com.onlinedukan.telegram.TelegramSender;
 import com.onlinedukan.telegram.TelegramStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,6 +40,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -47,43 +54,94 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping(path = "/api/ops", produces = MediaType.APPLICATION_JSON_VALUE)
 class OpsController {
 
+    /** Names the instance that answered, on every ops API response. */
+    static final String ANSWERED_BY = "Dukan-Instance";
+
     private final Notifications notifications;
     private final Operations operations;
     private final RelayMonitor relay;
+    private final OutboxStream stream;
+    private final InstanceRoster roster;
     private final TelegramSender telegram;
     private final OpsAudit audit;
 
-    OpsController(Notifications notifications, Operations operations, RelayMonitor relay, TelegramSender telegram,
-            OpsAudit audit) {
+    OpsController(Notifications notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
+            InstanceRoster roster, TelegramSender telegram, OpsAudit audit) {
         this.notifications = notifications;
         this.operations = operations;
         this.relay = relay;
+        this.stream = stream;
+        this.roster = roster;
         this.telegram = telegram;
         this.audit = audit;
     }
 
-    record Pipeline(Outbox outbox, RelayStatus relay, StreamDepth stream, PipelineCounts.Ledger notifications,
-            DeliveryPause delivery, TelegramStatus telegram) {
+    @ModelAttribute
+    void answeredBy(HttpServletResponse response) {
+        response.setHeader(ANSWERED_BY, roster.self());
+    }
+
+    /**
+     * The pipeline as the cluster knows it: counts from PostgreSQL and Redis, the relay from its
+     * leader's last report; {@code answeredBy} names the instance that answered.
+     */
+    record Pipeline(String answeredBy, Outbox outbox, RelayReport relay, StreamDepth stream,
+            PipelineCounts.Ledger notifications, DeliveryPause delivery, TelegramStatus telegram) {
 
         record Outbox(long undelivered, double oldestUndeliveredAgeSeconds) {
         }
     }
 
-    @Operation(summary = "The pipeline's state: outbox backlog, relay, stream, notifications, pause, Telegram client")
+    @Operation(summary = "The pipeline's state: outbox backlog, relay (its leader's last report), stream, "
+            + "notifications, pause, Telegram client, and the instance that answered")
     @GetMapping("/pipeline")
     Pipeline pipeline() {
         PipelineCounts counts = notifications.pipeline();
-        return new Pipeline(new Pipeline.Outbox(counts.backlog().undelivered(), counts.backlog().oldestAgeSeconds()),
-                relay.status(), counts.stream(), counts.ledger(), notifications.pauseState(), telegram.status());
+        return new Pipeline(roster.self(),
+                new Pipeline.Outbox(counts.backlog().undelivered(), counts.backlog().oldestAgeSeconds()),
+                relay.cluster(), counts.stream(), counts.ledger(), notifications.pauseState(), telegram.status());
     }
 
-    @Operation(summary = "Notifications, newest first, by status and creation time window [from, to)")
+    @Operation(summary = "Notifications, newest first, by order, status and creation time window [from, to)")
     @GetMapping("/notifications")
-    List<NotificationView> notifications(@RequestParam(required = false) DeliveryStatus status,
+    List<NotificationView> notifications(@RequestParam(required = false) UUID orderId,
+            @RequestParam(required = false) DeliveryStatus status,
             @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
-        return notifications.list(status, from, to, limit);
+        return notifications.list(orderId, status, from, to, limit);
+    }
+
+    @Operation(summary = "Notifications delivered in each of the last minutes, with the commit → delivery delay "
+            + "(median and 99th percentile), oldest first, from the ledger")
+    @GetMapping("/delivery/timeline")
+    List<DeliveredMinute> deliveryTimeline(@RequestParam(defaultValue = "60") @Min(1) @Max(1440) int minutes) {
+        return notifications.deliveredPerMinute(minutes);
+    }
+
+    @Operation(summary = "Stream entries the notifier refused (poison), newest first")
+    @GetMapping("/poison")
+    List<PoisonEntry> poison(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+        return notifications.poison(limit);
+    }
+
+    record Consumers(String stream, String group, List<GroupConsumer> consumers) {
+    }
+
+    @Operation(summary = "The members of the notifier's consumer group: pending entries and idle time (XINFO CONSUMERS)")
+    @GetMapping("/consumers")
+    Consumers consumers() {
+        String group = notifications.consumerGroup();
+        return new Consumers(stream.key(), group, stream.consumers(group));
+    }
+
+    record Instances(String answeredBy, long heartbeatSeconds, List<InstanceRoster.Member> instances) {
+    }
+
+    @Operation(summary = "The service's instances by their heartbeats in PostgreSQL: alive, silent or stopped")
+    @GetMapping("/instances")
+    Instances instances() {
+        return new Instances(roster.self(), InstanceRoster.HEARTBEAT_SECONDS, roster.members());
     }
 
     @Operation(summary = "One notification with its attempt history")

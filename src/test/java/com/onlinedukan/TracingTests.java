@@ -11,7 +11,9 @@ import com.onlinedukan.support.Orders;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -66,6 +70,22 @@ class TracingTests {
 
     Orders orders;
     OpsClient ops;
+
+    /**
+     * Logback keeps the set-up of the first context that configured it while any context lives, and
+     * Boot leaves the format behind in a system property: this class's context starts on a fresh
+     * logging system, so its ECS format applies, and leaves a fresh one to the next context.
+     */
+    @BeforeAll
+    static void freshLoggingSystem() {
+        System.clearProperty(LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
+        LoggingSystem.get(TracingTests.class.getClassLoader()).cleanUp();
+    }
+
+    @AfterAll
+    static void freshLoggingSystemForTheNext() {
+        freshLoggingSystem();
+    }
 
     @BeforeEach
     void setUp() {

@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The notifier's member of the stream's consumer group. A stream entry is only a pointer: its
- * event id (written by the embedded relay or by Debezium Server's Redis sink) is looked up in the outbox, and what the outbox holds is what the ledger records and
- * what is sent. An entry whose id the outbox does not know is poison, kept with its reason and
+ * event id (as the embedded relay or Debezium Server's Redis sink wrote it) is looked up in the
+ * outbox, and what the outbox holds is what the ledger records and what is sent. An entry whose id the outbox does not know is poison, kept with its reason and
  * never sent, so whoever can write to Redis cannot put words in the staff chat. A batch is
  * acknowledged once the ledger has it.
  */

@@ -50,6 +50,9 @@ final class ConnectorConfig {
         props.setProperty("database.user", user == null ? "" : user);
         props.setProperty("database.password", password == null ? "" : password);
         props.setProperty("topic.prefix", TOPIC_PREFIX);
+        // Debezium names its JMX beans after the topic prefix alone; naming the slot too keeps relays
+        // of different databases in one JVM from waiting a minute for each other's names.
+        props.setProperty("custom.metric.tags", "slot=" + slot);
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", slot);

@@ -1,6 +1,7 @@
 /**
- * The local default: a real embedded PostgreSQL (logical decoding on) and Redis, started when no
- * datasource or Redis is configured, so the whole pipeline runs on a machine with only a JDK.
+ * The local default: a real embedded PostgreSQL (logical decoding on) and Redis, offered as Spring
+ * Boot connection details when no datasource or Redis is configured, so the whole pipeline runs on
+ * a machine with only a JDK.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Infrastructure")
 package com.onlinedukan.infrastructure;

@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * has expired, so a leader whose machine died or was cut off silently is replaced within
  * {@code leader-lease} plus one check. The holder also keeps an advisory lock on its lease
  * session: when PostgreSQL sees that session end (a crash, a kill, a closed connection), a standby
- * may take the lease at once instead of waiting for it to expire.
+ * may take the lease at once instead of waiting for it to expire. Instances with the embedded
+ * relay disabled (Debezium Server publishes) take their turn too: for the reconciler and purges.
  */
 @Component
 public class RelayLeadership {
@@ -47,7 +48,7 @@ public class RelayLeadership {
             RETURNING epoch
             """;
 
-    private final DataSourceProperties datasource;
+    private final JdbcConnectionDetails datasource;
     private final RelayNames names;
     private final Duration lease;
     /** Taken off the lease on our side, for the time it takes to stop the engine. */
@@ -61,7 +62,7 @@ public class RelayLeadership {
     private volatile long validUntilNanos;
     private volatile long epoch;
 
-    RelayLeadership(DataSourceProperties datasource, RelayProperties properties, RelayNames names) {
+    RelayLeadership(JdbcConnectionDetails datasource, RelayProperties properties, RelayNames names) {
         this.datasource = datasource;
         this.names = names;
         this.lease = properties.leaderLease();
@@ -176,11 +177,11 @@ public class RelayLeadership {
 
     private Connection connect() throws SQLException {
         Properties props = new Properties();
-        if (datasource.determineUsername() != null) {
-            props.setProperty("user", datasource.determineUsername());
+        if (datasource.getUsername() != null) {
+            props.setProperty("user", datasource.getUsername());
         }
-        if (datasource.determinePassword() != null) {
-            props.setProperty("password", datasource.determinePassword());
+        if (datasource.getPassword() != null) {
+            props.setProperty("password", datasource.getPassword());
         }
         String timeout = Integer.toString(socketTimeoutSeconds);
         props.setProperty("socketTimeout", timeout);
@@ -188,7 +189,7 @@ public class RelayLeadership {
         props.setProperty("loginTimeout", timeout);
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "dukan-relay-lease");
-        Connection opened = DriverManager.getConnection(datasource.determineUrl(), props);
+        Connection opened = DriverManager.getConnection(datasource.getJdbcUrl(), props);
         opened.setAutoCommit(false);
         return opened;
     }

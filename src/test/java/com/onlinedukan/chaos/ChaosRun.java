@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * its own, a fake Bot API with faults in this JVM, a steady order load with idempotent retries, and a
  * seeded schedule of faults. At the end it counts what was lost, sent twice (and which fault
  * explains each copy), dead, and how late, and writes the report. Non-zero exit when anything was
- * lost, dead, or sent twice without a fault to explain it.
+ * lost, dead, or sent twice without a fault to explain it, or a send came inside a {@code retry_after}.
  */
 public final class ChaosRun {
 

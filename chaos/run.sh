@@ -89,8 +89,9 @@ EOF
 "$TMP/pgctl.sh" start >/dev/null
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
 
-# 3. The runner (JDK 25 if installed, for it and the instances).
+# 3. The runner (JDK 25 if installed, for it and the instances); the instances' logs go to target/chaos.
 mkdir -p target/chaos
+rm -f target/chaos/instance-*.log
 "$CHAOS_JAVA" -Xmx768m -cp "target/test-classes:$(cat target/chaos.classpath)" com.onlinedukan.chaos.ChaosRun \
   --jar="$ROOT/target/onlinedukan.jar" --java="$CHAOS_JAVA" --pg-ctl="$TMP/pgctl.sh" --pg-port="$PGPORT" \
   --redis-server="$REDIS_SERVER" --redis-dir="$TMP/redis" --redis-port="$REDISPORT" \

@@ -32,8 +32,10 @@ public class RelayLeadership {
     private static final Logger log = LoggerFactory.getLogger(RelayLeadership.class);
 
     /**
-     * Takes the lease if it is ours, expired, or its holder's session is gone (the advisory lock is
-     * free), in one statement on the database's clock; no row back means someone else holds it.
+     * Takes the lease if it is ours, expired, or its holder's session is gone (the holder took the
+     * advisory lock and it is free now), in one statement on the database's clock; no row back means
+     * someone else holds it. A free lock proves nothing about a holder that never had it: that one
+     * loses the lease only by expiry.
      */
     private static final String TAKE_OR_RENEW = """
             INSERT INTO relay_leader AS lease (slot, holder, epoch, expires_at)
@@ -41,12 +43,15 @@ public class RelayLeadership {
             ON CONFLICT (slot) DO UPDATE
                SET holder = EXCLUDED.holder,
                    epoch = lease.epoch + CASE WHEN lease.holder = EXCLUDED.holder THEN 0 ELSE 1 END,
+                   locked = lease.locked AND lease.holder = EXCLUDED.holder,
                    expires_at = EXCLUDED.expires_at
              WHERE lease.holder = EXCLUDED.holder
                 OR lease.expires_at < now()
-                OR pg_try_advisory_xact_lock(hashtext(?))
+                OR (lease.locked AND pg_try_advisory_xact_lock(hashtext(?)))
             RETURNING epoch
             """;
+
+    private static final String MARK_LOCKED = "UPDATE relay_leader SET locked = true WHERE slot = ? AND holder = ?";
 
     private final JdbcConnectionDetails datasource;
     private final RelayNames names;
@@ -143,6 +148,13 @@ public class RelayLeadership {
                     hold.setString(1, lock);
                     try (ResultSet rs = hold.executeQuery()) {
                         sessionLocked = rs.next() && rs.getBoolean(1);
+                    }
+                }
+                if (sessionLocked) {
+                    try (PreparedStatement mark = connection.prepareStatement(MARK_LOCKED)) {
+                        mark.setString(1, names.slot());
+                        mark.setString(2, holder);
+                        mark.executeUpdate();
                     }
                 }
             }

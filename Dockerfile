@@ -1,6 +1,38 @@
-# Build: ./mvnw package, then docker build -t onlinedukan .
+# The service's image, built from the sources: `docker build -t onlinedukan .` or
+# `docker compose up --build`. The host needs Docker only: no JDK, no Maven.
+
+# --- build: the Maven wrapper on a JDK ------------------------------------------------------------
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+# The wrapper and the POM alone first: the dependency layer below is rebuilt only when they change,
+# not on every change to the code.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+RUN sh ./mvnw -B -ntp dependency:go-offline
+COPY db/ db/
+COPY src/main/ src/main/
+# No tests here (`./mvnw verify` runs them, on embedded servers, before an image is worth building),
+# so none are compiled either. Without .git (see .dockerignore) /actuator/info has no commit.
+RUN sh ./mvnw -B -ntp package -Dmaven.test.skip=true \
+    && java -Djarmode=tools -jar target/onlinedukan.jar extract --layers --launcher --destination /layers
+
+# --- run: a JRE, a user of its own, Spring Boot's layers ------------------------------------------
 FROM eclipse-temurin:21-jre
+# The base is Ubuntu: useradd is there. A home directory, for the embedded servers' data when the
+# image runs without a database (dukan.embedded.data-dir, ~/.onlinedukan).
+RUN groupadd --system dukan && useradd --system --gid dukan --create-home --home-dir /home/dukan dukan
 WORKDIR /app
-COPY target/onlinedukan.jar /app/onlinedukan.jar
+# Least to most often changed: a code change rebuilds only the last, small layer.
+COPY --from=build /layers/dependencies/ ./
+COPY --from=build /layers/spring-boot-loader/ ./
+COPY --from=build /layers/snapshot-dependencies/ ./
+COPY --from=build /layers/application/ ./
+USER dukan
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/onlinedukan.jar"]
+# Liveness: the process answers and is not broken (readiness, which needs PostgreSQL, is what
+# docker-compose.yml waits for). No curl or wget is promised by the base image; bash and its
+# /dev/tcp are (Ubuntu). SERVER_PORT, when set, moves the port.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# 75% of the container's memory limit for the heap (the JVM's default is 25%); JAVA_TOOL_OPTIONS adds more.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,35 +1,44 @@
 package com.onlinedukan.infrastructure;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.commons.logging.Log;
-import redis.embedded.RedisServer;
+import javax.sql.DataSource;
 
-import org.springframework.boot.EnvironmentPostProcessor;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.env.ConfigurableEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Starts an embedded PostgreSQL and Redis when neither is configured (the local default), and
- * points Spring's datasource and Redis properties at them. Half a configuration is a deployment,
+ * The local default, Spring Boot's way: when neither PostgreSQL nor Redis is configured, an
+ * embedded PostgreSQL and Redis are started and offered as {@link JdbcConnectionDetails} and
+ * {@link DataRedisConnectionDetails}, so the datasource, Flyway and the relay's Debezium engine
+ * all use them, and the log says so. Configured means a {@code spring.datasource.url} or
+ * {@code spring.data.redis.*} address, or connection details of someone else's (a test's
+ * {@code @ServiceConnection} container): those always win. Half a configuration is a deployment,
  * not a laptop: with only one of them configured nothing is embedded, the other takes Spring
- * Boot's defaults (Redis on localhost:6379), and the log says so — an embedded server there would
- * quietly keep orders or stream entries on one machine's disk. {@code dukan.embedded.enabled=true}
- * embeds whatever is missing; {@code false} embeds nothing. Runs after the configuration files are
- * read, so a configured {@code spring.datasource.url} or {@code spring.data.redis.host} always wins.
+ * Boot's defaults (Redis on localhost:6379), and the log says so — an embedded server there
+ * would quietly keep orders or stream entries on one machine's disk.
+ * {@code dukan.embedded.enabled=true} embeds whatever is missing; {@code false} embeds nothing.
+ * The servers keep their data in {@code dukan.embedded.data-dir} ({@code ~/.onlinedukan}).
  */
-public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
+@AutoConfiguration(before = {DataSourceAutoConfiguration.class, DataRedisAutoConfiguration.class},
+        afterName = "org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration")
+@Import(EmbeddedInfrastructure.Registrar.class)
+public final class EmbeddedInfrastructure {
 
     static final String DATA_DIR = "dukan.embedded.data-dir";
     /**
@@ -37,29 +46,30 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
      * embeds whatever is not configured, even when the other one is.
      */
     static final String ENABLED = "dukan.embedded.enabled";
+    static final String POSTGRES_BEAN = "localPostgres";
+    static final String REDIS_BEAN = "localRedis";
 
-    private static EmbeddedServers servers;
-
-    private final Log log;
-
-    public EmbeddedInfrastructure(DeferredLogFactory logs) {
-        this.log = logs.getLog(EmbeddedInfrastructure.class);
-    }
-
-    @Override
-    public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
-    }
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
     /** What to embed for an environment, and what to tell the operator when it is only half configured. */
     record Decision(boolean postgres, boolean redis, String note) {
     }
 
     static Decision decide(Environment environment) {
-        boolean postgresConfigured = environment.containsProperty("spring.datasource.url");
-        boolean redisConfigured = environment.containsProperty("spring.data.redis.host")
+        return decide(environment, false, false);
+    }
+
+    /**
+     * @param postgresBeans whether the context already has PostgreSQL connection details or a datasource
+     * @param redisBeans whether it already has Redis connection details or a connection factory
+     */
+    static Decision decide(Environment environment, boolean postgresBeans, boolean redisBeans) {
+        boolean postgresConfigured = postgresBeans || environment.containsProperty("spring.datasource.url");
+        boolean redisConfigured = redisBeans || environment.containsProperty("spring.data.redis.host")
                 || environment.containsProperty("spring.data.redis.port")
-                || environment.containsProperty("spring.data.redis.url");
+                || environment.containsProperty("spring.data.redis.url")
+                || environment.containsProperty("spring.data.redis.sentinel.master")
+                || environment.containsProperty("spring.data.redis.cluster.nodes");
         Boolean asked = environment.getProperty(ENABLED, Boolean.class);
         if (Boolean.FALSE.equals(asked)) {
             return new Decision(false, false, null);
@@ -80,117 +90,55 @@ public class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered
         return new Decision(false, false, null);
     }
 
-    @Override
-    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Decision decision = decide(environment);
-        if (decision.note() != null) {
-            log.warn(decision.note());
-        }
-        boolean needPostgres = decision.postgres();
-        boolean needRedis = decision.redis();
-        if (!needPostgres && !needRedis) {
-            return;
-        }
-        Path dataDir = Path.of(environment.getProperty(DATA_DIR,
-                Path.of(System.getProperty("user.home"), ".onlinedukan").toString()));
-        Map<String, Object> properties = new HashMap<>();
-        EmbeddedServers running = start(dataDir, needPostgres, needRedis);
-        if (needPostgres) {
-            properties.put("spring.datasource.url", running.postgres().getJdbcUrl("postgres", "postgres"));
-            properties.put("spring.datasource.username", "postgres");
-            properties.put("spring.datasource.password", "postgres");
-            log.info("No datasource configured: running on an embedded PostgreSQL (port "
-                    + running.postgres().getPort() + ", data in " + dataDir.resolve("postgres") + ")");
-        }
-        if (needRedis) {
-            properties.put("spring.data.redis.host", "localhost");
-            properties.put("spring.data.redis.port", running.redisPort());
-            log.info("No Redis configured: running on an embedded Redis (port " + running.redisPort()
-                    + ", append-only file in " + dataDir.resolve("redis") + ")");
-        }
-        environment.getPropertySources().addFirst(new MapPropertySource("embeddedInfrastructure", properties));
+    /**
+     * Where the embedded servers keep their data: {@code dukan.embedded.data-dir}, else
+     * {@code .onlinedukan} in the {@code user.home} this context sees.
+     */
+    static Path dataDir(Environment environment) {
+        String configured = environment.getProperty(DATA_DIR);
+        return configured != null ? Path.of(configured)
+                : Path.of(environment.getRequiredProperty("user.home"), ".onlinedukan");
     }
 
-    private static synchronized EmbeddedServers start(Path dataDir, boolean postgres, boolean redis) {
-        if (servers == null) {
-            servers = new EmbeddedServers(postgres ? startPostgres(dataDir.resolve("postgres")) : null,
-                    redis ? startRedis(dataDir.resolve("redis")) : null);
-            Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-infrastructure-stop"));
-        }
-        return servers;
-    }
+    /**
+     * Decides once, after the application's and the tests' own beans and before Spring Boot's
+     * datasource and Redis configuration, and registers the embedded servers' connection details.
+     */
+    static final class Registrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
-    private static EmbeddedPostgres startPostgres(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            StaleServer.stopIfRunning(dir.resolve("postmaster.pid"), "postgres");
-            return EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("wal_level", "logical")
-                    // Zonky turns synchronous_commit off (fine for throwaway test databases). Here
-                    // it would lose orders already answered 201 if the machine crashed, and hold
-                    // each event back until the WAL writer's next round (~200 ms) before the
-                    // walsender may decode it.
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("max_replication_slots", "10")
-                    .setServerConfig("max_wal_senders", "10")
-                    .start();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
-        }
-    }
+        private Environment environment;
 
-    private static RunningRedis startRedis(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path pidFile = dir.resolve("redis.pid");
-            StaleServer.stopIfRunning(pidFile, "redis-server");
-            int port = freePort();
-            RedisServer server = RedisServer.newRedisServer()
-                    .port(port)
-                    .bind("127.0.0.1")
-                    .setting("dir " + dir.toAbsolutePath())
-                    .setting("appendonly yes")
-                    .setting("pidfile " + pidFile.toAbsolutePath())
-                    .setting("save \"\"")
-                    .build();
-            server.start();
-            return new RunningRedis(server, port);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded Redis in " + dir, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    record RunningRedis(RedisServer server, int port) {
-    }
-
-    record EmbeddedServers(EmbeddedPostgres postgres, RunningRedis redis) {
-
-        int redisPort() {
-            return redis.port();
+        @Override
+        public void setEnvironment(Environment environment) {
+            this.environment = environment;
         }
 
-        void stop() {
-            try {
-                if (redis != null) {
-                    redis.server().stop();
-                }
-                if (postgres != null) {
-                    postgres.close();
-                }
+        @Override
+        public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+            ListableBeanFactory beans = (ListableBeanFactory) registry;
+            Decision decision = decide(environment,
+                    defines(beans, JdbcConnectionDetails.class) || defines(beans, DataSource.class),
+                    defines(beans, DataRedisConnectionDetails.class) || defines(beans, RedisConnectionFactory.class));
+            if (decision.note() != null) {
+                log.warn(decision.note());
             }
-            catch (IOException e) {
-                // The JVM is exiting; nothing left to do with it.
+            Path dataDir = dataDir(environment);
+            if (decision.postgres()) {
+                RootBeanDefinition postgres = new RootBeanDefinition(LocalPostgres.class,
+                        () -> LocalPostgres.start(dataDir.resolve("postgres")));
+                postgres.setDestroyMethodName("close");
+                registry.registerBeanDefinition(POSTGRES_BEAN, postgres);
             }
+            if (decision.redis()) {
+                RootBeanDefinition redis = new RootBeanDefinition(LocalRedis.class,
+                        () -> LocalRedis.start(dataDir.resolve("redis")));
+                redis.setDestroyMethodName("close");
+                registry.registerBeanDefinition(REDIS_BEAN, redis);
+            }
+        }
+
+        private static boolean defines(ListableBeanFactory beans, Class<?> type) {
+            return beans.getBeanNamesForType(type, true, false).length > 0;
         }
     }
 }

@@ -91,6 +91,19 @@ class DeliveryLedger {
 
     /** Claims up to {@code limit} notifications whose next attempt is due, oldest first, under a new token. */
     List<Claim> claimDue(String owner, Duration lease, int limit) {
+        return claim(owner, lease, limit, "AND NOT EXISTS (SELECT 1 FROM delivery_control WHERE paused)");
+    }
+
+    /**
+     * Claims due notifications although delivery is paused: for a hand who must hold rows that no
+     * dispatcher may take (the dispatcher's own claim checks the pause in the same statement, so a
+     * pause that has committed stops every later claim on every instance, whatever its cache says).
+     */
+    List<Claim> claimDueWhilePaused(String owner, Duration lease, int limit) {
+        return claim(owner, lease, limit, "");
+    }
+
+    private List<Claim> claim(String owner, Duration lease, int limit, String pauseGuard) {
         return jdbc.sql("""
                 UPDATE notification
                    SET lease_owner = :owner, lease_token = :token,
@@ -100,12 +113,13 @@ class DeliveryLedger {
                          WHERE status IN ('PENDING', 'RETRYING')
                            AND next_attempt_at <= now()
                            AND (lease_until IS NULL OR lease_until < now())
+                           %s
                          ORDER BY next_attempt_at
                          LIMIT :limit
                            FOR UPDATE SKIP LOCKED)
                 RETURNING event_id, order_id, payload::text AS payload, attempts, first_failed_at,
                           event_committed_at, lease_token, trace_context
-                """)
+                """.formatted(pauseGuard))
                 .param("owner", owner)
                 .param("token", UUID.randomUUID())
                 .param("leaseSeconds", seconds(lease))

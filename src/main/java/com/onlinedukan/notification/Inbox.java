@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.onlinedukan.order.OrderPlaced;
@@ -23,8 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The notifier's member of the stream's consumer group. A stream entry is only a pointer: its
- * event id is looked up in the outbox, and what the outbox holds is what the ledger records and
- * what is sent. An entry whose id the outbox does not know is poison, kept with its reason and
+ * event id (as the embedded relay or Debezium Server's Redis sink wrote it) is looked up in the
+ * outbox, and what the outbox holds is what the ledger records and what is sent. An entry whose id the outbox does not know is poison, kept with its reason and
  * never sent, so whoever can write to Redis cannot put words in the staff chat. A batch is
  * acknowledged once the ledger has it.
  */
@@ -32,7 +33,6 @@ import org.springframework.stereotype.Component;
 class Inbox implements SmartLifecycle, StreamConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
-    private static final String EVENT_ID = "eventId";
     private static final int BATCH = 200;
     /** How long an id the outbox does not show yet is looked for again: about 3 s in all. */
     private static final List<Duration> LOOK_AGAIN = List.of(Duration.ofMillis(20), Duration.ofMillis(100),
@@ -60,12 +60,12 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     public void accept(List<StreamEntry> batch) {
         Map<UUID, StreamEntry> pointers = new LinkedHashMap<>();
         for (StreamEntry entry : batch) {
-            UUID eventId = eventId(entry);
-            if (eventId == null) {
-                poison(entry, "stream entry has no readable '" + EVENT_ID + "'");
+            Optional<UUID> eventId = entry.eventId();
+            if (eventId.isEmpty()) {
+                poison(entry, "stream entry has no readable 'eventId' (nor the outbox event router's 'id' header)");
             }
             else {
-                pointers.putIfAbsent(eventId, entry);
+                pointers.putIfAbsent(eventId.get(), entry);
             }
         }
         if (pointers.isEmpty()) {
@@ -123,16 +123,6 @@ class Inbox implements SmartLifecycle, StreamConsumer {
         catch (IllegalArgumentException e) {
             poison(entry, "OrderPlaced event names no order: '" + event.aggregateId() + "'");
             return false;
-        }
-    }
-
-    private static UUID eventId(StreamEntry entry) {
-        String raw = entry.fields().get(EVENT_ID);
-        try {
-            return raw == null ? null : UUID.fromString(raw);
-        }
-        catch (IllegalArgumentException e) {
-            return null;
         }
     }
 

@@ -61,7 +61,8 @@ final class CrossSiteRequests extends OncePerRequestFilter {
         // The reason is one of ours, the path the server's; no header value (nor any credential) is logged.
         log.warn("Refused {} {} from {}: {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
                 refusal);
-        OpsSecurity.problem(response, HttpServletResponse.SC_FORBIDDEN, "Cross-site request refused",
+        OpsSecurity.problem(response, HttpServletResponse.SC_FORBIDDEN, OpsSecurity.CROSS_SITE_REQUEST,
+                "Cross-site request refused",
                 "A state-changing ops request must come from an API client or the ops page itself: " + refusal
                         + ". Send JSON or no body, from the same origin.", refusal);
     }

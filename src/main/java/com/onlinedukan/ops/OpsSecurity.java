@@ -17,7 +17,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
@@ -38,6 +37,11 @@ class OpsSecurity {
     private static final Logger log = LoggerFactory.getLogger(OpsSecurity.class);
     static final String ROLE = "OPS";
     private static final String REALM = "OnlineDukan ops";
+
+    // Problem types, relative to the service and documented in docs/problems.md.
+    static final String UNAUTHORIZED = "/problems/unauthorized";
+    static final String TOO_MANY_LOGINS = "/problems/too-many-logins";
+    static final String CROSS_SITE_REQUEST = "/problems/cross-site-request";
 
     @Bean
     @Order(1)
@@ -95,30 +99,36 @@ class OpsSecurity {
         return new LoginThrottle(ops.failedLoginsPerMinute());
     }
 
-    /** 429 for a throttled client, the usual Basic challenge (401) otherwise. */
+    /**
+     * 429 for a throttled client; otherwise the Basic challenge (401, {@code WWW-Authenticate}) with a
+     * problem body, as every other error of the service has.
+     */
     private static AuthenticationEntryPoint entryPoint() {
-        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
-        basic.setRealmName(REALM);
-        basic.afterPropertiesSet();
         return (request, response, failure) -> {
             if (failure instanceof OpsCredential.LoginsThrottled) {
                 log.warn("Refused ops login from {}: too many failed logins within a minute", request.getRemoteAddr());
                 response.setHeader("Retry-After", "60");
-                problem(response, 429, "Too many failed logins", failure.getMessage(), "throttled");
+                problem(response, 429, TOO_MANY_LOGINS, "Too many failed logins", failure.getMessage(), "throttled");
                 return;
             }
-            basic.commence(request, response, failure);
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+            problem(response, 401, UNAUTHORIZED, "Unauthorized",
+                    "The ops API, the ops page and the actuator need the dukan.ops credential (HTTP Basic).", null);
         };
     }
 
-    /** An RFC 9457 problem; {@code title}, {@code detail} and {@code reason} are our own texts, never request data. */
-    static void problem(HttpServletResponse response, int status, String title, String detail, String reason)
-            throws IOException {
+    /**
+     * An RFC 9457 problem; {@code type}, {@code title}, {@code detail} and {@code reason} (null: none)
+     * are our own texts, never request data.
+     */
+    static void problem(HttpServletResponse response, int status, String type, String title, String detail,
+            String reason) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status
-                + ",\"detail\":\"" + json(detail) + "\",\"reason\":\"" + json(reason) + "\"}");
+        response.getWriter().write("{\"type\":\"" + json(type) + "\",\"title\":\"" + json(title) + "\",\"status\":"
+                + status + ",\"detail\":\"" + json(detail) + "\""
+                + (reason == null ? "" : ",\"reason\":\"" + json(reason) + "\"") + "}");
     }
 
     private static String json(String text) {

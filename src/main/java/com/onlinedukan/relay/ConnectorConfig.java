@@ -5,11 +5,12 @@ import java.util.Properties;
 import com.onlinedukan.outbox.Outbox;
 import org.postgresql.Driver;
 
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
- * The Debezium engine's configuration, derived from the service's own datasource so there is
- * one place to say where PostgreSQL is.
+ * The Debezium engine's configuration, derived from the connection details the service's own
+ * datasource uses (configured, a test's container, or the embedded default), so there is one place
+ * to say where PostgreSQL is.
  */
 final class ConnectorConfig {
 
@@ -22,14 +23,14 @@ final class ConnectorConfig {
     private ConnectorConfig() {
     }
 
-    static Properties of(DataSourceProperties datasource, RelayProperties relay, String slot, String publication,
+    static Properties of(JdbcConnectionDetails datasource, RelayProperties relay, String slot, String publication,
             boolean failoverSlot) {
-        Properties url = Driver.parseURL(datasource.determineUrl(), null);
+        Properties url = Driver.parseURL(datasource.getJdbcUrl(), null);
         if (url == null) {
             throw new IllegalStateException("The relay needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
         }
-        String user = datasource.determineUsername();
-        String password = datasource.determinePassword();
+        String user = datasource.getUsername();
+        String password = datasource.getPassword();
         Properties props = new Properties();
         props.setProperty("name", ENGINE_NAME);
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -37,7 +38,7 @@ final class ConnectorConfig {
         // Offsets live in PostgreSQL next to the data they describe, and are committed at most
         // once per flush interval, and only for records the relay marked processed (after XADD).
         props.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        props.setProperty("offset.storage.jdbc.connection.url", datasource.determineUrl());
+        props.setProperty("offset.storage.jdbc.connection.url", datasource.getJdbcUrl());
         props.setProperty("offset.storage.jdbc.connection.user", user == null ? "" : user);
         props.setProperty("offset.storage.jdbc.connection.password", password == null ? "" : password);
         props.setProperty("offset.storage.jdbc.table.name", OFFSET_TABLE);
@@ -49,6 +50,9 @@ final class ConnectorConfig {
         props.setProperty("database.user", user == null ? "" : user);
         props.setProperty("database.password", password == null ? "" : password);
         props.setProperty("topic.prefix", TOPIC_PREFIX);
+        // Debezium names its JMX beans after the topic prefix alone; naming the slot too keeps relays
+        // of different databases in one JVM from waiting a minute for each other's names.
+        props.setProperty("custom.metric.tags", "slot=" + slot);
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", slot);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -50,7 +50,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(5);
     private static final Duration FENCE_INTERVAL = Duration.ofMillis(100);
 
-    private final DataSourceProperties datasource;
+    private final JdbcConnectionDetails datasource;
     private final RelayProperties properties;
     private final StreamPublisher publisher;
     private final RelayLeadership leadership;
@@ -68,7 +68,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private ExecutorService engineThread;
     private ScheduledExecutorService supervisor;
 
-    OutboxRelay(DataSourceProperties datasource, RelayProperties properties, StreamPublisher publisher,
+    OutboxRelay(JdbcConnectionDetails datasource, RelayProperties properties, StreamPublisher publisher,
             RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
             ObjectProvider<Tracer> tracer) {
         this.datasource = datasource;
@@ -99,16 +99,21 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
 
     @Override
     public synchronized void start() {
-        if (!properties.enabled()) {
-            state.set(RelayState.DISABLED);
-            log.info("Outbox relay disabled on this instance (dukan.relay.enabled=false)");
-            return;
-        }
         stopping = false;
-        state.set(RelayState.STANDBY);
-        engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
         // Two threads: the fence must act on time even while a renewal waits on a silent network.
         supervisor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "outbox-relay-supervisor"));
+        if (!properties.enabled()) {
+            // The stream is written by someone else (Debezium Server): this instance still takes
+            // its turn at the lease, whose holder runs the reconciler and the purges.
+            state.set(RelayState.DISABLED);
+            log.info("Outbox relay disabled on this instance (dukan.relay.enabled=false): another relay, such as "
+                    + "Debezium Server, publishes to stream '{}'", properties.stream());
+            supervisor.scheduleWithFixedDelay(leadership::check, 0, properties.leadershipCheckInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        state.set(RelayState.STANDBY);
+        engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
         supervisor.scheduleWithFixedDelay(this::supervise, 0, properties.leadershipCheckInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         supervisor.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),

@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * has expired, so a leader whose machine died or was cut off silently is replaced within
  * {@code leader-lease} plus one check. The holder also keeps an advisory lock on its lease
  * session: when PostgreSQL sees that session end (a crash, a kill, a closed connection), a standby
- * may take the lease at once instead of waiting for it to expire.
+ * may take the lease at once instead of waiting for it to expire. Instances with the embedded
+ * relay disabled (Debezium Server publishes) take their turn too: for the reconciler and purges.
  */
 @Component
 public class RelayLeadership {
@@ -31,8 +32,10 @@ public class RelayLeadership {
     private static final Logger log = LoggerFactory.getLogger(RelayLeadership.class);
 
     /**
-     * Takes the lease if it is ours, expired, or its holder's session is gone (the advisory lock is
-     * free), in one statement on the database's clock; no row back means someone else holds it.
+     * Takes the lease if it is ours, expired, or its holder's session is gone (the holder took the
+     * advisory lock and it is free now), in one statement on the database's clock; no row back means
+     * someone else holds it. A free lock proves nothing about a holder that never had it: that one
+     * loses the lease only by expiry.
      */
     private static final String TAKE_OR_RENEW = """
             INSERT INTO relay_leader AS lease (slot, holder, epoch, expires_at)
@@ -40,14 +43,17 @@ public class RelayLeadership {
             ON CONFLICT (slot) DO UPDATE
                SET holder = EXCLUDED.holder,
                    epoch = lease.epoch + CASE WHEN lease.holder = EXCLUDED.holder THEN 0 ELSE 1 END,
+                   locked = lease.locked AND lease.holder = EXCLUDED.holder,
                    expires_at = EXCLUDED.expires_at
              WHERE lease.holder = EXCLUDED.holder
                 OR lease.expires_at < now()
-                OR pg_try_advisory_xact_lock(hashtext(?))
+                OR (lease.locked AND pg_try_advisory_xact_lock(hashtext(?)))
             RETURNING epoch
             """;
 
-    private final DataSourceProperties datasource;
+    private static final String MARK_LOCKED = "UPDATE relay_leader SET locked = true WHERE slot = ? AND holder = ?";
+
+    private final JdbcConnectionDetails datasource;
     private final RelayNames names;
     private final Duration lease;
     /** Taken off the lease on our side, for the time it takes to stop the engine. */
@@ -61,7 +67,7 @@ public class RelayLeadership {
     private volatile long validUntilNanos;
     private volatile long epoch;
 
-    RelayLeadership(DataSourceProperties datasource, RelayProperties properties, RelayNames names) {
+    RelayLeadership(JdbcConnectionDetails datasource, RelayProperties properties, RelayNames names) {
         this.datasource = datasource;
         this.names = names;
         this.lease = properties.leaderLease();
@@ -144,6 +150,13 @@ public class RelayLeadership {
                         sessionLocked = rs.next() && rs.getBoolean(1);
                     }
                 }
+                if (sessionLocked) {
+                    try (PreparedStatement mark = connection.prepareStatement(MARK_LOCKED)) {
+                        mark.setString(1, names.slot());
+                        mark.setString(2, holder);
+                        mark.executeUpdate();
+                    }
+                }
             }
             connection.commit();
             return won;
@@ -176,11 +189,11 @@ public class RelayLeadership {
 
     private Connection connect() throws SQLException {
         Properties props = new Properties();
-        if (datasource.determineUsername() != null) {
-            props.setProperty("user", datasource.determineUsername());
+        if (datasource.getUsername() != null) {
+            props.setProperty("user", datasource.getUsername());
         }
-        if (datasource.determinePassword() != null) {
-            props.setProperty("password", datasource.determinePassword());
+        if (datasource.getPassword() != null) {
+            props.setProperty("password", datasource.getPassword());
         }
         String timeout = Integer.toString(socketTimeoutSeconds);
         props.setProperty("socketTimeout", timeout);
@@ -188,7 +201,7 @@ public class RelayLeadership {
         props.setProperty("loginTimeout", timeout);
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "dukan-relay-lease");
-        Connection opened = DriverManager.getConnection(datasource.determineUrl(), props);
+        Connection opened = DriverManager.getConnection(datasource.getJdbcUrl(), props);
         opened.setAutoCommit(false);
         return opened;
     }

@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code dukan.relay.*}: the outbox relay.
  *
- * @param enabled whether this instance runs the relay
+ * @param enabled whether this instance runs the embedded relay; {@code false} on every instance when
+ *     Debezium Server publishes the outbox to the stream instead (the instances still elect a lease
+ *     holder, which runs the reconciler and the purges)
  * @param slotName the logical replication slot; kept across restarts (never dropped on stop). Unset:
  *     {@code dukan_outbox_<database>}, because slot names are global to the PostgreSQL cluster (or
  *     {@code dukan_outbox}, the old default, when a slot of that name exists for this database)

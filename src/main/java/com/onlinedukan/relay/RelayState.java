@@ -12,6 +12,9 @@ public enum RelayState {
     RUNNING,
     /** The engine stopped on an error; it is restarted after a pause from its durable offset. */
     FAILED,
-    /** Turned off by configuration on this instance. */
+    /**
+     * Turned off by configuration on this instance: another relay (Debezium Server) writes the
+     * stream. The instance still takes its turn at the lease for the reconciler and the purges.
+     */
     DISABLED
 }

@@ -65,12 +65,12 @@ class LedgerFencingTests {
         ledger.register(List.of(new OutboxEvent(eventId, "Order", UUID.randomUUID().toString(), "OrderPlaced",
                 "{}", Instant.now(), null)));
 
-        List<Claim> first = ledger.claimDue("sender-a", Duration.ofMillis(200), 1000).stream()
+        List<Claim> first = ledger.claimDueWhilePaused("sender-a", Duration.ofMillis(200), 1000).stream()
                 .filter(c -> c.eventId().equals(eventId)).toList();
         assertThat(first).hasSize(1);
         List<Claim> second = new ArrayList<>();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            ledger.claimDue("sender-b", Duration.ofMinutes(1), 1000).stream()
+            ledger.claimDueWhilePaused("sender-b", Duration.ofMinutes(1), 1000).stream()
                     .filter(c -> c.eventId().equals(eventId)).forEach(second::add);
             return !second.isEmpty();
         });

@@ -119,7 +119,12 @@ class OpsApiTests {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("protectedEndpoints")
     void everyOpsEndpointNeedsTheCredential(String method, String path, String body) {
-        assertThat(send(method, path, body, null).status()).isEqualTo(401);
+        Orders.Response anonymous = send(method, path, body, null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"OnlineDukan ops\"");
+        assertThat(anonymous.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(anonymous.body().get("type").asString()).isEqualTo("/problems/unauthorized");
         assertThat(send(method, path, body, basic(DukanTestContext.OPS_USER, "wrong")).status()).isEqualTo(401);
         int status = ops(method, path, body).status();
         assertThat(status).isNotIn(401, 403).isLessThan(500);
@@ -135,6 +140,7 @@ class OpsApiTests {
         assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(refused.body().get("reason").asString()).isEqualTo("Sec-Fetch-Site is cross-site");
+        assertThat(refused.body().get("type").asString()).isEqualTo("/problems/cross-site-request");
         assertThat(refused.raw().body()).doesNotContain(DukanTestContext.OPS_PASSWORD);
         assertThat(ops("GET", "/api/ops/pipeline", null).body().get("delivery").get("paused").asBoolean()).isFalse();
     }
@@ -229,6 +235,7 @@ class OpsApiTests {
         assertThat(throttled.status()).isEqualTo(429);
         assertThat(throttled.raw().headers().firstValue("Retry-After")).hasValue("60");
         assertThat(throttled.body().get("reason").asString()).isEqualTo("throttled");
+        assertThat(throttled.body().get("type").asString()).isEqualTo("/problems/too-many-logins");
         assertThat(evenTheRightOne.status()).isEqualTo(429);
         assertThat(checks("rejected")).isEqualTo(rejected);
         assertThat(evenTheRightOne.raw().body()).doesNotContain(DukanTestContext.OPS_PASSWORD);
@@ -539,6 +546,7 @@ class OpsApiTests {
         assertThat(refused.status()).as(refused.raw().body()).isEqualTo(400);
         assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.body().get("type").asString()).isEqualTo("/problems/validation");
         return refused.body().get("errors").findValuesAsString("field");
     }
 
@@ -550,7 +558,9 @@ class OpsApiTests {
 
         assertThat(ops("POST", "/api/ops/orders/" + orderId + "/replay", null).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);
-        assertThat(ops("POST", "/api/ops/orders/" + UUID.randomUUID() + "/replay", null).status()).isEqualTo(404);
+        Orders.Response none = ops("POST", "/api/ops/orders/" + UUID.randomUUID() + "/replay", null);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.body().get("type").asString()).isEqualTo("/problems/not-found");
     }
 
     @Test
@@ -594,10 +604,20 @@ class OpsApiTests {
 
     @Test
     void badOpsInputIsAProblemNotAnError() {
-        assertThat(ops("GET", "/api/ops/notifications?status=LOST", null).status()).isEqualTo(400);
-        assertThat(ops("GET", "/api/ops/notifications?limit=0", null).status()).isEqualTo(400);
-        assertThat(ops("GET", "/api/ops/notifications/not-a-uuid", null).status()).isEqualTo(400);
-        assertThat(ops("POST", "/api/ops/notifications/replay", "{}").status()).isEqualTo(400);
+        assertProblem(ops("GET", "/api/ops/notifications?status=LOST", null), 400, "/problems/malformed-request");
+        Orders.Response outOfBounds = ops("GET", "/api/ops/notifications?limit=0", null);
+        assertProblem(outOfBounds, 400, "/problems/validation");
+        assertThat(outOfBounds.body().get("errors").findValuesAsString("field")).containsExactly("limit");
+        assertProblem(ops("GET", "/api/ops/notifications/not-a-uuid", null), 400, "/problems/malformed-request");
+        assertProblem(ops("POST", "/api/ops/notifications/replay", "{}"), 400, "/problems/validation");
+        assertProblem(ops("GET", "/api/ops/notifications/" + UUID.randomUUID(), null), 404, "/problems/not-found");
+    }
+
+    private static void assertProblem(Orders.Response response, int status, String type) {
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
+        assertThat(response.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                value -> assertThat(value).startsWith("application/problem+json"));
+        assertThat(response.body().get("type").asString()).isEqualTo(type);
     }
 
     private String place(String name) {

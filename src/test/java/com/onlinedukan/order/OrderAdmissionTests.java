@@ -60,6 +60,7 @@ class OrderAdmissionTests {
 
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.raw().headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.body().get("type").asString()).isEqualTo("/problems/overloaded");
             assertThat(refused.body().get("detail").asString()).contains("nothing was stored");
             assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE customer_name = ?").param(busyName)
                     .query(Long.class).single()).isZero();

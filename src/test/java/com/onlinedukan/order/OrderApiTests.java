@@ -83,6 +83,7 @@ class OrderApiTests {
         assertThat(first.status()).isEqualTo(201);
         assertThat(other.status()).isEqualTo(422);
         assertProblem(other, "Idempotency-Key");
+        assertThat(other.body().get("type").asString()).isEqualTo("/problems/idempotency-key-mismatch");
         assertThat(count("SELECT count(*) FROM orders")).isEqualTo(ordersBefore);
     }
 
@@ -175,7 +176,58 @@ class OrderApiTests {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge)));
 
-        assertThat(orders.send(chunked).status()).isEqualTo(413);
+        Orders.Response rejected = orders.send(chunked);
+
+        assertThat(rejected.status()).isEqualTo(413);
+        assertThat(rejected.body().get("type").asString()).isEqualTo("/problems/payload-too-large");
+    }
+
+    static Stream<Arguments> errors() {
+        String item = "{\"sku\":\"A\",\"name\":\"A\",\"quantity\":0,\"unitPrice\":1.00}";
+        String customer = "\"customer\":{\"name\":\"Aziz\",\"phone\":\"+998901234567\"}";
+        String json = "application/json";
+        String unknown = "/api/orders/" + UUID.randomUUID();
+        return Stream.of(
+                Arguments.of("a field breaks a rule", "POST", "/api/orders", json, "{" + customer + ",\"items\":[" + item + "]}",
+                        null, 400, "/problems/validation"),
+                Arguments.of("not JSON", "POST", "/api/orders", json, "{\"customer\":", null, 400, "/problems/malformed-request"),
+                Arguments.of("an unknown field", "POST", "/api/orders", json, "{\"coupon\":\"FREE\"}", null, 400,
+                        "/problems/malformed-request"),
+                Arguments.of("a malformed order id", "GET", "/api/orders/not-a-uuid", null, null, null, 400,
+                        "/problems/malformed-request"),
+                Arguments.of("an Idempotency-Key too long", "POST", "/api/orders", json, VALID, "k".repeat(256), 400,
+                        "/problems/invalid-idempotency-key"),
+                Arguments.of("an unknown order", "GET", unknown, null, null, null, 404, "/problems/not-found"),
+                Arguments.of("an unknown path", "GET", "/api/nothing-here", null, null, null, 404, "/problems/not-found"),
+                Arguments.of("a method the path does not take", "DELETE", "/api/orders", null, null, null, 405,
+                        "/problems/method-not-allowed"),
+                Arguments.of("a body over the limit", "POST", "/api/orders", json, "{\"comment\":\"" + "x".repeat(70_000) + "\"}",
+                        null, 413, "/problems/payload-too-large"),
+                Arguments.of("a body that is not JSON", "POST", "/api/orders", "text/plain", VALID, null, 415,
+                        "/problems/unsupported-media-type"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void everyKindOfErrorNamesItsProblemType(String why, String method, String path, String contentType, String body,
+            String idempotencyKey, int status, String type) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+
+        Orders.Response rejected = orders.send(request);
+
+        assertThat(rejected.status()).as(why).isEqualTo(status);
+        assertThat(rejected.raw().headers().firstValue("Content-Type")).as(why).hasValueSatisfying(
+                value -> assertThat(value).startsWith("application/problem+json"));
+        assertThat(rejected.body().get("type").asString()).as(why).isEqualTo(type);
+        assertThat(rejected.body().get("status").asInt()).as(why).isEqualTo(status);
+        assertThat(rejected.body().get("title").asString()).as(why).isNotBlank();
     }
 
     @Test

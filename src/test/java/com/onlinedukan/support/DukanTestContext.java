@@ -5,14 +5,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Gives each Spring test context a fresh database, replication slot, publication and stream key
- * on the shared {@link TestServers}, and its own fake Bot API; drops the slot when the context
- * closes, so no test leaves a slot that retains WAL.
+ * on the shared {@link TestServers}, reached through Spring Boot connection details
+ * ({@link TestInfrastructure}, {@link ContextConnections}), and its own fake Bot API; drops the
+ * slot when the context closes, so no test leaves a slot that retains WAL.
  */
 public class DukanTestContext implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -97,12 +99,6 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         TestPropertyValues relayNames = defaultRelayNames ? TestPropertyValues.empty()
                 : TestPropertyValues.of("dukan.relay.slot-name=" + name, "dukan.relay.publication-name=" + name);
         relayNames.and(
-                "spring.datasource.url=" + (postgresPort == null ? servers.jdbcUrl(name)
-                        : "jdbc:postgresql://localhost:" + postgresPort + "/" + name),
-                "spring.datasource.username=" + servers.user(),
-                "spring.datasource.password=" + servers.password(),
-                "spring.data.redis.host=" + (redisPort == null ? servers.redisHost() : "localhost"),
-                "spring.data.redis.port=" + (redisPort == null ? servers.redisPort() : redisPort),
                 "dukan.relay.stream=" + name + ":outbox",
                 "telegram.bot-token=" + BOT_TOKEN,
                 "telegram.chat-id=" + CHAT_ID,
@@ -111,11 +107,17 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 "dukan.ops.password=" + OPS_PASSWORD,
                 "server.port=0")
                 .applyTo(context);
+        BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context.getBeanFactory();
+        // PostgreSQL and Redis as Spring Boot connection details (containers or embedded), narrowed to this context.
+        registry.registerBeanDefinition("testInfrastructure", new RootBeanDefinition(TestInfrastructure.class));
+        registry.registerBeanDefinition("contextConnections", BeanDefinitionBuilder.genericBeanDefinition(
+                ContextConnections.class, () -> new ContextConnections(name, postgresPort, redisPort))
+                .getBeanDefinition());
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
         context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));
         if (shared == null && sharedTelegram == null && !defaultRelayNames) {
             // A bean definition, not a registered singleton: only defined beans get destruction callbacks.
-            ((BeanDefinitionRegistry) context.getBeanFactory()).registerBeanDefinition("replicationSlotCleanup",
+            registry.registerBeanDefinition("replicationSlotCleanup",
                     BeanDefinitionBuilder.genericBeanDefinition(SlotCleanup.class,
                             () -> new SlotCleanup(servers, name, telegram)).getBeanDefinition());
         }

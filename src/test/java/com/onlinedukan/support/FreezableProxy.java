@@ -13,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder on localhost that a test can freeze: it then stops moving bytes both ways and
  * accepts new connections without answering, while every socket stays open — a machine cut off
- * from the network without a FIN or a RST, as PostgreSQL sees it. {@link #close()} cuts everything.
+ * from the network without a FIN or a RST, as PostgreSQL sees it. It can also {@link #reset()} every
+ * connection and {@link #refuse(boolean) refuse} new ones while it keeps listening (a cut the client
+ * notices at once). {@link #close()} cuts everything.
  */
 public final class FreezableProxy implements AutoCloseable {
 
@@ -23,6 +25,7 @@ public final class FreezableProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private volatile boolean frozen;
+    private volatile boolean refusing;
     private volatile boolean closed;
 
     private FreezableProxy(String targetHost, int targetPort) throws IOException {
@@ -59,10 +62,25 @@ public final class FreezableProxy implements AutoCloseable {
         }
     }
 
+    /** Closes every open connection (both ends see a reset or end of stream) and goes on listening. */
+    public void reset() {
+        sockets.forEach(FreezableProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** While on, each new connection is closed as soon as it is accepted. */
+    public void refuse(boolean on) {
+        refusing = on;
+    }
+
     private void accept() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 sockets.add(client);
                 Thread connector = new Thread(() -> connect(client), "proxy-connect-" + port());
                 connector.setDaemon(true);
@@ -84,6 +102,7 @@ public final class FreezableProxy implements AutoCloseable {
         }
         catch (IOException | InterruptedException e) {
             closeQuietly(client);
+            sockets.remove(client);
         }
     }
 
@@ -108,6 +127,8 @@ public final class FreezableProxy implements AutoCloseable {
             }
             closeQuietly(from);
             closeQuietly(to);
+            sockets.remove(from);
+            sockets.remove(to);
         }, "proxy-" + direction + "-" + port());
         pump.setDaemon(true);
         pump.start();

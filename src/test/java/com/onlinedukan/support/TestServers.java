@@ -3,10 +3,13 @@ package com.onlinedukan.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;
@@ -14,10 +17,16 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import redis.embedded.RedisServer;
 
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
 /**
- * The one way tests get PostgreSQL and Redis: containers where Docker runs, the same embedded
- * servers the service uses by default where it does not. Started once per JVM and shared; each
- * Spring context gets its own database and stream key on them (see {@link DukanTestContext}).
+ * The one switch for tests' PostgreSQL and Redis: Testcontainers containers where a Docker engine
+ * answers, the same embedded servers the service uses by default where none does
+ * ({@code -Ddukan.test.embedded=true} forces them). Started once per JVM and shared; every Spring
+ * context reaches them through Spring Boot connection details ({@link TestInfrastructure}) and
+ * gets its own database and stream key on them ({@link DukanTestContext}). The embedded servers
+ * keep their files in a temporary directory of this JVM, never under the user's home.
  */
 public final class TestServers {
 
@@ -30,9 +39,12 @@ public final class TestServers {
     private final String redisHost;
     private final int redisPort;
     private final String kind;
+    private final SharedPostgres postgresContainer;
+    private final SharedRedis redisContainer;
+    private final Path dataDirectory;
 
     private TestServers(String kind, String host, int postgresPort, String user, String password, String redisHost,
-            int redisPort) {
+            int redisPort, SharedPostgres postgresContainer, SharedRedis redisContainer, Path dataDirectory) {
         this.kind = kind;
         this.host = host;
         this.postgresPort = postgresPort;
@@ -40,6 +52,9 @@ public final class TestServers {
         this.password = password;
         this.redisHost = redisHost;
         this.redisPort = redisPort;
+        this.postgresContainer = postgresContainer;
+        this.redisContainer = redisContainer;
+        this.dataDirectory = dataDirectory;
     }
 
     public static synchronized TestServers get() {
@@ -61,21 +76,23 @@ public final class TestServers {
         }
     }
 
-    @SuppressWarnings("resource")
     private static TestServers containers() {
-        PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17")
-                .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
-                        "-c", "max_wal_senders=20", "-c", "max_connections=300");
-        GenericContainer<?> redis = new GenericContainer<>("redis:7").withExposedPorts(6379);
+        SharedPostgres postgres = new SharedPostgres();
+        SharedRedis redis = new SharedRedis();
         postgres.start();
         redis.start();
         return new TestServers("Testcontainers", postgres.getHost(), postgres.getMappedPort(5432),
-                postgres.getUsername(), postgres.getPassword(), redis.getHost(), redis.getMappedPort(6379));
+                postgres.getUsername(), postgres.getPassword(), redis.getHost(), redis.getMappedPort(6379),
+                postgres, redis, null);
     }
 
     private static TestServers embedded() {
         try {
+            Path root = Files.createTempDirectory("dukan-test-servers");
+            Path redisDir = Files.createDirectories(root.resolve("redis"));
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(root.resolve("postgres"))
+                    .setCleanDataDirectory(true)
                     .setServerConfig("wal_level", "logical")
                     // As the service's embedded default and a real server run it (zonky turns it off).
                     .setServerConfig("synchronous_commit", "on")
@@ -85,6 +102,7 @@ public final class TestServers {
                     .start();
             int redisPort = freePort();
             RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                    .setting("dir " + redisDir.toAbsolutePath())
                     .setting("save \"\"").setting("appendonly no").build();
             redis.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,10 +116,95 @@ public final class TestServers {
                 }
             }));
             return new TestServers("embedded", "localhost", postgres.getPort(), "postgres", "postgres", "localhost",
-                    redisPort);
+                    redisPort, null, null, root);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the servers are Testcontainers containers (else embedded servers in this JVM). */
+    public boolean inContainers() {
+        return postgresContainer != null;
+    }
+
+    /** The PostgreSQL container, for a {@code @ServiceConnection} bean; only {@link #inContainers()}. */
+    public PostgreSQLContainer postgresContainer() {
+        return postgresContainer;
+    }
+
+    /** The Redis container, for a {@code @ServiceConnection} bean; only {@link #inContainers()}. */
+    public GenericContainer<?> redisContainer() {
+        return redisContainer;
+    }
+
+    /** The embedded servers' connection details (the cluster's {@code postgres} database). */
+    public JdbcConnectionDetails postgresConnectionDetails() {
+        return new ServerConnection(jdbcUrl("postgres"), user, password);
+    }
+
+    /** The embedded Redis' connection details. */
+    public DataRedisConnectionDetails redisConnectionDetails() {
+        return new DataRedisConnectionDetails() {
+            @Override
+            public Standalone getStandalone() {
+                return Standalone.of(redisHost, redisPort);
+            }
+        };
+    }
+
+    /** Where the embedded servers keep their files (a temporary directory); empty in containers. */
+    public Optional<Path> dataDirectory() {
+        return Optional.ofNullable(dataDirectory);
+    }
+
+    private record ServerConnection(String url, String user, String password) implements JdbcConnectionDetails {
+
+        @Override
+        public String getJdbcUrl() {
+            return url;
+        }
+
+        @Override
+        public String getUsername() {
+            return user;
+        }
+
+        @Override
+        public String getPassword() {
+            return password;
+        }
+    }
+
+    /**
+     * A container shared by every context of the JVM: a context that closes closes its beans,
+     * and must not stop the container the next context runs on. Ryuk removes it when the JVM exits.
+     */
+    static final class SharedPostgres extends PostgreSQLContainer {
+
+        SharedPostgres() {
+            super("postgres:17");
+            withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
+                    "-c", "max_wal_senders=20", "-c", "max_connections=300");
+        }
+
+        @Override
+        public void stop() {
+            // The JVM's, not a context's.
+        }
+    }
+
+    /** The shared Redis container; see {@link SharedPostgres}. */
+    static final class SharedRedis extends GenericContainer<SharedRedis> {
+
+        SharedRedis() {
+            super("redis:7");
+            withExposedPorts(6379);
+        }
+
+        @Override
+        public void stop() {
+            // The JVM's, not a context's.
         }
     }
 

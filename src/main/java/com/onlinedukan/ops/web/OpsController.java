@@ -1,5 +1,6 @@
 package com.onlinedukan.ops.web;
 
+import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import com.onlinedukan.relay.StreamDepth;
 import com.onlinedukan.telegram.TelegramSender;
 import com.onlinedukan.telegram.TelegramStatus;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
@@ -50,12 +54,18 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 @Tag(name = "Operations", description = "For SREs, with the dukan.ops credential")
+@SecurityScheme(name = OpsController.CREDENTIAL, type = SecuritySchemeType.HTTP, scheme = "basic",
+        description = "The dukan.ops credential (dukan.ops.username, dukan.ops.password)")
+@SecurityRequirement(name = OpsController.CREDENTIAL)
 @RestController
 @RequestMapping(path = "/api/ops", produces = MediaType.APPLICATION_JSON_VALUE)
 class OpsController {
 
     /** Names the instance that answered, on every ops API response. */
     static final String ANSWERED_BY = "Dukan-Instance";
+
+    /** The OpenAPI security scheme of every ops endpoint; the customer API declares none. */
+    static final String CREDENTIAL = "opsBasic";
 
     private final Notifications notifications;
     private final Operations operations;
@@ -209,6 +219,7 @@ class OpsController {
         if (!errors.isEmpty()) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "The replay's time window is missing or empty.");
+            problem.setType(URI.create("/problems/validation")); // docs/problems.md
             problem.setTitle("Invalid request");
             problem.setProperty("errors", errors);
             throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);

@@ -1,5 +1,6 @@
 package com.onlinedukan.order.web;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -22,17 +23,34 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * RFC 9457 problem details for every error the HTTP API gives, with an {@code errors} list that
  * names each bad field. Internal failures say nothing about the internals.
+ * <p>
+ * Each kind of error has its problem {@code type}, a URI relative to the service (RFC 9457 resolves
+ * it against the request's URI) and documented in {@code docs/problems.md}, one section per type:
+ * clients branch on the type, people read the title and detail.
  */
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+
+    static final URI VALIDATION = URI.create("/problems/validation");
+    static final URI MALFORMED_REQUEST = URI.create("/problems/malformed-request");
+    static final URI INVALID_IDEMPOTENCY_KEY = URI.create("/problems/invalid-idempotency-key");
+    static final URI IDEMPOTENCY_KEY_MISMATCH = URI.create("/problems/idempotency-key-mismatch");
+    static final URI NOT_FOUND = URI.create("/problems/not-found");
+    static final URI METHOD_NOT_ALLOWED = URI.create("/problems/method-not-allowed");
+    static final URI NOT_ACCEPTABLE = URI.create("/problems/not-acceptable");
+    static final URI PAYLOAD_TOO_LARGE = URI.create("/problems/payload-too-large");
+    static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("/problems/unsupported-media-type");
+    static final URI OVERLOADED = URI.create("/problems/overloaded");
+    static final URI INTERNAL_ERROR = URI.create("/problems/internal-error");
 
     record FieldError(String field, String message) {
     }
@@ -43,8 +61,21 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(e -> new FieldError(e.getField(), String.valueOf(e.getDefaultMessage())))
                 .toList();
-        return problem(ex, HttpStatus.BAD_REQUEST, "Invalid request", "The request has invalid fields.", errors,
-                headers, request);
+        return problem(ex, HttpStatus.BAD_REQUEST, VALIDATION, "Invalid request", "The request has invalid fields.",
+                errors, headers, request);
+    }
+
+    /** A query or path parameter out of its bounds (e.g. an ops {@code limit} above 1000). */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = ex.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(e -> new FieldError(String.valueOf(result.getMethodParameter().getParameterName()),
+                                String.valueOf(e.getDefaultMessage()))))
+                .toList();
+        return problem(ex, HttpStatus.BAD_REQUEST, VALIDATION, "Invalid request", "The request has invalid parameters.",
+                errors, headers, request);
     }
 
     @Override
@@ -52,62 +83,104 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
         if (cause instanceof RequestBodyLimit.BodyTooLargeException tooLarge) {
-            return problem(ex, HttpStatus.CONTENT_TOO_LARGE, "Request body too large", tooLarge.getMessage(),
-                    List.of(), headers, request);
+            return problem(ex, HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, "Request body too large",
+                    tooLarge.getMessage(), List.of(), headers, request);
         }
         if (cause instanceof UnrecognizedPropertyException unknown) {
-            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request has an unknown field.",
+            return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request has an unknown field.",
                     List.of(new FieldError(path(unknown), "unknown field")), headers, request);
         }
         if (cause instanceof StreamReadException) {
-            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request body is not valid JSON.",
+            return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request body is not valid JSON.",
                     List.of(new FieldError("body", "not valid JSON")), headers, request);
         }
         if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-            return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request",
+            return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
                     "A field has a value of the wrong type.",
                     List.of(new FieldError(path(jackson), "wrong type or format")), headers, request);
         }
-        return problem(ex, HttpStatus.BAD_REQUEST, "Malformed request", "The request body is missing or unreadable.",
+        return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request body is missing or unreadable.",
                 List.of(new FieldError("body", "missing or unreadable")), headers, request);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail malformedParameter(MethodArgumentTypeMismatchException ex) {
         String type = ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName();
-        return detail(HttpStatus.BAD_REQUEST, "Malformed request", "'" + ex.getName() + "' is not a valid " + type + ".",
+        return detail(HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "'" + ex.getName() + "' is not a valid " + type + ".",
                 List.of(new FieldError(ex.getName(), "not a valid " + type)));
     }
 
     @ExceptionHandler(InvalidIdempotencyKeyException.class)
     ProblemDetail invalidIdempotencyKey(InvalidIdempotencyKeyException ex) {
-        return detail(HttpStatus.BAD_REQUEST, "Invalid Idempotency-Key", ex.getMessage(),
+        return detail(HttpStatus.BAD_REQUEST, INVALID_IDEMPOTENCY_KEY, "Invalid Idempotency-Key", ex.getMessage(),
                 List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, ex.getMessage())));
     }
 
     @ExceptionHandler(KeyReusedException.class)
     ProblemDetail keyReused(KeyReusedException ex) {
-        return detail(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", ex.getMessage(),
+        return detail(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY_MISMATCH, "Idempotency-Key reused",
+                ex.getMessage(),
                 List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, "already used with a different body")));
     }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception ex) {
         if (ex instanceof ErrorResponse known) {
-            return known.getBody();
+            return typed(ex, known.getBody());
         }
         log.error("Request failed", ex);
-        return detail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+        return detail(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR, "Internal error",
                 "The request could not be completed. Nothing was stored; it is safe to retry.", List.of());
     }
 
-    private ResponseEntity<Object> problem(Exception ex, HttpStatus status, String title, String detail,
-            List<FieldError> errors, HttpHeaders headers, WebRequest request) {
-        return handleExceptionInternal(ex, detail(status, title, detail, errors), headers, status, request);
+    /** Every problem Spring MVC makes for us (404, 405, 415, ...) gets its type too. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem) {
+            typed(ex, problem);
+        }
+        return response;
     }
 
-    private static ProblemDetail detail(HttpStatus status, String title, String detail, List<FieldError> errors) {
+    /** The problem with its type: the one it was given, or the one for its exception or status. */
+    private static ProblemDetail typed(Exception ex, ProblemDetail problem) {
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+            URI type = typeOf(ex, problem.getStatus());
+            if (type != null) {
+                problem.setType(type);
+            }
+        }
+        return problem;
+    }
+
+    /** Null: nothing beyond what the status says (RFC 9457's about:blank). */
+    private static URI typeOf(Exception ex, int status) {
+        if (ex instanceof MethodArgumentNotValidException || ex instanceof HandlerMethodValidationException) {
+            return VALIDATION;
+        }
+        return switch (status) {
+            case 400 -> MALFORMED_REQUEST;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 500 -> INTERNAL_ERROR;
+            default -> null;
+        };
+    }
+
+    private ResponseEntity<Object> problem(Exception ex, HttpStatus status, URI type, String title, String detail,
+            List<FieldError> errors, HttpHeaders headers, WebRequest request) {
+        return handleExceptionInternal(ex, detail(status, type, title, detail, errors), headers, status, request);
+    }
+
+    private static ProblemDetail detail(HttpStatus status, URI type, String title, String detail,
+            List<FieldError> errors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
         problem.setTitle(title);
         if (!errors.isEmpty()) {
             problem.setProperty("errors", errors.stream()

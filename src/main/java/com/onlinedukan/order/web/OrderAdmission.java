@@ -71,7 +71,7 @@ class OrderAdmission extends OncePerRequestFilter {
         response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
         response.setHeader("Retry-After", "1");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Busy\",\"status\":503,"
+        response.getWriter().write("{\"type\":\"" + ApiProblems.OVERLOADED + "\",\"title\":\"Busy\",\"status\":503,"
                 + "\"detail\":\"The service is at its capacity; nothing was stored. Retry after a second "
                 + "(with the same Idempotency-Key, if you sent one).\"}");
     }

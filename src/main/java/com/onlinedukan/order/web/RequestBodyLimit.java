@@ -47,7 +47,7 @@ class RequestBodyLimit extends OncePerRequestFilter {
     private void tooLarge(HttpServletResponse response) throws IOException {
         response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Request body too large\",\"status\":413,"
+        response.getWriter().write("{\"type\":\"" + ApiProblems.PAYLOAD_TOO_LARGE + "\",\"title\":\"Request body too large\",\"status\":413,"
                 + "\"detail\":\"The request body is larger than " + max + " bytes.\"}");
     }
 

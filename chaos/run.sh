@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The chaos run a reviewer can repeat: chaos/run.sh [--short|--long] [--seed=N] [--no-build] [--key=value ...]
+#
+# Tries hard to lose notifications and counts what was lost and sent twice. Builds
+# target/onlinedukan.jar (unless --no-build: CI reuses the jar `./mvnw verify` just built), starts a
+# throwaway PostgreSQL 15 (wal_level=logical) in a temp dir, then runs com.onlinedukan.chaos.ChaosRun
+# (src/test/java), which starts Redis, a fake Bot API with faults, two instances of the jar as OS
+# processes (each behind proxies of its own to PostgreSQL and Redis), a steady order load, and a
+# fault schedule drawn from the printed seed. The report goes to chaos/reports/<short|long>-latest.{md,json,svg};
+# the exit status is non-zero when anything was lost, dead, or sent twice without a fault to explain it.
+# --short: a few minutes (CI); --long: about 20 minutes, thousands of orders.
+# Needs (Debian): postgresql-15, redis-server. As root, PostgreSQL runs as the 'postgres' user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+BUILD=1
+RUNNER_ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --no-build) BUILD=0 ;;
+    *) RUNNER_ARGS+=("$a") ;;
+  esac
+done
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+REDIS_SERVER=${REDIS_SERVER:-$(command -v redis-server || true)}
+if [[ -z "${CHAOS_JAVA:-}" ]]; then
+  if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then CHAOS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  else CHAOS_JAVA=$(command -v java); fi
+fi
+[[ -x "$PGBIN/initdb" ]] || { echo "need PostgreSQL 15 binaries in $PGBIN (apt-get install postgresql-15)"; exit 2; }
+[[ -n "$REDIS_SERVER" ]] || { echo "need redis-server (apt-get install redis-server)"; exit 2; }
+
+# 1. The jar and the runner's classes (no tests are run here).
+if [[ $BUILD == 1 ]]; then
+  ./mvnw -q -o package -DskipTests || ./mvnw -q package -DskipTests
+fi
+[[ -f target/onlinedukan.jar && -d target/test-classes/com/onlinedukan/chaos ]] \
+  || { echo "target/onlinedukan.jar or the test classes are missing: run without --no-build"; exit 2; }
+./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath \
+  || ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+# 2. A throwaway PostgreSQL in a temp dir (stopped on exit); pgctl.sh lets the runner stop and start it.
+TMP=$(mktemp -d /tmp/dukan-chaos.XXXXXX)
+chmod 755 "$TMP"
+PGDATA="$TMP/pg"
+PGPORT=$(free_port)
+REDISPORT=$(free_port)
+mkdir -p "$PGDATA" "$TMP/redis"
+cat >"$TMP/pgctl.sh" <<EOF
+#!/bin/sh
+if [ "\$(id -u)" = 0 ]; then
+  exec su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w \$*"
+fi
+exec $PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w "\$@"
+EOF
+chmod 755 "$TMP/pgctl.sh"
+if [[ $(id -u) == 0 ]]; then
+  chown postgres "$PGDATA" "$TMP"
+  su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDATA -U postgres -A trust -E UTF8 --no-instructions" >"$TMP/initdb.log"
+else
+  "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 --no-instructions >"$TMP/initdb.log"
+fi
+cleanup() {
+  "$TMP/pgctl.sh" stop -m fast >/dev/null 2>&1 || true
+  mkdir -p target/chaos && cp "$TMP/postgresql.log" "$TMP/redis/redis.log" target/chaos/ 2>/dev/null || true
+  [[ "${CHAOS_KEEP_TMP:-0}" == 1 ]] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+cat >>"$PGDATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$TMP'
+wal_level = logical
+max_wal_senders = 10
+max_replication_slots = 10
+max_connections = 100
+shared_buffers = 128MB
+EOF
+"$TMP/pgctl.sh" start >/dev/null
+"$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
+
+# 3. The runner (JDK 25 if installed, for it and the instances); the instances' logs go to target/chaos.
+mkdir -p target/chaos
+rm -f target/chaos/instance-*.log
+"$CHAOS_JAVA" -Xmx768m -cp "target/test-classes:$(cat target/chaos.classpath)" com.onlinedukan.chaos.ChaosRun \
+  --jar="$ROOT/target/onlinedukan.jar" --java="$CHAOS_JAVA" --pg-ctl="$TMP/pgctl.sh" --pg-port="$PGPORT" \
+  --redis-server="$REDIS_SERVER" --redis-dir="$TMP/redis" --redis-port="$REDISPORT" \
+  --log-dir="$ROOT/target/chaos" --out-dir="$ROOT/chaos/reports" ${RUNNER_ARGS[@]+"${RUNNER_ARGS[@]}"}

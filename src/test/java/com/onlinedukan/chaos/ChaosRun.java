@@ -1,0 +1,556 @@
+package com.onlinedukan.chaos;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.onlinedukan.support.FreezableProxy;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The chaos run ({@code chaos/run.sh [--short|--long] [--seed=N]}): two instances of the packaged
+ * jar as OS processes on the PostgreSQL and Redis that chaos/run.sh started, each behind proxies of
+ * its own, a fake Bot API with faults in this JVM, a steady order load with idempotent retries, and a
+ * seeded schedule of faults. At the end it counts what was lost, sent twice (and which fault
+ * explains each copy), dead, and how late, and writes the report. Non-zero exit when anything was
+ * lost, dead, or sent twice without a fault to explain it, or a send came inside a {@code retry_after}.
+ */
+public final class ChaosRun {
+
+    static final String BOT_TOKEN = "123456:chaos-token";
+    static final String CHAT_ID = "-1001234567890";
+    static final String OPS_USER = "chaos";
+
+    /** A fault as it happened: times from System.nanoTime, {@code instance} -1 when it hit every instance. */
+    record Fault(FaultPlan.Kind kind, String target, int instance, long startNanos, long endNanos, Instant wallStart,
+            String detail) {
+    }
+
+    /**
+     * One sample a second: orders accepted and not yet at Telegram, the outbox backlog an instance
+     * reported (-1: none answered), and how many instances said they held the relay lease.
+     */
+    record Sample(long atNanos, long accepted, long undelivered, long opsBacklog, int leaders) {
+    }
+
+    final Map<String, String> args;
+    final boolean longRun;
+    final long seed;
+    final Duration telegramTimeout = Duration.ofSeconds(3);
+    final Duration relayLease = Duration.ofSeconds(5);
+    final Duration notificationLease = Duration.ofSeconds(10);
+    final List<Fault> faults = new CopyOnWriteArrayList<>();
+    final List<Sample> samples = new CopyOnWriteArrayList<>();
+    final List<String> notes = new CopyOnWriteArrayList<>();
+    final List<Instance> instances = new ArrayList<>();
+    final String opsPassword = UUID.randomUUID().toString();
+    Servers servers;
+    ChaosTelegram telegram;
+    OrderDriver driver;
+    long startNanos;
+    Instant startWall;
+    volatile boolean sampling = true;
+
+    ChaosRun(Map<String, String> args) {
+        this.args = args;
+        this.longRun = args.containsKey("long");
+        this.seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : System.currentTimeMillis() % 1_000_000;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        ChaosRun run = new ChaosRun(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(run::forceStop));
+        int status;
+        try {
+            status = run.run() ? 0 : 1;
+        }
+        catch (Throwable e) {
+            e.printStackTrace();
+            status = 2;
+        }
+        finally {
+            run.shutDown();
+        }
+        System.exit(status);
+    }
+
+    String arg(String name, String otherwise) {
+        return args.getOrDefault(name, otherwise);
+    }
+
+    long number(String name, long shortValue, long longValue) {
+        return Long.parseLong(arg(name, Long.toString(longRun ? longValue : shortValue)));
+    }
+
+    boolean run() throws Exception {
+        String mode = longRun ? "long" : "short";
+        System.out.printf("chaos run (%s), seed %d (replay with --%s --seed=%d)%n", mode, seed, mode, seed);
+        Path logs = Path.of(arg("log-dir", "target/chaos"));
+        Files.createDirectories(logs);
+        servers = new Servers(Path.of(arg("pg-ctl", "chaos/pgctl.sh")), Integer.parseInt(arg("pg-port", "5432")),
+                arg("redis-server", "redis-server"), Path.of(arg("redis-dir", "target/chaos/redis")),
+                Integer.parseInt(arg("redis-port", "6379")));
+        servers.startRedis();
+        telegram = new ChaosTelegram(2, telegramTimeout.toMillis(), CHAT_ID);
+        for (int i = 0; i < 2; i++) {
+            FreezableProxy postgres = FreezableProxy.to("127.0.0.1", servers.postgresPort);
+            FreezableProxy redis = FreezableProxy.to("127.0.0.1", servers.redisPort);
+            int port = freePort();
+            instances.add(new Instance(i, port, postgres, redis, command(), environment(i, port, postgres, redis),
+                    logs, OPS_USER, opsPassword));
+        }
+        // Side by side: Flyway's lock serialises the migration, the lease the relay's first start.
+        for (Instance instance : instances) {
+            instance.start();
+        }
+        for (Instance instance : instances) {
+            if (!instance.awaitReady(Duration.ofSeconds(180))) {
+                throw new IllegalStateException(instance + " was not ready in 180 s; see its log in " + logs);
+            }
+        }
+
+        long loadSeconds = number("load-seconds", 0, 17 * 60);
+        double rate = Double.parseDouble(arg("rate", longRun ? "12" : "20"));
+        FaultPlan plan = new FaultPlan(seed, longRun ? 50 : 1, relayLease.toMillis(), instances.size());
+        driver = new OrderDriver(instances, Duration.ofSeconds(5), Duration.ofSeconds(150));
+        startNanos = System.nanoTime();
+        startWall = Instant.now();
+        Thread sampler = new Thread(this::sample, "backlog-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        driver.start(rate);
+        System.out.printf("placing %.0f orders/s%n", rate);
+
+        Thread.sleep(number("calm-seconds", 5, 20) * 1000);
+        long phaseEnd = loadSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(loadSeconds) : Long.MAX_VALUE;
+        ExecutorService lanes = Executors.newFixedThreadPool(2);
+        var infrastructure = lanes.submit(() -> lane(plan.infrastructure, phaseEnd));
+        var bot = lanes.submit(() -> lane(plan.telegram, phaseEnd));
+        infrastructure.get();
+        bot.get();
+        lanes.shutdown();
+        if (loadSeconds > 0) {
+            sleepUntil(phaseEnd);
+        }
+        Thread.sleep(number("tail-seconds", 5, 20) * 1000);
+        long loadEnd = System.nanoTime();
+        driver.stop();
+        System.out.printf("load stopped at %.0f s: %d orders, %d accepted, %d retries, %d abandoned, %d rejected%n",
+                seconds(loadEnd), driver.orders(), driver.accepted().size(), driver.retries(), driver.abandoned(),
+                driver.rejected());
+        awaitAllReady(Duration.ofSeconds(180));
+
+        long drainLimit = number("drain-seconds", 90, 240);
+        long drainStart = System.nanoTime();
+        long deadline = drainStart + TimeUnit.SECONDS.toNanos(drainLimit);
+        while (System.nanoTime() < deadline && undelivered() > 0) {
+            Thread.sleep(500);
+        }
+        long drained = System.nanoTime();
+        System.out.printf("drain: %d undelivered after %.0f s; settling %d s for late copies%n", undelivered(),
+                (drained - drainStart) / 1e9, number("settle-seconds", 12, 20));
+        Thread.sleep(number("settle-seconds", 12, 20) * 1000);
+        sampling = false;
+        long end = System.nanoTime();
+
+        long dead = deadLetters();
+        ChaosReport report = new ChaosReport(this, loadEnd, drainStart, drained, end, dead);
+        Path out = Path.of(arg("out-dir", "chaos/reports"));
+        Files.createDirectories(out);
+        boolean passed = report.write(out.resolve(mode + "-latest.json"), out.resolve(mode + "-latest.md"),
+                out.resolve(mode + "-latest.svg"));
+        System.out.println(passed ? "CHAOS RUN PASSED" : "CHAOS RUN FAILED");
+        return passed;
+    }
+
+    List<String> command() {
+        List<String> command = new ArrayList<>(List.of(arg("java", "java")));
+        command.addAll(List.of(arg("jvm-args", "-Xmx384m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1").split(" ")));
+        command.addAll(List.of("-jar", arg("jar", "target/onlinedukan.jar")));
+        return command;
+    }
+
+    Map<String, String> environment(int index, int port, FreezableProxy postgres, FreezableProxy redis) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/dukan");
+        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        env.put("SPRING_DATASOURCE_PASSWORD", "chaos");
+        env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+        env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+        env.put("TELEGRAM_BOT_TOKEN", BOT_TOKEN);
+        env.put("TELEGRAM_CHAT_ID", CHAT_ID);
+        env.put("TELEGRAM_API_URL", telegram.url(index));
+        env.put("DUKAN_EMBEDDED_ENABLED", "false");
+        env.put("DUKAN_OPS_USERNAME", OPS_USER);
+        env.put("DUKAN_OPS_PASSWORD", opsPassword);
+        // Not budget-bound: the run is about faults, not Telegram's rate limits (its 429s still come as faults).
+        env.put("DUKAN_TELEGRAM_RATE_GLOBALPERSECOND", "1000");
+        env.put("DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE", "1000000");
+        env.put("DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", "1000");
+        env.put("DUKAN_TELEGRAM_TIMEOUT", telegramTimeout.toMillis() + "ms");
+        env.put("DUKAN_NOTIFICATION_STOPGRACE", "5s");
+        env.put("DUKAN_NOTIFICATION_LEASE", notificationLease.toMillis() + "ms");
+        env.put("DUKAN_NOTIFICATION_CLAIMIDLE", "10s");
+        env.put("DUKAN_NOTIFICATION_RETRY_INITIALBACKOFF", "500ms");
+        env.put("DUKAN_NOTIFICATION_RETRY_MAXBACKOFF", "5s");
+        env.put("DUKAN_RELAY_LEADERLEASE", relayLease.toMillis() + "ms");
+        env.put("DUKAN_RELAY_LEADERSHIPCHECKINTERVAL", "1s");
+        env.put("DUKAN_RECONCILER_GRACE", "15s");
+        env.put("DUKAN_RECONCILER_INTERVAL", "5s");
+        env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "INFO"));
+        args.forEach((key, value) -> {
+            if (key.startsWith("env.")) {
+                env.put(key.substring(4), value);
+            }
+        });
+        return env;
+    }
+
+    private Void lane(List<FaultPlan.Planned> plan, long phaseEnd) throws Exception {
+        for (FaultPlan.Planned fault : plan) {
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fault.pauseBeforeMillis() + fault.durationMillis()) > phaseEnd) {
+                break;
+            }
+            Thread.sleep(fault.pauseBeforeMillis());
+            try {
+                inject(fault);
+            }
+            catch (Exception e) {
+                notes.add("The fault " + fault.kind() + " could not be injected as planned: " + e);
+                e.printStackTrace();
+            }
+        }
+        return null;
+    }
+
+    private void inject(FaultPlan.Planned planned) throws Exception {
+        FaultPlan.Kind kind = planned.kind();
+        long duration = planned.durationMillis();
+        Instance target = instances.get(planned.instance());
+        if (kind == FaultPlan.Kind.KILL_LEADER || kind == FaultPlan.Kind.KILL_STANDBY) {
+            // Never both down: a kill waits until the other instance is back.
+            awaitAllReady(Duration.ofSeconds(180));
+        }
+        else if (kind == FaultPlan.Kind.STOP_INSTANCE || kind.name().contains("_CUT_")) {
+            target = readyInstance(target, Duration.ofSeconds(180));
+        }
+        long start = System.nanoTime();
+        Instant wall = Instant.now();
+        String detail = "";
+        switch (kind) {
+            case KILL_LEADER, KILL_STANDBY -> {
+                Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
+                if (leader == null) {
+                    detail = "no instance said it led; killed " + target.name;
+                }
+                else {
+                    target = kind == FaultPlan.Kind.KILL_LEADER ? leader : instances.get(1 - leader.index);
+                }
+                start = System.nanoTime();
+                wall = Instant.now();
+                target.kill();
+                Thread.sleep(duration);
+                target.start();
+                Instance restarted = target;
+                long killed = start;
+                // The fault ends when the process is started again; its readiness is awaited aside.
+                Thread watcher = new Thread(() -> superviseRestart(restarted, kind, killed), "restart-watch");
+                watcher.setDaemon(true);
+                watcher.start();
+                detail = (detail.isEmpty() ? "" : detail + "; ") + String.format(Locale.ROOT, "down %.1f s, then started again",
+                        duration / 1000.0);
+            }
+            case STOP_INSTANCE -> {
+                boolean led = target.leads();
+                start = System.nanoTime();
+                wall = Instant.now();
+                target.pause();
+                Thread.sleep(duration);
+                target.resume();
+                detail = String.format("%s for %.1f s", led ? "the leader" : "the standby", duration / 1000.0);
+            }
+            case POSTGRES_RESTART_FAST, POSTGRES_RESTART_IMMEDIATE -> {
+                target = null;
+                servers.stopPostgres(kind == FaultPlan.Kind.POSTGRES_RESTART_FAST ? "fast" : "immediate");
+                long stopped = System.nanoTime();
+                Thread.sleep(duration);
+                servers.startPostgres();
+                detail = String.format(Locale.ROOT, "stop took %.1f s, down %.1f s, start took %.1f s", (stopped - start) / 1e9,
+                        duration / 1000.0, (System.nanoTime() - stopped) / 1e9 - duration / 1000.0);
+            }
+            case REDIS_RESTART_EMPTY -> {
+                target = null;
+                servers.stopRedisAndForgetEverything();
+                Thread.sleep(duration);
+                servers.startRedis();
+                detail = String.format("down %.1f s", (System.nanoTime() - start) / 1e9);
+            }
+            case POSTGRES_CUT_FROZEN, REDIS_CUT_FROZEN -> {
+                FreezableProxy proxy = kind == FaultPlan.Kind.POSTGRES_CUT_FROZEN ? target.postgres : target.redis;
+                boolean led = target.leads();
+                start = System.nanoTime();
+                wall = Instant.now();
+                proxy.freeze();
+                Thread.sleep(duration);
+                proxy.thaw();
+                detail = String.format("%s for %.1f s", led ? "the leader" : "the standby", duration / 1000.0);
+            }
+            case POSTGRES_CUT_RESET, REDIS_CUT_RESET -> {
+                FreezableProxy proxy = kind == FaultPlan.Kind.POSTGRES_CUT_RESET ? target.postgres : target.redis;
+                boolean led = target.leads();
+                start = System.nanoTime();
+                wall = Instant.now();
+                proxy.refuse(true);
+                proxy.reset();
+                Thread.sleep(duration);
+                proxy.refuse(false);
+                detail = String.format("%s, refused for %.1f s", led ? "the leader" : "the standby", duration / 1000.0);
+            }
+            case TELEGRAM_5XX, TELEGRAM_HANG, TELEGRAM_SLOW -> {
+                target = null;
+                telegram.mode(kind == FaultPlan.Kind.TELEGRAM_5XX ? ChaosTelegram.Mode.FAIL_5XX
+                        : kind == FaultPlan.Kind.TELEGRAM_HANG ? ChaosTelegram.Mode.HANG : ChaosTelegram.Mode.SLOW);
+                Thread.sleep(duration);
+                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                detail = String.format("%.1f s", duration / 1000.0);
+            }
+            case TELEGRAM_429 -> {
+                target = null;
+                telegram.rateLimit(planned.parameter());
+                Thread.sleep(planned.parameter() * 1000L);
+                detail = "retry_after " + planned.parameter() + " s";
+            }
+            case TELEGRAM_MIGRATION -> {
+                target = null;
+                detail = "to chat " + telegram.migrate();
+            }
+        }
+        long end = System.nanoTime();
+        Fault fault = new Fault(kind, target == null ? "all" : target.name, target == null ? -1 : target.index, start, end,
+                wall, detail);
+        faults.add(fault);
+        System.out.printf("[%6.1f s] %-26s %-11s %s%n", seconds(start), kind, fault.target(), detail);
+    }
+
+    /**
+     * Waits for a restarted instance to be ready; one that exits while starting (Spring Boot stops when
+     * PostgreSQL is unreachable at start, as during a PostgreSQL fault) is started again, as a
+     * supervisor (systemd, Kubernetes) would.
+     */
+    private void superviseRestart(Instance instance, FaultPlan.Kind kind, long killed) {
+        try {
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                if (instance.awaitReady(Duration.ofSeconds(180))) {
+                    notes.add(String.format(Locale.ROOT, "%s was ready again %.1f s after %s at %.1f s%s", instance,
+                            (System.nanoTime() - killed) / 1e9, kind, seconds(killed),
+                            attempt == 1 ? "" : " (started " + attempt + " times: it exited while starting, see its logs)"));
+                    return;
+                }
+                if (instance.alive()) {
+                    break;
+                }
+                instance.startIfExited();
+            }
+            notes.add(String.format(Locale.ROOT, "%s was NOT ready again after %s at %.1f s", instance, kind, seconds(killed)));
+        }
+        catch (IOException e) {
+            notes.add(instance + " could not be started again: " + e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The instance that says it holds the relay lease, asked until one does or the limit passes. */
+    Optional<Instance> leader(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Instance instance : instances) {
+                if (instance.leads()) {
+                    return Optional.of(instance);
+                }
+            }
+            Thread.sleep(250);
+        }
+        return Optional.empty();
+    }
+
+    /** The planned instance if it is ready, else the other one once it is (a stop or cut needs a running instance). */
+    Instance readyInstance(Instance planned, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (planned.ready()) {
+                return planned;
+            }
+            for (Instance other : instances) {
+                if (other.ready()) {
+                    return other;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("no instance was ready in " + limit);
+    }
+
+    void awaitAllReady(Duration limit) throws Exception {
+        for (Instance instance : instances) {
+            if (instance.startIfExited()) {
+                notes.add(instance + " had exited (see its log); started again");
+            }
+            if (!instance.awaitReady(limit)) {
+                throw new IllegalStateException(instance + " was not ready in " + limit);
+            }
+        }
+    }
+
+    private void sample() {
+        while (sampling) {
+            long at = System.nanoTime();
+            long backlog = -1;
+            int leaders = 0;
+            for (Instance instance : instances) {
+                Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofMillis(800));
+                if (pipeline.isPresent()) {
+                    long undelivered = pipeline.get().path("outbox").path("undelivered").asLong(-1);
+                    backlog = backlog < 0 ? undelivered : backlog;
+                    leaders += pipeline.get().path("relay").path("leader").asBoolean(false) ? 1 : 0;
+                }
+            }
+            samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders));
+            long wait = TimeUnit.SECONDS.toNanos(1) - (System.nanoTime() - at);
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    long undelivered() {
+        Map<String, List<ChaosTelegram.Copy>> copies = telegram.copies();
+        return driver.accepted().keySet().stream().filter(id -> !copies.containsKey(id)).count();
+    }
+
+    /** DEAD notifications, asked of a live instance through the ops API (-1 when none answered). */
+    long deadLetters() throws InterruptedException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            for (Instance instance : instances) {
+                Optional<JsonNode> dead = instance.ops("/api/ops/notifications?status=DEAD&limit=1000", Duration.ofSeconds(5));
+                Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofSeconds(5));
+                if (dead.isPresent() && pipeline.isPresent()) {
+                    long listed = dead.get().size();
+                    long counted = pipeline.get().path("notifications").path("dead").asLong(-1);
+                    return Math.max(listed, counted);
+                }
+            }
+            Thread.sleep(1000);
+        }
+        notes.add("No instance answered the ops API at the end: DEAD could not be read");
+        return -1;
+    }
+
+    double seconds(long nanos) {
+        return (nanos - startNanos) / 1e9;
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long wait = nanos - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Virtual threads where the JDK has them (the runner compiles for 17 and runs on 21+), else a cached pool. */
+    static ExecutorService virtualThreads(String name) {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        }
+        catch (ReflectiveOperationException e) {
+            return Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    private void shutDown() {
+        sampling = false;
+        for (Instance instance : instances) {
+            try {
+                instance.stop();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            instance.postgres.close();
+            instance.redis.close();
+        }
+        if (telegram != null) {
+            telegram.close();
+        }
+        if (servers != null) {
+            try {
+                servers.close();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** On Ctrl-C: no instance is left running (or stopped) behind the run. */
+    private void forceStop() {
+        for (Instance instance : instances) {
+            try {
+                instance.resume();
+            }
+            catch (Exception e) {
+                // gone
+            }
+            try {
+                instance.kill();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (servers != null) {
+                servers.close();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

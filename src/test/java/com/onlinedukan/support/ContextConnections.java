@@ -1,0 +1,90 @@
+package com.onlinedukan.support;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
+/**
+ * Narrows the shared servers' connection details (a container's or the embedded servers') to one
+ * test context: its own database on the shared PostgreSQL, optionally reached through a port of
+ * the test's own on localhost (a {@link FreezableProxy}), and optionally a Redis of the test's own.
+ * Everything that connects — the datasource, Flyway, the relay's Debezium engine and its lease —
+ * reads these, so they all land in the same place.
+ */
+final class ContextConnections implements BeanPostProcessor {
+
+    private static final Pattern POSTGRES_URL = Pattern.compile("jdbc:postgresql://([^/?]+)/([^?]*)(\\?.*)?");
+
+    private final String database;
+    private final Integer postgresPort;
+    private final Integer redisPort;
+
+    ContextConnections(String database, Integer postgresPort, Integer redisPort) {
+        this.database = database;
+        this.postgresPort = postgresPort;
+        this.redisPort = redisPort;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String name) {
+        if (bean instanceof JdbcConnectionDetails jdbc) {
+            return new JdbcConnectionDetails() {
+                @Override
+                public String getJdbcUrl() {
+                    return onContextDatabase(jdbc.getJdbcUrl());
+                }
+
+                @Override
+                public String getUsername() {
+                    return jdbc.getUsername();
+                }
+
+                @Override
+                public String getPassword() {
+                    return jdbc.getPassword();
+                }
+            };
+        }
+        if (bean instanceof FlywayConnectionDetails flyway) {
+            // A container's own details for Flyway point at the container's default database.
+            return new FlywayConnectionDetails() {
+                @Override
+                public String getJdbcUrl() {
+                    return flyway.getJdbcUrl() == null ? null : onContextDatabase(flyway.getJdbcUrl());
+                }
+
+                @Override
+                public String getUsername() {
+                    return flyway.getUsername();
+                }
+
+                @Override
+                public String getPassword() {
+                    return flyway.getPassword();
+                }
+            };
+        }
+        if (bean instanceof DataRedisConnectionDetails && redisPort != null) {
+            return new DataRedisConnectionDetails() {
+                @Override
+                public Standalone getStandalone() {
+                    return Standalone.of("localhost", redisPort);
+                }
+            };
+        }
+        return bean;
+    }
+
+    String onContextDatabase(String url) {
+        Matcher parts = POSTGRES_URL.matcher(url);
+        if (!parts.matches()) {
+            throw new IllegalStateException("Not a PostgreSQL JDBC URL: " + url);
+        }
+        String hostAndPort = postgresPort == null ? parts.group(1) : "localhost:" + postgresPort;
+        return "jdbc:postgresql://" + hostAndPort + "/" + database + (parts.group(3) == null ? "" : parts.group(3));
+    }
+}

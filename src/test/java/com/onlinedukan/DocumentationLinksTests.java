@@ -27,6 +27,7 @@ class DocumentationLinksTests {
     static final Pattern MARKDOWN_LINK = Pattern.compile("(?<!!)\\[[^\\]]*\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
     static final Pattern BARE_URL = Pattern.compile("\\b(?:https?|ftp)://[^\\s)>`\"']+");
     static final Pattern CODE_SPAN = Pattern.compile("`[^`]*`");
+    static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:id|name)=\"([^\"]+)\"");
     static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "0.0.0.0", "[::1]");
 
     @Test
@@ -92,12 +93,20 @@ class DocumentationLinksTests {
         return LOCAL_HOSTS.contains(host) || rest.startsWith("[::1]");
     }
 
-    /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+    /**
+     * GitHub's heading anchors (of the heading's text without HTML tags: lower case, punctuation
+     * dropped, spaces as hyphens), and the explicit ones of HTML anchors ({@code <a id="alert-…">},
+     * as the runbook's headings carry).
+     */
     static Set<String> anchors(Path page) {
         Set<String> anchors = new TreeSet<>();
         for (String line : prose(page)) {
+            Matcher html = HTML_ANCHOR.matcher(line);
+            while (html.find()) {
+                anchors.add(html.group(1));
+            }
             if (line.startsWith("#")) {
-                String heading = line.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT);
+                String heading = line.replaceFirst("^#+\\s*", "").replaceAll("<[^>]*>", "").trim().toLowerCase(Locale.ROOT);
                 anchors.add(heading.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
             }
         }

@@ -12,6 +12,9 @@ public interface OrderAspect {
     /** The field name in the order's JSON. */
     String name();
 
+    /** What {@link #ofNewOrder()} and {@link #of(UUID)} return, for the API's documentation. */
+    Class<?> type();
+
     /** The aspect of an order that was placed a moment ago. */
     Object ofNewOrder();
 

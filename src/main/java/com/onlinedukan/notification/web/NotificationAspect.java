@@ -24,6 +24,11 @@ class NotificationAspect implements OrderAspect {
     }
 
     @Override
+    public Class<NotificationStatus> type() {
+        return NotificationStatus.class;
+    }
+
+    @Override
     public NotificationStatus ofNewOrder() {
         return NotificationStatus.NOT_YET_SEEN;
     }

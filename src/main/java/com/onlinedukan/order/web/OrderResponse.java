@@ -11,6 +11,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.onlinedukan.order.Order;
 import com.onlinedukan.order.OrderAspect;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * An order as customers see it, with what downstream modules add about it (its staff
@@ -26,9 +27,11 @@ record OrderResponse(
         String comment,
         @JsonAnyGetter Map<String, Object> aspects) {
 
+    @Schema(name = "OrderCustomer")
     record Customer(String name, String phone) {
     }
 
+    @Schema(name = "OrderItem")
     record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
     }
 

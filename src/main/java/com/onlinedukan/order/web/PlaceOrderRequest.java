@@ -18,7 +18,7 @@ import jakarta.validation.constraints.Size;
 /** The body of {@code POST /api/orders}. Money is {@link BigDecimal} from the JSON text to the database. */
 record PlaceOrderRequest(
         @NotNull @Valid Customer customer,
-        @NotEmpty @Size(max = 100) List<@NotNull @Valid Item> items,
+        @NotEmpty @Size(min = 1, max = 100) List<@NotNull @Valid Item> items,
         @Schema(example = "Call before delivery", maxLength = 5000)
         @Size(max = 5000) @Pattern(regexp = MULTI_LINE, message = MULTI_LINE_MESSAGE) String comment) {
 
@@ -37,6 +37,7 @@ record PlaceOrderRequest(
     static final String MULTI_LINE_MESSAGE = "must not contain control characters other than tabs and line breaks, "
             + "nor invisible format characters (such as bidi controls)";
 
+    @Schema(name = "NewOrderCustomer")
     record Customer(
             @Schema(example = "Aziz Karimov", maxLength = 200)
             @NotBlank @Size(max = 200) @Pattern(regexp = SINGLE_LINE, message = SINGLE_LINE_MESSAGE) String name,
@@ -44,6 +45,7 @@ record PlaceOrderRequest(
             @NotBlank @Pattern(regexp = "\\+?[0-9 ()-]{5,32}", message = "must be a phone number") String phone) {
     }
 
+    @Schema(name = "NewOrderItem")
     record Item(
             @Schema(example = "TEA-001", maxLength = 64)
             @NotBlank @Size(max = 64) @Pattern(regexp = SINGLE_LINE, message = SINGLE_LINE_MESSAGE) String sku,

@@ -42,6 +42,9 @@ final class LocalPostgres implements JdbcConnectionDetails, AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_replication_slots", "10")
                     .setServerConfig("max_wal_senders", "10")
+                    // Zonky's own shutdown hook would stop PostgreSQL at the JVM's first signal, while
+                    // the service is still finishing its work; the context closes it after that.
+                    .setRegisterShutdownHook(false)
                     .start();
             log.info("No datasource configured: running on an embedded PostgreSQL (port {}, data in {})",
                     server.getPort(), dir);

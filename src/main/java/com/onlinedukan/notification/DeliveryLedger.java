@@ -47,7 +47,12 @@ class DeliveryLedger {
      * @param trace the trace of the request that placed the order; null for an event written outside one
      */
     record Claim(UUID eventId, UUID orderId, String payload, int attempts, Instant firstFailedAt,
-            Instant committedAt, UUID token, EventTrace trace) {
+            Instant committedAt, UUID token, EventTrace trace, long claimedNanos) {
+
+        /** How long ago, on this JVM's monotonic clock, the claim was made (a stopped process's pause included). */
+        Duration age() {
+            return Duration.ofNanos(System.nanoTime() - claimedNanos);
+        }
     }
 
     /**
@@ -132,7 +137,7 @@ class DeliveryLedger {
         return new Claim(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
                 rs.getString("payload"), rs.getInt("attempts"), instant(rs, "first_failed_at"),
                 rs.getTimestamp("event_committed_at").toInstant(), rs.getObject("lease_token", UUID.class),
-                EventTrace.parse(rs.getString("trace_context")).orElse(null));
+                EventTrace.parse(rs.getString("trace_context")).orElse(null), System.nanoTime());
     }
 
     /** Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held. */

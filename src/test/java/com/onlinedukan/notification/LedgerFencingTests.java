@@ -45,6 +45,9 @@ class LedgerFencingTests {
     Notifications notifications;
 
     @Autowired
+    Delivery delivery;
+
+    @Autowired
     Outbox outbox;
 
     @Autowired
@@ -106,5 +109,30 @@ class LedgerFencingTests {
                 .query(String.class).single()).contains("total");
         assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE status = 'DEAD'").query(Long.class).single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aClaimThatAgedPastItsLeaseLessTheStopGraceIsReleasedUnsent() {
+        notifications.pause("test", "the test claims by hand");
+        String orderId = new Orders(port).placeMany("Frozen sender", 1).get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE order_id = CAST(? AS uuid)").param(orderId)
+                .query(Long.class).single() == 1);
+        Claim claim = ledger.claimDueWhilePaused("frozen", Duration.ofMinutes(1), 1000).stream()
+                .filter(c -> c.orderId().toString().equals(orderId)).findFirst().orElseThrow();
+        // As if the process had been stopped for an hour between the claim and the send.
+        Claim aged = new Claim(claim.eventId(), claim.orderId(), claim.payload(), claim.attempts(),
+                claim.firstFailedAt(), claim.committedAt(), claim.token(), claim.trace(),
+                System.nanoTime() - Duration.ofHours(1).toNanos());
+
+        delivery.deliver(List.of(aged));
+
+        assertThat(telegram.acceptedMentioning(orderId)).as("a stale claim is not sent").isEmpty();
+        assertThat(jdbc.sql("SELECT status || ' ' || coalesce(lease_owner, 'unclaimed') FROM notification "
+                + "WHERE order_id = CAST(? AS uuid)").param(orderId).query(String.class).single())
+                .isEqualTo("PENDING unclaimed");
+
+        notifications.resume("test");
+        telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
     }
 }

@@ -4,12 +4,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** Virtual threads where the JDK has them (the runner compiles for 17 and runs on 21+), else a cached pool. */
-final class Threads {
+public final class Threads {
 
     private Threads() {
     }
 
-    static ExecutorService perTask(String name) {
+    public static ExecutorService perTask(String name) {
         try {
             return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         }

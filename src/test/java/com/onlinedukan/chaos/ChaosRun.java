@@ -489,20 +489,6 @@ public final class ChaosRun {
         }
     }
 
-    /** Virtual threads where the JDK has them (the runner compiles for 17 and runs on 21+), else a cached pool. */
-    static ExecutorService virtualThreads(String name) {
-        try {
-            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-        }
-        catch (ReflectiveOperationException e) {
-            return Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-    }
-
     private void shutDown() {
         sampling = false;
         for (Instance instance : instances) {

@@ -1,5 +1,6 @@
 package com.onlinedukan.chaos;
 
+import com.onlinedukan.bench.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +79,7 @@ final class ChaosTelegram implements AutoCloseable {
             int instance = i;
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
             server.createContext("/", exchange -> handle(exchange, instance));
-            server.setExecutor(ChaosRun.virtualThreads("fake-telegram"));
+            server.setExecutor(Threads.perTask("fake-telegram"));
             server.start();
             servers.add(server);
         }

@@ -1,5 +1,6 @@
 package com.onlinedukan.chaos;
 
+import com.onlinedukan.bench.Threads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ final class OrderDriver {
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
-    private final ExecutorService clients = ChaosRun.virtualThreads("order-client");
+    private final ExecutorService clients = Threads.perTask("order-client");
     private volatile boolean running;
     private Thread pacer;
 
@@ -45,7 +46,7 @@ final class OrderDriver {
         this.requestTimeout = requestTimeout;
         this.giveUpAfter = giveUpAfter;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).executor(ChaosRun.virtualThreads("order-http")).build();
+                .connectTimeout(Duration.ofSeconds(2)).executor(Threads.perTask("order-http")).build();
     }
 
     /** Starts placing {@code perSecond} orders a second (open loop: a slow answer never delays the next order). */

@@ -433,7 +433,7 @@ public final class ChaosRun {
                 if (pipeline.isPresent()) {
                     long undelivered = pipeline.get().path("outbox").path("undelivered").asLong(-1);
                     backlog = backlog < 0 ? undelivered : backlog;
-                    leaders += pipeline.get().path("relay").path("leader").asBoolean(false) ? 1 : 0;
+                    leaders += instance.leads(Duration.ofMillis(800)) ? 1 : 0;
                 }
             }
             samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders));

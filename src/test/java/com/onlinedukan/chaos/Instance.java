@@ -188,8 +188,31 @@ final class Instance {
 
     /** Whether this instance says it holds the relay lease ({@code relay.leader} of the pipeline). */
     boolean leads() {
-        return ops("/api/ops/pipeline", Duration.ofSeconds(2))
-                .map(p -> p.path("relay").path("leader").asBoolean(false)).orElse(false);
+        return leads(Duration.ofSeconds(2));
+    }
+
+    /**
+     * Whether this instance believes it leads, by its own clock: its {@code dukan_relay_leader} gauge.
+     * (The pipeline's {@code relay.leader} is the cluster's view, the same from every instance.)
+     */
+    boolean leads(Duration timeout) {
+        if (!alive() || stopped) {
+            return false;
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/actuator/prometheus")).timeout(timeout)
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().lines()
+                    .anyMatch(line -> line.matches("dukan_relay_leader(\\{[^}]*\\})? 1(\\.0)?"));
+        }
+        catch (IOException | RuntimeException e) {
+            return false;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

@@ -58,7 +58,7 @@ shared_buffers = 256MB
 EOF
 as_pg "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w start" >/dev/null
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan' -c 'CREATE DATABASE floor'
-for f in db/migration/V*.sql; do
+for f in $(ls db/migration/V*.sql | sort -V); do
   "$PGBIN/psql" -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d floor -f "$f" >/dev/null
 done
 

@@ -39,6 +39,8 @@ final class Instance {
     private final HttpClient http;
     private final String authorization;
     private volatile Process process;
+    /** Every process this instance ever launched, so that none outlives the run. */
+    private final List<Process> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopped;
     private int launches;
 
@@ -59,6 +61,17 @@ final class Instance {
     }
 
     synchronized void start() throws IOException {
+        // Never two processes for one instance: a launch the runner gave up on may still be alive.
+        Process previous = process;
+        if (previous != null && previous.isAlive()) {
+            previous.destroyForcibly();
+            try {
+                previous.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         launches++;
         Path log = logDirectory.resolve(name + "-" + launches + ".log");
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
@@ -66,6 +79,7 @@ final class Instance {
         builder.environment().putAll(environment);
         stopped = false;
         process = builder.start();
+        launched.add(process);
         System.out.printf("%s: pid %d on port %d (log %s)%n", name, process.pid(), port, log);
     }
 
@@ -158,6 +172,11 @@ final class Instance {
             current.destroy();
             if (!current.waitFor(40, TimeUnit.SECONDS)) {
                 current.destroyForcibly().waitFor();
+            }
+        }
+        for (Process any : launched) {
+            if (any.isAlive()) {
+                any.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
     }

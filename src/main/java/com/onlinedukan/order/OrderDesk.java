@@ -30,10 +30,17 @@ public class OrderDesk {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * Places an order: the order, its lines and its {@link OrderPlaced} event go to PostgreSQL as one
+     * statement in one round trip ({@link Outbox#appendWith}), in the caller's transaction if there is
+     * one, else in one of their own.
+     */
     public Order place(Customer customer, List<OrderLine> lines, String comment) {
-        Order order = orders.insert(Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS)));
-        outbox.append(OrderPlaced.AGGREGATE_TYPE, order.id().toString(), OrderPlaced.TYPE, OrderPlaced.of(order));
+        Order placed = Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS));
+        Order order = new Order(placed.id(), 0L, placed.customer(), placed.lines(), placed.comment(), placed.total(),
+                placed.status(), placed.createdAt());
+        outbox.appendWith(OrderRows.insert(order), OrderPlaced.AGGREGATE_TYPE, order.id().toString(), OrderPlaced.TYPE,
+                OrderPlaced.of(order));
         return order;
     }
 

@@ -5,8 +5,8 @@ import java.util.UUID;
 
 import org.springframework.data.repository.Repository;
 
-/** The orders placed in the shop: placed with {@link NewOrders#insert}, read by Spring Data JDBC. */
-interface Orders extends Repository<Order, UUID>, NewOrders {
+/** The orders placed in the shop: written by {@link OrderDesk#place} ({@link OrderRows}), read by Spring Data JDBC. */
+interface Orders extends Repository<Order, UUID> {
 
     Optional<Order> findById(UUID id);
 }

@@ -3,9 +3,13 @@ package com.onlinedukan.outbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
@@ -15,6 +19,7 @@ import io.micrometer.tracing.Tracer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -23,9 +28,11 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The outbox table and the only code that touches it. Appending joins the caller's transaction
- * and refuses to run without one, so an event exists exactly when the change it describes
- * committed; consumers read events back by id or by age, and purge what they are done with.
+ * The outbox table and the only code that touches it. An event is written with the change it
+ * describes, so it exists exactly when that change committed: {@link #append} joins the caller's
+ * transaction and refuses to run without one; {@link #appendWith} sends the change and the event as
+ * one statement, atomic by itself. Consumers read events back by id or by age, and purge what they
+ * are done with.
  */
 @Component
 public class Outbox {
@@ -35,6 +42,13 @@ public class Outbox {
 
     private static final String COLUMNS =
             "id, aggregatetype, aggregateid, type, payload::text AS payload, created_at, tracingspancontext";
+
+    private static final String PARAMETER_PREFIX = "outbox_";
+
+    private static final String INSERT_WITH_CHANGE = """
+            INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, tracingspancontext)
+            VALUES (:outbox_id, :outbox_aggregateType, :outbox_aggregateId, :outbox_type, CAST(:outbox_payload AS jsonb),
+                    :outbox_trace)""";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -68,13 +82,57 @@ public class Outbox {
                 .param("payload", json.writeValueAsString(payload))
                 .param("trace", currentTrace(), java.sql.Types.VARCHAR)
                 .update();
+        countAfterCommit();
+        return eventId;
+    }
+
+    /**
+     * A change to write together with the event that describes it: one or more SQL statements
+     * (separated by {@code ;}) with named parameters, none of them starting with {@code outbox_}.
+     */
+    public record Change(String sql, Map<String, ?> params) {
+
+        public Change {
+            if (params.keySet().stream().anyMatch(name -> name.startsWith(PARAMETER_PREFIX))) {
+                throw new IllegalArgumentException("parameter names starting with " + PARAMETER_PREFIX + " are the outbox's");
+            }
+            params = Collections.unmodifiableMap(new HashMap<>(params));
+        }
+    }
+
+    /**
+     * Writes {@code change} and an event about it in one round trip to PostgreSQL: the change's
+     * statements and the outbox INSERT are sent as one JDBC statement, which runs in the caller's
+     * transaction when there is one, and otherwise as one implicit transaction of its own (the
+     * statements before the protocol's Sync): both commit, or neither does. Returns the event's id,
+     * as {@link #append} does.
+     */
+    public UUID appendWith(Change change, String aggregateType, String aggregateId, String eventType, Object payload) {
+        UUID eventId = UUID.randomUUID();
+        Map<String, Object> params = new HashMap<>(change.params());
+        params.put(PARAMETER_PREFIX + "id", eventId);
+        params.put(PARAMETER_PREFIX + "aggregateType", aggregateType);
+        params.put(PARAMETER_PREFIX + "aggregateId", aggregateId);
+        params.put(PARAMETER_PREFIX + "type", eventType);
+        params.put(PARAMETER_PREFIX + "payload", json.writeValueAsString(payload));
+        params.put(PARAMETER_PREFIX + "trace", new SqlParameterValue(Types.VARCHAR, currentTrace()));
+        jdbc.sql(change.sql() + ";\n" + INSERT_WITH_CHANGE).params(params).update();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            countAfterCommit();
+        }
+        else {
+            written.increment();
+        }
+        return eventId;
+    }
+
+    private void countAfterCommit() {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 written.increment();
             }
         });
-        return eventId;
     }
 
     /**

@@ -46,6 +46,7 @@ final class Report {
     private final List<String> notes = new ArrayList<>();
     private final List<String> phases = new ArrayList<>();
     private final List<String> outage = new ArrayList<>();
+    private final List<String> warmUp = new ArrayList<>();
     private String machine = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
@@ -91,6 +92,11 @@ final class Report {
                 .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
         jfr = s.toString();
         System.out.println(jfr);
+    }
+
+    void warmUp(int round, double underLoadSeconds, OrderLoad.Result run, double jitShare, double cpuMillis) {
+        warmUp.add(String.format(Locale.ROOT, "| %d | %.0f s | %.0f | %.1f / %.1f ms | %.0f %% | %.2f |", round,
+                underLoadSeconds, run.perSecond(), run.millis(50), run.millis(99), jitShare * 100, cpuMillis));
     }
 
     void rssIdle(double mib) {
@@ -177,6 +183,16 @@ final class Report {
         md.append("- The floor is pgbench running the same transaction (BEGIN; INSERT orders; INSERT order_item; INSERT "
                 + "outbox; COMMIT, `-M prepared`) on a copy of the schema in a database no relay reads, on the same server, "
                 + "in the same run.\n\n");
+
+        md.append("## 0. Warm-up: a fresh JVM, until its JIT settles\n\n");
+        md.append("Every figure after this table is from the warmed service. A fresh process of this service spends most "
+                + "of its CPU compiling (C1, then C2) for its first one to two minutes under load, so the warm-up runs "
+                + "8 clients in rounds until a round's JIT time is under 5 % of one core; the first rows are what the "
+                + "first minutes after a deploy look like.\n\n");
+        md.append("| round | under load | POST orders/s | POST p50 / p99 | JIT (share of one core) | CPU ms per order |\n"
+                + "|---|---|---|---|---|---|\n");
+        warmUp.forEach(r -> md.append(r).append('\n'));
+        md.append('\n');
 
         md.append("## 1. Throughput, closed loop, beside the floor\n\n");
         md.append("| clients | POST orders/s | POST p50 / p99 | pgbench tps (floor) | ratio | target | |\n|---|---|---|---|---|---|---|\n");

@@ -11,6 +11,7 @@ import com.onlinedukan.support.FakeBotApi;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -76,6 +77,46 @@ class OrderTransactionTests {
     void outboxRefusesToWriteOutsideATransaction() {
         assertThatThrownBy(() -> outbox.append("Order", "x", "OrderPlaced", java.util.Map.of()))
                 .isInstanceOf(IllegalTransactionStateException.class);
+    }
+
+    @Test
+    void withoutATransactionAnOrderWhoseEventFailsIsNotStored() {
+        Order order = order("Event fails");
+
+        // No transaction here: the order's INSERTs and the outbox's go as one statement, one implicit transaction.
+        assertThatThrownBy(() -> outbox.appendWith(OrderRows.insert(order), null, order.id().toString(),
+                OrderPlaced.TYPE, java.util.Map.of()))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(count("SELECT count(*) FROM orders WHERE id = ?", order.id())).isZero();
+        assertThat(count("SELECT count(*) FROM order_item WHERE order_id = ?", order.id())).isZero();
+    }
+
+    @Test
+    void withoutATransactionAChangeThatFailsLeavesNoEvent() {
+        Order order = order("Change fails");
+        // The order row goes in; its lines repeat a line number, so the second statement fails.
+        var rows = OrderRows.insert(order);
+        var failing = new Outbox.Change(rows.sql().replace(":line1", ":line0"), rows.params());
+
+        assertThatThrownBy(() -> outbox.appendWith(failing, OrderPlaced.AGGREGATE_TYPE, order.id().toString(),
+                OrderPlaced.TYPE, java.util.Map.of()))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(count("SELECT count(*) FROM orders WHERE id = ?", order.id())).isZero();
+        assertThat(count("SELECT count(*) FROM outbox WHERE aggregateid = ?", order.id().toString())).isZero();
+    }
+
+    @Test
+    void theOutboxsParameterNamesAreItsOwn() {
+        assertThatThrownBy(() -> new Outbox.Change("SELECT :outbox_id", java.util.Map.of("outbox_id", 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Order order(String name) {
+        Order placed = Order.place(customer(name), List.of(
+                new Order.OrderLine("TEA-001", "Green tea", 2, new BigDecimal("12.50")),
+                new Order.OrderLine("TEA-002", "Black tea", 1, new BigDecimal("9.00"))), null, java.time.Instant.now());
+        return new Order(placed.id(), 0L, placed.customer(), placed.lines(), null, placed.total(), placed.status(),
+                placed.createdAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     }
 
     private long count(String sql, Object arg) {

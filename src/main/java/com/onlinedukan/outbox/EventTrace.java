@@ -54,6 +54,13 @@ public record EventTrace(String traceparent, String tracestate) {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        if (text.startsWith(TRACEPARENT + "=") && text.indexOf('\n') < 0 && text.indexOf('\\') < 0
+                && text.indexOf('\r') < 0) {
+            // What this service writes (one traceparent line), read on every relayed event without Properties.
+            String traceparent = text.substring(TRACEPARENT.length() + 1).strip();
+            return W3C_TRACEPARENT.matcher(traceparent).matches() && !traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32)
+                    ? Optional.of(new EventTrace(traceparent, null)) : Optional.empty();
+        }
         Properties headers = new Properties();
         try {
             headers.load(new StringReader(text));

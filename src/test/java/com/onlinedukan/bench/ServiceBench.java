@@ -100,7 +100,7 @@ public final class ServiceBench {
         int outageSeconds = intArg("outage-seconds", 15, 60);
         int outageRate = intArg("outage-rate", 100, 100);
         int slowTelegramMillis = intArg("slow-telegram-ms", 3000, 3000);
-        List<Double> rates = Arrays.stream(arg("rates", quick ? "50,100,250,500,1000" : "25,50,100,200,300,500,750,1000,1500")
+        List<Double> rates = Arrays.stream(arg("rates", quick ? "100,250,500,750,1000,1500" : "50,100,250,500,750,1000,1250,1500,2000")
                 .split(",")).map(Double::parseDouble).toList();
 
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
@@ -114,7 +114,10 @@ public final class ServiceBench {
         report.rssIdle(stats.rssMiB());
 
         // 1. Closed loop beside pgbench at the same concurrency.
-        int[] closedClients = Arrays.stream(arg("clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
+        // --only=open: the open-loop ladder alone (with --jfr, recorded during its first rate).
+        boolean openOnly = arg("only", "").equals("open");
+        int[] closedClients = openOnly ? new int[0]
+                : Arrays.stream(arg("clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
         for (int clients : closedClients) {
             int seconds = clients == 8 ? burstSeconds : closedSeconds;
             ProcessStats cpuStats = stats;
@@ -141,7 +144,7 @@ public final class ServiceBench {
         }
 
         // 4. The customer does not wait for Telegram.
-        for (int delay : new int[] {0, slowTelegramMillis}) {
+        for (int delay : openOnly ? new int[0] : new int[] {0, slowTelegramMillis}) {
             telegram.delay(delay);
             OrderLoad.Result run = load.openLoop("100/s, Telegram " + delay + " ms", 100, Duration.ofSeconds(openSeconds));
             telegram.delay(0);
@@ -154,7 +157,13 @@ public final class ServiceBench {
             ProcessStats cpuStats = stats;
             double cpu = stats.cpuMillis();
             RssSampler rss = RssSampler.start(stats);
+            if (openOnly && rate == rates.get(0)) {
+                startJfr(openSeconds);
+            }
             OrderLoad.Result run = load.openLoop(rate + "/s", rate, Duration.ofSeconds(openSeconds));
+            if (openOnly && rate == rates.get(0)) {
+                readJfr();
+            }
             rss.stop();
             Report.Delivery delivery = check(run, Duration.ofSeconds(intArg("phase-wait-seconds", 60, 120)));
             report.cpu(run.name(), cpuPerOrder(cpuStats, cpu, run));
@@ -164,6 +173,9 @@ public final class ServiceBench {
                 report.note("Stopped the rate ladder after " + (int) rate + "/s: its POST median was over 2 s.");
                 break;
             }
+        }
+        if (openOnly) {
+            return;
         }
 
         // 5. Outage and recovery at Telegram's real budget, with the fake enforcing it.

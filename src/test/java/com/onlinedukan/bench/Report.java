@@ -78,7 +78,7 @@ final class Report {
 
     void jfr(int samples, Map<String, Integer> threads, Map<String, Integer> top, Map<String, Integer> ours) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` during the 8-client burst (`settings=profile`), so that phase carries JFR's overhead. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher` and `OkHttp Dispatcher`.%n%n", samples));
+                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` (`settings=profile`) during a second 8-client burst after the measured one, so JFR's overhead is in no figure above. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher` and `OkHttp Dispatcher`.%n%n", samples));
         s.append("| thread (digits as N) | samples | share |\n|---|---|---|\n");
         threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
                 .forEach(e -> s.append(String.format(Locale.ROOT, "| `%s` | %d | %.0f %% |%n", e.getKey(), e.getValue(),
@@ -168,7 +168,7 @@ final class Report {
     private String markdown(Path chart) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append(quick ? "**Quick run** (`bench/run.sh --quick`: short phases and a 15 s outage; about 12 minutes, most of it the outage drain at Telegram's real budget and waiting for late orders). " : "Full run (`bench/run.sh`). ");
+        md.append(quick ? "**Quick run** (`bench/run.sh --quick`: short phases and a 15 s outage; about 10 minutes: two or three of them the warm-up, and most of the rest the outage drain at Telegram's real budget). " : "Full run (`bench/run.sh`). ");
         md.append("Every figure below is from **one run** on a shared, noisy machine: compare ratios within the run, "
                 + "not absolute numbers across runs.\n\n");
         md.append("- Machine: ").append(machine).append("; ").append(LocalDate.now()).append('\n');

@@ -122,13 +122,7 @@ public final class ServiceBench {
             int seconds = clients == 8 ? burstSeconds : closedSeconds;
             ProcessStats cpuStats = stats;
             double cpu = stats.cpuMillis();
-            if (clients == 8) {
-                startJfr(seconds);
-            }
             OrderLoad.Result run = load.closedLoop(clients + " clients", clients, Duration.ofSeconds(seconds));
-            if (clients == 8) {
-                readJfr();
-            }
             Report.Delivery delivery = check(run, Duration.ofSeconds(60));
             double cpuMillis = cpuPerOrder(cpuStats, cpu, run);
             report.cpu(run.name(), cpuMillis);
@@ -136,6 +130,14 @@ public final class ServiceBench {
             report.closedLoop(clients, run, pg.tps(), delivery);
             System.out.printf(java.util.Locale.ROOT, "%d clients: %.0f orders/s, floor %.0f tps, ratio %.3f, %.2f CPU ms per order%n",
                     clients, run.perSecond(), pg.tps(), run.perSecond() / pg.tps(), cpuMillis);
+        }
+
+        if (args.containsKey("jfr") && !openOnly) {
+            // The profile comes from a burst of its own, so that JFR's overhead is in none of the figures above.
+            startJfr(burstSeconds);
+            OrderLoad.Result profiled = load.closedLoop("8 clients, profiled", 8, Duration.ofSeconds(burstSeconds));
+            readJfr();
+            check(profiled, Duration.ofSeconds(60));
         }
 
         if (arg("only", "").equals("throughput")) {

@@ -1,9 +1,5 @@
 package com.onlinedukan.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +42,11 @@ final class OrderLoad {
         }
     }
 
-    private final HttpClient http;
-    private final URI orders;
+    private final LeanHttp http;
     private final AtomicLong sequence = new AtomicLong();
 
     OrderLoad(int port) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(Threads.perTask("load-http")).build();
-        this.orders = URI.create("http://127.0.0.1:" + port + "/api/orders");
+        this.http = new LeanHttp("127.0.0.1", port);
     }
 
     /** {@code rate} orders a second for {@code duration}; waits for every answer. */
@@ -109,15 +102,12 @@ final class OrderLoad {
         String body = "{\"customer\":{\"name\":\"Bench customer " + n + "\",\"phone\":\"+998901234567\"},"
                 + "\"items\":[{\"sku\":\"TEA-001\",\"name\":\"Green tea 100g\",\"quantity\":2,\"unitPrice\":12.50}],"
                 + "\"comment\":\"Call before delivery\"}";
-        HttpRequest request = HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            LeanHttp.Response response = http.postJson("/api/orders", body, 60_000);
             long answered = System.nanoTime();
             latency.recordValue(Math.min(MAX_MICROS, (answered - intendedStart) / 1000));
             Matcher id = ID.matcher(response.body());
-            if (response.statusCode() == 201 && id.find()) {
+            if (response.status() == 201 && id.find()) {
                 accepted.put(id.group(1), answered);
             }
             else {

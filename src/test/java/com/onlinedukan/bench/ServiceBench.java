@@ -148,7 +148,8 @@ public final class ServiceBench {
         // 4. The customer does not wait for Telegram.
         for (int delay : openOnly ? new int[0] : new int[] {0, slowTelegramMillis}) {
             telegram.delay(delay);
-            OrderLoad.Result run = load.openLoop("100/s, Telegram " + delay + " ms", 100, Duration.ofSeconds(openSeconds));
+            OrderLoad.Result run = load.openLoop("100/s, Telegram " + delay + " ms", 100,
+                    Duration.ofSeconds(intArg("slow-seconds", 20, 30)));
             telegram.delay(0);
             Report.Delivery delivery = check(run, Duration.ofSeconds(120));
             report.slowTelegram(delay, run, delivery);

@@ -36,8 +36,9 @@ public record Order(
         }
     }
 
+    /** A new order as it is stored: version 0, the total computed from the lines. */
     static Order place(Customer customer, List<OrderLine> lines, String comment, Instant now) {
         BigDecimal total = lines.stream().map(OrderLine::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Order(UUID.randomUUID(), null, customer, List.copyOf(lines), comment, total, OrderStatus.PLACED, now);
+        return new Order(UUID.randomUUID(), 0L, customer, List.copyOf(lines), comment, total, OrderStatus.PLACED, now);
     }
 }

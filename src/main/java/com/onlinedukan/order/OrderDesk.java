@@ -36,9 +36,7 @@ public class OrderDesk {
      * one, else in one of their own.
      */
     public Order place(Customer customer, List<OrderLine> lines, String comment) {
-        Order placed = Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS));
-        Order order = new Order(placed.id(), 0L, placed.customer(), placed.lines(), placed.comment(), placed.total(),
-                placed.status(), placed.createdAt());
+        Order order = Order.place(customer, lines, comment, clock.instant().truncatedTo(ChronoUnit.MICROS));
         outbox.appendWith(OrderRows.insert(order), OrderPlaced.AGGREGATE_TYPE, order.id().toString(), OrderPlaced.TYPE,
                 OrderPlaced.of(order));
         return order;

@@ -22,11 +22,11 @@ final class OrderRows {
     private OrderRows() {
     }
 
-    /** Inserts a new order (version 0) and its lines. */
+    /** Inserts a new order and its lines. */
     static Outbox.Change insert(Order order) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", order.id());
-        params.put("version", 0L);
+        params.put("version", order.version());
         params.put("name", order.customer().name());
         params.put("phone", order.customer().phone());
         params.put("comment", new SqlParameterValue(Types.VARCHAR, order.comment()));

@@ -30,8 +30,7 @@ public record EventTrace(String traceparent, String tracestate) {
     private static final String INVALID_TRACE_ID = "0".repeat(32);
 
     public EventTrace {
-        if (traceparent == null || !W3C_TRACEPARENT.matcher(traceparent).matches()
-                || traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32)) {
+        if (!valid(traceparent)) {
             throw new IllegalArgumentException("not a W3C traceparent: " + traceparent);
         }
         tracestate = tracestate == null || tracestate.isBlank() ? null : tracestate;
@@ -58,8 +57,7 @@ public record EventTrace(String traceparent, String tracestate) {
                 && text.indexOf('\r') < 0) {
             // What this service writes (one traceparent line), read on every relayed event without Properties.
             String traceparent = text.substring(TRACEPARENT.length() + 1).strip();
-            return W3C_TRACEPARENT.matcher(traceparent).matches() && !traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32)
-                    ? Optional.of(new EventTrace(traceparent, null)) : Optional.empty();
+            return valid(traceparent) ? Optional.of(new EventTrace(traceparent, null)) : Optional.empty();
         }
         Properties headers = new Properties();
         try {
@@ -69,6 +67,11 @@ public record EventTrace(String traceparent, String tracestate) {
         catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean valid(String traceparent) {
+        return traceparent != null && W3C_TRACEPARENT.matcher(traceparent).matches()
+                && !traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32);
     }
 
     /** The column's text. */

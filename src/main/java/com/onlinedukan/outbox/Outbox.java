@@ -89,6 +89,7 @@ public class Outbox {
     /**
      * A change to write together with the event that describes it: one or more SQL statements
      * (separated by {@code ;}) with named parameters, none of them starting with {@code outbox_}.
+     * The parameters are read, not copied: {@link #appendWith} copies them once, beside its own.
      */
     public record Change(String sql, Map<String, ?> params) {
 
@@ -96,7 +97,7 @@ public class Outbox {
             if (params.keySet().stream().anyMatch(name -> name.startsWith(PARAMETER_PREFIX))) {
                 throw new IllegalArgumentException("parameter names starting with " + PARAMETER_PREFIX + " are the outbox's");
             }
-            params = Collections.unmodifiableMap(new HashMap<>(params));
+            params = Collections.unmodifiableMap(params);
         }
     }
 

@@ -47,6 +47,8 @@ final class Report {
     private final List<String> phases = new ArrayList<>();
     private final List<String> outage = new ArrayList<>();
     private final List<String> warmUp = new ArrayList<>();
+    private final List<String> cold = new ArrayList<>();
+    private double coldWarmed;
     private String machine = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
@@ -109,6 +111,17 @@ final class Report {
 
     void note(String note) {
         notes.add(note);
+    }
+
+    java.util.OptionalDouble closedRate(int clients) {
+        return closed.stream().filter(c -> c.clients() == clients).mapToDouble(c -> c.run().perSecond()).findFirst();
+    }
+
+    void coldStart(String launch, int round, double readySeconds, double firstRate, double minuteRate, double warmedRate) {
+        double share = firstRate / warmedRate;
+        cold.add(String.format(Locale.ROOT, "| %s | %d | %.1f s | %.0f (%.2f) | %.0f (%.2f) | ≥ 0.70 in the first 20 s | %s |",
+                launch, round, readySeconds, firstRate, share, minuteRate, minuteRate / warmedRate, share >= 0.70 ? "PASS" : "MISS"));
+        coldWarmed = warmedRate;
     }
 
     void closedLoop(int clients, OrderLoad.Result run, double floorTps, Delivery delivery) {
@@ -284,6 +297,16 @@ final class Report {
         md.append("| phase | CPU ms per order (utime+stime of the service process, until its orders were at Telegram) |\n|---|---|\n");
         cpu.forEach((phase, ms) -> md.append(Double.isNaN(ms) ? "| " + phase + " | — (the service restarted during the phase) |\n"
                 : String.format(Locale.ROOT, "| %s | %.2f |%n", phase, ms)));
+
+        if (!cold.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "\n## 7. The first minute after a deploy\n\nFresh processes of the service, "
+                    + "in turn without and with the JDK 25 AOT cache (`bench/aot-cache.sh`: classes loaded and linked, and "
+                    + "method profiles, from a training run), each timed from its start to readiness and then driven at 8 "
+                    + "clients. In brackets: the share of the warmed 8-client rate of section 1 (%.0f orders/s).%n%n", coldWarmed));
+            md.append("| launch | round | start → ready | first 20 s orders/s | first minute orders/s | target | |\n"
+                    + "|---|---|---|---|---|---|---|\n");
+            cold.forEach(r -> md.append(r).append('\n'));
+        }
 
         md.append("\n## Exactly once, every phase\n\n");
         md.append("| phase | accepted | errors | missing at Telegram when the phase's wait ended (see the notes) | duplicates | |\n|---|---|---|---|---|---|\n");

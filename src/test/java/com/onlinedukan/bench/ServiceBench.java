@@ -144,6 +144,12 @@ public final class ServiceBench {
             // --only=throughput: the closed-loop figures on the console, for a quick look at a change.
             return;
         }
+        if (arg("only", "").equals("cold")) {
+            // --only=cold: the warmed 8-client rate, then fresh processes with and without the AOT cache.
+            coldStarts(warmedRate());
+            report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
+            return;
+        }
 
         // 4. The customer does not wait for Telegram.
         for (int delay : openOnly ? new int[0] : new int[] {0, slowTelegramMillis}) {
@@ -210,6 +216,11 @@ public final class ServiceBench {
                 telegram.rateLimited() - rateLimitedBefore, botPerSecond, chatPerMinute, chatPerSecond, perMessage);
         telegram.limits(FakeTelegram.Limits.NONE);
 
+        // 7. The first minute after a deploy, with and without the AOT cache.
+        if (!arg("cold", "true").equals("false")) {
+            coldStarts(warmedRate());
+        }
+
         awaitLate(Duration.ofSeconds(intArg("late-wait-seconds", 180, 180)));
         ledgerFindings();
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
@@ -252,6 +263,45 @@ public final class ServiceBench {
         }
     }
 
+    /**
+     * 7. The first minute after a deploy: fresh processes, in turn without and with the AOT cache, each timed
+     * from its start to readiness, then 8 clients for {@code cold-first-seconds} and the rest of a minute. The
+     * figures are shares of {@code warmedRate}, the warmed service's 8-client rate of the same run.
+     */
+    void coldStarts(double warmedRate) throws Exception {
+        List<Launch> launches = new ArrayList<>(List.of(plainLaunch()));
+        aotLaunch().ifPresentOrElse(launches::add, () -> report.note("No AOT cache at target/aot/onlinedukan.aot: "
+                + "section 7 has the plain jar only (bench/aot-cache.sh makes one on JDK 25)."));
+        int first = intArg("cold-first-seconds", 20, 20);
+        int minute = intArg("cold-minute-seconds", 60, 60);
+        int repeats = intArg("cold-repeats", 2, 3);
+        for (int round = 1; round <= repeats; round++) {
+            for (Launch launch : launches) {
+                stopService();
+                long started = System.nanoTime();
+                startService(lifted(), launch);
+                double ready = (System.nanoTime() - started) / 1e9;
+                OrderLoad.Result early = load.closedLoop("fresh JVM, first " + first + " s (" + launch.label() + ")", 8,
+                        Duration.ofSeconds(first));
+                OrderLoad.Result rest = load.closedLoop("fresh JVM, to " + minute + " s (" + launch.label() + ")", 8,
+                        Duration.ofSeconds(minute - first));
+                check(early, Duration.ofSeconds(120));
+                check(rest, Duration.ofSeconds(120));
+                double minuteRate = (early.accepted().size() + rest.accepted().size()) / (early.seconds() + rest.seconds());
+                report.coldStart(launch.label(), round, ready, early.perSecond(), minuteRate, warmedRate);
+                System.out.printf(java.util.Locale.ROOT, "cold start %d, %s: ready in %.1f s, first %d s %.0f/s (%.2f of warmed), "
+                        + "first minute %.0f/s (%.2f)%n", round, launch.label(), ready, first, early.perSecond(),
+                        early.perSecond() / warmedRate, minuteRate, minuteRate / warmedRate);
+            }
+        }
+    }
+
+    /** The warmed service's 8-client closed-loop rate of this run (section 1), the reference of section 7. */
+    double warmedRate() {
+        return report.closedRate(8).orElseThrow(() -> new IllegalStateException(
+                "section 7 compares with the 8-client closed loop of section 1: run it (--clients must include 8)"));
+    }
+
     /** The service's accumulated JIT compilation time, from its Prometheus endpoint. */
     double jitMillis() throws IOException, InterruptedException {
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -268,14 +318,38 @@ public final class ServiceBench {
                 "DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", "100000");
     }
 
+    /** How the service's process is launched: the jar and the JVM's options. */
+    record Launch(String label, String jar, String jvmArgs) {
+    }
+
+    Launch plainLaunch() {
+        return new Launch("the jar, JIT only", arg("jar", "target/onlinedukan.jar"),
+                arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError"));
+    }
+
+    /** The extracted jar with the JDK 25 AOT cache of bench/aot-cache.sh, when there is one. */
+    java.util.Optional<Launch> aotLaunch() {
+        Path cache = Path.of(arg("aot-cache", "target/aot/onlinedukan.aot"));
+        if (!Files.isRegularFile(cache)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Launch("AOT cache (JDK 25, bench/aot-cache.sh)",
+                arg("aot-jar", cache.resolveSibling("onlinedukan.jar").toString()),
+                plainLaunch().jvmArgs() + " -XX:AOTCache=" + cache));
+    }
+
     void startService(Map<String, String> extra) throws Exception {
+        startService(extra, plainLaunch());
+    }
+
+    void startService(Map<String, String> extra, Launch launch) throws Exception {
         serviceEnv = extra;
         port = freePort();
         launches++;
         Path log = logs.resolve("service-" + launches + ".log");
         List<String> command = new ArrayList<>(List.of(arg("java", "java")));
-        command.addAll(Arrays.asList(arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError").split(" ")));
-        command.addAll(List.of("-jar", arg("jar", "target/onlinedukan.jar")));
+        command.addAll(Arrays.asList(launch.jvmArgs().split(" ")));
+        command.addAll(List.of("-jar", launch.jar()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("SERVER_PORT", Integer.toString(port));
@@ -319,7 +393,7 @@ public final class ServiceBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the service was not ready in 180 s; see " + log);
             }
-            Thread.sleep(250);
+            Thread.sleep(50);
         }
         System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
     }

@@ -2,7 +2,7 @@
 # `docker compose up --build`. The host needs Docker only: no JDK, no Maven.
 
 # --- build: the Maven wrapper on a JDK ------------------------------------------------------------
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 # The wrapper and the POM alone first: the dependency layer below is rebuilt only when they change,
 # not on every change to the code.
@@ -14,13 +14,14 @@ COPY src/main/ src/main/
 # No tests here (`./mvnw verify` runs them, on embedded servers, before an image is worth building),
 # so none are compiled either. Without .git (see .dockerignore) /actuator/info has no commit.
 RUN sh ./mvnw -B -ntp package -Dmaven.test.skip=true \
-    && java -Djarmode=tools -jar target/onlinedukan.jar extract --layers --launcher --destination /layers
+    && java -Djarmode=tools -jar target/onlinedukan.jar extract --layers --destination /layers
 
-# --- run: a JRE, a user of its own, Spring Boot's layers ------------------------------------------
-FROM eclipse-temurin:21-jre
+# --- run: a JRE, a user of its own, Spring Boot's layers, a JDK 25 AOT cache ----------------------
+FROM eclipse-temurin:25-jre
 # The base is Ubuntu: useradd is there. A home directory, for the embedded servers' data when the
 # image runs without a database (dukan.embedded.data-dir, ~/.onlinedukan).
 RUN groupadd --system dukan && useradd --system --gid dukan --create-home --home-dir /home/dukan dukan
+RUN install -d -o dukan -g dukan /app
 WORKDIR /app
 # Least to most often changed: a code change rebuilds only the last, small layer.
 COPY --from=build /layers/dependencies/ ./
@@ -28,6 +29,13 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 USER dukan
+# The AOT cache (JEP 483/514): the classes a start loads and links, recorded by a training start of this
+# very JVM on the embedded default (in a throwaway directory, stopped once the context is up), so a
+# container starts with them. It fits only this layout and this JDK; a JVM that cannot use it says so and
+# starts without it. bench/aot-cache.sh makes a richer one (method profiles of a run under load) for a host.
+RUN java -XX:AOTCacheOutput=/app/onlinedukan.aot -Dspring.context.exit=onRefresh \
+        -Ddukan.embedded.data-dir=/tmp/aot-training -jar onlinedukan.jar > /tmp/aot-training.log 2>&1 \
+    ; rm -rf /tmp/aot-training /tmp/aot-training.log; test -f /app/onlinedukan.aot || echo "no AOT cache: the image starts without one"
 EXPOSE 8080
 # Liveness: the process answers and is not broken (readiness, which needs PostgreSQL, is what
 # docker-compose.yml waits for). No curl or wget is promised by the base image; bash and its
@@ -35,4 +43,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # 75% of the container's memory limit for the heap (the JVM's default is 25%); JAVA_TOOL_OPTIONS adds more.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/onlinedukan.aot", "-jar", "onlinedukan.jar"]

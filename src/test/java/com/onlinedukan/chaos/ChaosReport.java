@@ -143,14 +143,7 @@ final class ChaosReport {
         long bestDistance = Long.MAX_VALUE;
         for (ChaosRun.Fault fault : run.faults) {
             long at = before.atNanos();
-            boolean late = before.answerLate() && fault.kind() == FaultPlan.Kind.TELEGRAM_SLOW
-                    && at >= fault.startNanos() && at <= fault.endNanos();
-            boolean lostAcknowledgement = FaultPlan.LOSES_ACKNOWLEDGEMENTS.contains(fault.kind())
-                    && (fault.instance() < 0 || fault.instance() == before.instance() || fault.instance() == copy.instance())
-                    && at >= fault.startNanos() - BEFORE && at <= fault.endNanos() + AFTER;
-            boolean leasesRanOut = FaultPlan.STEPS_THE_LEASE_CLOCK.contains(fault.kind())
-                    && at >= fault.startNanos() - BEFORE && at <= fault.startNanos() + run.notificationLease.toNanos();
-            if (late || lostAcknowledgement || leasesRanOut) {
+            if (explains(fault, before, copy, run.notificationLease.toNanos())) {
                 long distance = at < fault.startNanos() ? fault.startNanos() - at : Math.max(0, at - fault.endNanos());
                 if (distance < bestDistance) {
                     best = fault;
@@ -163,6 +156,22 @@ final class ChaosReport {
         }
         explainedByKind.merge(best.kind(), 1, Integer::sum);
         return Optional.of(label(best));
+    }
+
+    /**
+     * Whether {@code fault} explains {@code copy}, a repeat of {@code before}: Telegram took
+     * {@code before} while its sender could not learn or record it (the windows in the class comment).
+     */
+    static boolean explains(ChaosRun.Fault fault, ChaosTelegram.Copy before, ChaosTelegram.Copy copy, long notificationLeaseNanos) {
+        long at = before.atNanos();
+        boolean late = before.answerLate() && fault.kind() == FaultPlan.Kind.TELEGRAM_SLOW
+                && at >= fault.startNanos() && at <= fault.endNanos();
+        boolean lostAcknowledgement = FaultPlan.LOSES_ACKNOWLEDGEMENTS.contains(fault.kind())
+                && (fault.instance() < 0 || fault.instance() == before.instance() || fault.instance() == copy.instance())
+                && at >= fault.startNanos() - BEFORE && at <= fault.endNanos() + AFTER;
+        boolean leasesRanOut = FaultPlan.STEPS_THE_LEASE_CLOCK.contains(fault.kind())
+                && at >= fault.startNanos() - BEFORE && at <= fault.startNanos() + notificationLeaseNanos;
+        return late || lostAcknowledgement || leasesRanOut;
     }
 
     private String label(ChaosRun.Fault fault) {

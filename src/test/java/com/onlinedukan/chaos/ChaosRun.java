@@ -361,12 +361,14 @@ public final class ChaosRun {
                 target = leader;
                 start = System.nanoTime();
                 wall = Instant.now();
-                Servers.DroppedSlot dropped = servers.dropReplicationSlot(Duration.ofSeconds(10));
+                Servers.DroppedSlot dropped = servers.dropReplicationSlot(Duration.ofSeconds(30));
                 count("slotDrops", 1);
                 count("walsendersTerminated", dropped.walsendersTerminated().size());
-                detail = String.format(Locale.ROOT, "slot %s dropped at WAL %s after %d attempt(s), walsender(s) %s "
-                        + "terminated; the leader was %s", dropped.slot(), dropped.walAtDrop(), dropped.attempts(),
-                        dropped.walsendersTerminated(), leader == null ? "unknown (none said it led)" : leader.name);
+                detail = String.format(Locale.ROOT, "slot %s dropped at WAL %s after %d attempt(s), %s; the leader was %s",
+                        dropped.slot(), dropped.walAtDrop(), dropped.attempts(), dropped.wasStreaming()
+                                ? "walsender(s) " + dropped.walsendersTerminated() + " terminated"
+                                : "no walsender streamed from it in 15 s (dropped idle)",
+                        leader == null ? "unknown (none said it led)" : leader.name);
             }
             case STREAM_HOSTILE -> {
                 target = null;

@@ -74,7 +74,7 @@ final class Servers implements AutoCloseable {
     }
 
     /** What dropping the slot took. */
-    record DroppedSlot(String slot, List<Integer> walsendersTerminated, int attempts, String walAtDrop) {
+    record DroppedSlot(String slot, List<Integer> walsendersTerminated, int attempts, String walAtDrop, boolean wasStreaming) {
     }
 
     /**
@@ -84,6 +84,8 @@ final class Servers implements AutoCloseable {
      */
     DroppedSlot dropReplicationSlot(Duration limit) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
+        // Under load means while a walsender streams from it: wait (a while) for the relay to be attached.
+        long streaming = System.nanoTime() + limit.toNanos() / 2;
         List<Integer> terminated = new ArrayList<>();
         int attempts = 0;
         try (Connection connection = sql(); Statement statement = connection.createStatement()) {
@@ -105,6 +107,10 @@ final class Servers implements AutoCloseable {
                     Thread.sleep(200);
                     continue;
                 }
+                if (pid == null && terminated.isEmpty() && System.nanoTime() < streaming) {
+                    Thread.sleep(100);
+                    continue;
+                }
                 if (pid != null) {
                     try (ResultSet done = statement.executeQuery("SELECT pg_terminate_backend(" + pid + ")")) {
                         terminated.add(pid);
@@ -117,7 +123,7 @@ final class Servers implements AutoCloseable {
                         wal = lsn.getString(1);
                     }
                     statement.execute("SELECT pg_drop_replication_slot('" + slot.replace("'", "''") + "')");
-                    return new DroppedSlot(slot, terminated, attempts, wal);
+                    return new DroppedSlot(slot, terminated, attempts, wal, !terminated.isEmpty());
                 }
                 catch (SQLException e) {
                     // "replication slot ... is active for PID n": the relay reconnected first; again.

@@ -130,6 +130,13 @@ final class ChaosReport {
                 worst < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", worst / 1e9));
     }
 
+    /** Seconds (samples) the relay spent in each state, in the order the states first came. */
+    Map<String, Long> relayStates() {
+        Map<String, Long> states = new LinkedHashMap<>();
+        run.samples.forEach(sample -> states.merge(sample.relayState(), 1L, Long::sum));
+        return states;
+    }
+
     /** How many times each kind of fault was injected. */
     Map<FaultPlan.Kind, Integer> injectedByKind() {
         Map<FaultPlan.Kind, Integer> counts = new EnumMap<>(FaultPlan.Kind.class);
@@ -260,6 +267,8 @@ final class ChaosReport {
         json.put("faults", faultList);
         json.put("faultsInjectedByKind", injectedByKind());
         json.put("faultCounters", run.faultCounters);
+        json.put("relayStateSeconds", relayStates());
+        json.put("atTheEnd", run.settled);
         Map<String, Object> hostile = new LinkedHashMap<>();
         hostile.put("forgedWithRealEventIds", run.hostile.forgedReal());
         hostile.put("forgedWithUnknownEventIds", run.hostile.forgedUnknown());
@@ -278,6 +287,7 @@ final class ChaosReport {
             s.put("notAtTelegram", sample.undelivered());
             s.put("outboxUndelivered", sample.opsBacklog());
             s.put("instancesSayingTheyLead", sample.leaders());
+            s.put("relayState", sample.relayState());
             backlog.add(s);
         }
         json.put("backlog", backlog);
@@ -323,6 +333,8 @@ final class ChaosReport {
         md.append("\nTelegram: ").append(run.telegram.counters()).append(".\n\n");
         md.append("Faults injected by kind: ").append(injectedByKind()).append("; what the new kinds did, summed: ")
                 .append(run.faultCounters).append(".\n\n");
+        md.append("Relay state, seconds in each (one sample a second): ").append(relayStates()).append("; at the end: ")
+                .append(run.settled).append(".\n\n");
         md.append("![faults against the delivery backlog](").append(svgName).append(")\n\n");
         md.append("## Faults\n\n| start (s) | end (s) | fault | target | detail | duplicates it explains | orders accepted "
                 + "meanwhile (to 5 s after) |\n|---|---|---|---|---|---|---|\n");

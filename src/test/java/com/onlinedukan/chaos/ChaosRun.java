@@ -44,9 +44,10 @@ public final class ChaosRun {
 
     /**
      * One sample a second: orders accepted and not yet at Telegram, the outbox backlog an instance
-     * reported (-1: none answered), and how many instances said they held the relay lease.
+     * reported (-1: none answered), how many instances said they held the relay lease, and the relay's
+     * state as that instance's pipeline gave it ("?" when none answered).
      */
-    record Sample(long atNanos, long accepted, long undelivered, long opsBacklog, int leaders) {
+    record Sample(long atNanos, long accepted, long undelivered, long opsBacklog, int leaders, String relayState) {
     }
 
     final Map<String, String> args;
@@ -67,6 +68,8 @@ public final class ChaosRun {
     OrderDriver driver;
     /** Per new kind of fault, what its injections did, summed (for the report). */
     final Map<String, Long> faultCounters = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** What was left at the end ({@link #settledState()}). */
+    final Map<String, Object> settled = new java.util.LinkedHashMap<>();
     long startNanos;
     Instant startWall;
     volatile boolean sampling = true;
@@ -184,6 +187,7 @@ public final class ChaosRun {
         long end = System.nanoTime();
 
         long dead = deadLetters();
+        settledState();
         ChaosReport report = new ChaosReport(this, loadEnd, drainStart, drained, end, dead);
         Path out = Path.of(arg("out-dir", "chaos/reports"));
         Files.createDirectories(out);
@@ -269,6 +273,8 @@ public final class ChaosRun {
         long start = System.nanoTime();
         Instant wall = Instant.now();
         String detail = "";
+        // When the fault itself ended, for a kind whose injection goes on after it (a refusal's recovery).
+        long ended = 0;
         switch (kind) {
             case KILL_LEADER, KILL_STANDBY -> {
                 Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
@@ -400,6 +406,7 @@ public final class ChaosRun {
                     Thread.sleep(Math.min(500, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
                 }
                 telegram.mode(ChaosTelegram.Mode.NORMAL);
+                ended = System.nanoTime();
                 long refused = telegram.refused() - refusedBefore;
                 count("telegramCallsRefused", refused);
                 String recovery = recoverDelivery(paused);
@@ -433,11 +440,41 @@ public final class ChaosRun {
                         measured, duration / 1000.0);
             }
         }
-        long end = System.nanoTime();
+        long end = ended != 0 ? ended : System.nanoTime();
         Fault fault = new Fault(kind, target == null ? "all" : target.name, target == null ? -1 : target.index, start, end,
                 wall, detail);
         faults.add(fault);
         System.out.printf("[%6.1f s] %-26s %-11s %s%n", seconds(start), kind, fault.target(), detail);
+    }
+
+    /**
+     * What was left once everything healed: stream entries still pending in the consumer group (a
+     * hostile entry nobody could acknowledge stays there), entries the service kept as poison, and
+     * the relay's state and slot.
+     */
+    private void settledState() {
+        for (Instance instance : instances) {
+            Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofSeconds(5));
+            if (pipeline.isPresent()) {
+                settled.put("streamPendingAtEnd", pipeline.get().path("stream").path("pending").asLong(-1));
+                settled.put("relayStateAtEnd", pipeline.get().path("relay").path("state").asString("?"));
+                break;
+            }
+        }
+        try (java.sql.Connection sql = servers.sql(); java.sql.Statement statement = sql.createStatement()) {
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM stream_poison")) {
+                rows.next();
+                settled.put("streamEntriesKeptAsPoison", rows.getLong(1));
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT string_agg(slot_name || CASE WHEN active THEN "
+                    + "' (streaming)' ELSE ' (idle)' END, ', ') FROM pg_replication_slots WHERE database = 'dukan'")) {
+                rows.next();
+                settled.put("replicationSlotsAtEnd", String.valueOf(rows.getString(1)));
+            }
+        }
+        catch (java.sql.SQLException e) {
+            notes.add("PostgreSQL could not be asked what was left at the end: " + e.getMessage());
+        }
     }
 
     private void count(String counter, long by) {
@@ -574,15 +611,19 @@ public final class ChaosRun {
             long at = System.nanoTime();
             long backlog = -1;
             int leaders = 0;
+            String relayState = "?";
             for (Instance instance : instances) {
                 Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofMillis(800));
                 if (pipeline.isPresent()) {
                     long undelivered = pipeline.get().path("outbox").path("undelivered").asLong(-1);
+                    if (backlog < 0) {
+                        relayState = pipeline.get().path("relay").path("state").asString("?");
+                    }
                     backlog = backlog < 0 ? undelivered : backlog;
                     leaders += instance.leads(Duration.ofMillis(800)) ? 1 : 0;
                 }
             }
-            samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders));
+            samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders, relayState));
             long wait = TimeUnit.SECONDS.toNanos(1) - (System.nanoTime() - at);
             if (wait > 0) {
                 try {

@@ -469,7 +469,7 @@ public final class ChaosRun {
             try (java.sql.ResultSet rows = statement.executeQuery("SELECT string_agg(slot_name || CASE WHEN active THEN "
                     + "' (streaming)' ELSE ' (idle)' END, ', ') FROM pg_replication_slots WHERE database = 'dukan'")) {
                 rows.next();
-                settled.put("replicationSlotsAtEnd", String.valueOf(rows.getString(1)));
+                settled.put("replicationSlotsAtEnd", rows.getString(1) == null ? "none" : rows.getString(1));
             }
         }
         catch (java.sql.SQLException e) {

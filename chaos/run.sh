@@ -9,7 +9,9 @@
 # fault schedule drawn from the printed seed. The report goes to chaos/reports/<short|long>-latest.{md,json,svg};
 # the exit status is non-zero when anything was lost, dead, or sent twice without a fault to explain it.
 # --short: a few minutes (CI); --long: about 20 minutes, thousands of orders.
-# Needs (Debian): postgresql-15, redis-server. As root, PostgreSQL runs as the 'postgres' user.
+# Needs (Debian): postgresql-15, redis-server, faketime (libfaketime: PostgreSQL runs under it, so the run can step the
+# database's wall clock ahead of the service's; without it that fault cannot happen and the run fails).
+# As root, PostgreSQL runs as the 'postgres' user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -50,18 +52,32 @@ free_port() {
 }
 
 # 2. A throwaway PostgreSQL in a temp dir (stopped on exit); pgctl.sh lets the runner stop and start it.
+# It runs under libfaketime with its offset in pg-clock.rc ("+0": the real time), which the runner rewrites
+# to step the database's wall clock (now(), clock_timestamp()) ahead; every PostgreSQL process re-reads it
+# within a second. The monotonic clock is left alone, as an NTP step leaves it.
 TMP=$(mktemp -d /tmp/dukan-chaos.XXXXXX)
 chmod 755 "$TMP"
 PGDATA="$TMP/pg"
 PGPORT=$(free_port)
 REDISPORT=$(free_port)
 mkdir -p "$PGDATA" "$TMP/redis"
+LIBFAKETIME=${LIBFAKETIME:-/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1}
+PGCLOCK_ARGS=()
+FAKETIME_ENV=""
+if [[ -f "$LIBFAKETIME" ]]; then
+  echo "+0" >"$TMP/pg-clock.rc"
+  chmod 644 "$TMP/pg-clock.rc"
+  FAKETIME_ENV="LD_PRELOAD=$LIBFAKETIME FAKETIME_TIMESTAMP_FILE=$TMP/pg-clock.rc FAKETIME_CACHE_DURATION=1 FAKETIME_DONT_FAKE_MONOTONIC=1"
+  PGCLOCK_ARGS=(--pg-clock="$TMP/pg-clock.rc")
+else
+  echo "no libfaketime at $LIBFAKETIME (apt-get install faketime): the database clock fault cannot happen"
+fi
 cat >"$TMP/pgctl.sh" <<EOF
 #!/bin/sh
 if [ "\$(id -u)" = 0 ]; then
-  exec su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w \$*"
+  exec su postgres -s /bin/sh -c "env $FAKETIME_ENV $PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w \$*"
 fi
-exec $PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w "\$@"
+exec env $FAKETIME_ENV $PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w "\$@"
 EOF
 chmod 755 "$TMP/pgctl.sh"
 if [[ $(id -u) == 0 ]]; then
@@ -95,4 +111,5 @@ rm -f target/chaos/instance-*.log
 "$CHAOS_JAVA" -Xmx768m -cp "target/test-classes:$(cat target/chaos.classpath)" com.onlinedukan.chaos.ChaosRun \
   --jar="$ROOT/target/onlinedukan.jar" --java="$CHAOS_JAVA" --pg-ctl="$TMP/pgctl.sh" --pg-port="$PGPORT" \
   --redis-server="$REDIS_SERVER" --redis-dir="$TMP/redis" --redis-port="$REDISPORT" \
-  --log-dir="$ROOT/target/chaos" --out-dir="$ROOT/chaos/reports" ${RUNNER_ARGS[@]+"${RUNNER_ARGS[@]}"}
+  --log-dir="$ROOT/target/chaos" --out-dir="$ROOT/chaos/reports" ${PGCLOCK_ARGS[@]+"${PGCLOCK_ARGS[@]}"} \
+  ${RUNNER_ARGS[@]+"${RUNNER_ARGS[@]}"}

@@ -26,7 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * sender could not learn or record that: its answer came after the client's timeout (a slow-answer
  * spell), or a fault that loses acknowledgements ({@link FaultPlan#LOSES_ACKNOWLEDGEMENTS}) hit the
  * instance that sent it, or the instance that sent the repeat, or every instance, between
- * {@link #BEFORE} before the fault began and {@link #AFTER} after it ended.
+ * {@link #BEFORE} before the fault began and {@link #AFTER} after it ended, or the database's clock
+ * stepped forward ({@link FaultPlan#STEPS_THE_LEASE_CLOCK}) between {@link #BEFORE} before the step
+ * and one notification lease after it (every claim's lease ran out at the step). A slot dropped,
+ * hostile stream entries, a refusal, slow clients and the clock stepping back explain nothing.
+ *
+ * <p>A notification for an order that only a forged stream entry named (a phantom) fails the run:
+ * whoever can write to Redis must not put words in the staff chat.
  */
 final class ChaosReport {
 
@@ -52,6 +58,8 @@ final class ChaosReport {
     private final long delivered;
     private final long acceptedCount;
     private final long unacceptedDelivered;
+    private final List<String> phantomsDelivered = new ArrayList<>();
+    private final Map<String, Long> firstCopyNanos = new java.util.HashMap<>();
 
     ChaosReport(ChaosRun run, long loadEnd, long drainStart, long drained, long end, long dead) {
         this.run = run;
@@ -73,6 +81,7 @@ final class ChaosReport {
             }
             deliveredCount++;
             long first = its.stream().mapToLong(ChaosTelegram.Copy::atNanos).min().getAsLong();
+            firstCopyNanos.put(order.getKey(), first);
             delays.add(Math.max(0, TimeUnit.NANOSECONDS.toMillis(first - order.getValue())));
         }
         this.delivered = deliveredCount;
@@ -89,7 +98,50 @@ final class ChaosReport {
                         run.seconds(copy.atNanos()), copy.instance(), why));
             }
         }
-        this.unacceptedDelivered = copies.keySet().stream().filter(id -> !accepted.containsKey(id)).count();
+        java.util.Set<String> phantoms = run.hostile.phantoms();
+        copies.keySet().stream().filter(phantoms::contains).sorted().forEach(phantomsDelivered::add);
+        this.unacceptedDelivered = copies.keySet().stream().filter(id -> !accepted.containsKey(id) && !phantoms.contains(id))
+                .count();
+    }
+
+    /**
+     * What a fault did to the orders accepted while it lasted (or up to {@link #AFTER} after it): how
+     * many of them were lost, and the longest wait from a {@code 201} to the first copy among them.
+     */
+    private String ordersDuring(ChaosRun.Fault fault) {
+        long lostThere = 0;
+        long worst = -1;
+        long count = 0;
+        for (Map.Entry<String, Long> order : run.driver.accepted().entrySet()) {
+            long at = order.getValue();
+            if (at < fault.startNanos() || at > fault.endNanos() + AFTER) {
+                continue;
+            }
+            count++;
+            Long first = firstCopyNanos.get(order.getKey());
+            if (first == null) {
+                lostThere++;
+            }
+            else {
+                worst = Math.max(worst, first - at);
+            }
+        }
+        return count == 0 ? "none" : String.format(Locale.ROOT, "%d: %d lost, slowest %s", count, lostThere,
+                worst < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", worst / 1e9));
+    }
+
+    /** Seconds (samples) the relay spent in each state, in the order the states first came. */
+    Map<String, Long> relayStates() {
+        Map<String, Long> states = new LinkedHashMap<>();
+        run.samples.forEach(sample -> states.merge(sample.relayState(), 1L, Long::sum));
+        return states;
+    }
+
+    /** How many times each kind of fault was injected. */
+    Map<FaultPlan.Kind, Integer> injectedByKind() {
+        Map<FaultPlan.Kind, Integer> counts = new EnumMap<>(FaultPlan.Kind.class);
+        run.faults.forEach(fault -> counts.merge(fault.kind(), 1, Integer::sum));
+        return counts;
     }
 
     /** The fault that explains {@code copy}, the closest in time to the copy before it when several could. */
@@ -98,12 +150,7 @@ final class ChaosReport {
         long bestDistance = Long.MAX_VALUE;
         for (ChaosRun.Fault fault : run.faults) {
             long at = before.atNanos();
-            boolean late = before.answerLate() && fault.kind() == FaultPlan.Kind.TELEGRAM_SLOW
-                    && at >= fault.startNanos() && at <= fault.endNanos();
-            boolean lostAcknowledgement = FaultPlan.LOSES_ACKNOWLEDGEMENTS.contains(fault.kind())
-                    && (fault.instance() < 0 || fault.instance() == before.instance() || fault.instance() == copy.instance())
-                    && at >= fault.startNanos() - BEFORE && at <= fault.endNanos() + AFTER;
-            if (late || lostAcknowledgement) {
+            if (explains(fault, before, copy, run.notificationLease.toNanos())) {
                 long distance = at < fault.startNanos() ? fault.startNanos() - at : Math.max(0, at - fault.endNanos());
                 if (distance < bestDistance) {
                     best = fault;
@@ -116,6 +163,22 @@ final class ChaosReport {
         }
         explainedByKind.merge(best.kind(), 1, Integer::sum);
         return Optional.of(label(best));
+    }
+
+    /**
+     * Whether {@code fault} explains {@code copy}, a repeat of {@code before}: Telegram took
+     * {@code before} while its sender could not learn or record it (the windows in the class comment).
+     */
+    static boolean explains(ChaosRun.Fault fault, ChaosTelegram.Copy before, ChaosTelegram.Copy copy, long notificationLeaseNanos) {
+        long at = before.atNanos();
+        boolean late = before.answerLate() && fault.kind() == FaultPlan.Kind.TELEGRAM_SLOW
+                && at >= fault.startNanos() && at <= fault.endNanos();
+        boolean lostAcknowledgement = FaultPlan.LOSES_ACKNOWLEDGEMENTS.contains(fault.kind())
+                && (fault.instance() < 0 || fault.instance() == before.instance() || fault.instance() == copy.instance())
+                && at >= fault.startNanos() - BEFORE && at <= fault.endNanos() + AFTER;
+        boolean leasesRanOut = FaultPlan.STEPS_THE_LEASE_CLOCK.contains(fault.kind())
+                && at >= fault.startNanos() - BEFORE && at <= fault.startNanos() + notificationLeaseNanos;
+        return late || lostAcknowledgement || leasesRanOut;
     }
 
     private String label(ChaosRun.Fault fault) {
@@ -150,7 +213,7 @@ final class ChaosReport {
     boolean write(Path jsonFile, Path markdownFile, Path svgFile) throws IOException {
         List<FaultPlan.Kind> missing = missingKinds();
         boolean passed = lost.isEmpty() && dead == 0 && unexplained() == 0 && acceptedCount > 0
-                && run.telegram.earlySends().isEmpty() && missing.isEmpty();
+                && run.telegram.earlySends().isEmpty() && missing.isEmpty() && phantomsDelivered.isEmpty();
         if (!missing.isEmpty()) {
             run.notes.add("Faults that never happened (the run proves nothing about them, so it fails): " + missing);
         }
@@ -173,6 +236,7 @@ final class ChaosReport {
         orders.put("abandonedByClient", run.driver.abandoned());
         orders.put("rejected", run.driver.rejected());
         orders.put("deliveredWithout201", unacceptedDelivered);
+        orders.put("phantomsDelivered", phantomsDelivered.size());
         json.put("orders", orders);
         Map<String, Object> delay = new LinkedHashMap<>();
         delay.put("p50Millis", percentile(50));
@@ -197,9 +261,20 @@ final class ChaosReport {
             f.put("endSeconds", round(run.seconds(fault.endNanos())));
             f.put("wallStart", fault.wallStart().toString());
             f.put("detail", fault.detail());
+            f.put("ordersAcceptedMeanwhile", ordersDuring(fault));
             faultList.add(f);
         }
         json.put("faults", faultList);
+        json.put("faultsInjectedByKind", injectedByKind());
+        json.put("faultCounters", run.faultCounters);
+        json.put("relayStateSeconds", relayStates());
+        json.put("atTheEnd", run.settled);
+        Map<String, Object> hostile = new LinkedHashMap<>();
+        hostile.put("forgedWithRealEventIds", run.hostile.forgedReal());
+        hostile.put("forgedWithUnknownEventIds", run.hostile.forgedUnknown());
+        hostile.put("phantomOrderIdsNamed", run.hostile.phantoms().size());
+        hostile.put("phantomOrderIdsDelivered", phantomsDelivered);
+        json.put("hostileStreamEntries", hostile);
         json.put("duplicatesExplainedBy", explainedByKind);
         json.put("duplicates", duplicates);
         json.put("lostOrderIds", lost);
@@ -212,6 +287,7 @@ final class ChaosReport {
             s.put("notAtTelegram", sample.undelivered());
             s.put("outboxUndelivered", sample.opsBacklog());
             s.put("instancesSayingTheyLead", sample.leaders());
+            s.put("relayState", sample.relayState());
             backlog.add(s);
         }
         json.put("backlog", backlog);
@@ -247,19 +323,27 @@ final class ChaosReport {
         md.append(row("client retries / idempotent replays", run.driver.retries() + " / " + run.driver.replayed(), ""));
         md.append(row("orders the client gave up on / rejected", run.driver.abandoned() + " / " + run.driver.rejected(), "0 / 0"));
         md.append(row("delivered orders whose client never saw the 201", unacceptedDelivered, ""));
+        md.append(row("**phantoms** delivered (orders only a forged stream entry named)", phantomsDelivered.size() + " of "
+                + run.hostile.phantoms().size(), "0"));
         md.append(row("sends inside a retry_after pause (later than 1 s after the 429)", run.telegram.earlySends().size(), "0"));
         md.append(row("samples (one a second) in which both instances said they held the relay lease", twoLeaders(),
                 "0 (reported; not a pass criterion, the slot and the ledger absorb it)"));
         md.append(String.format(Locale.ROOT, "| timeline | load until %.0f s, all delivered at %.0f s, end %.0f s | |%n",
                 run.seconds(loadEnd), run.seconds(drained), run.seconds(end)));
         md.append("\nTelegram: ").append(run.telegram.counters()).append(".\n\n");
+        md.append("Faults injected by kind: ").append(injectedByKind()).append("; what the new kinds did, summed: ")
+                .append(run.faultCounters).append(".\n\n");
+        md.append("Relay state, seconds in each (one sample a second): ").append(relayStates()).append("; at the end: ")
+                .append(run.settled).append(".\n\n");
         md.append("![faults against the delivery backlog](").append(svgName).append(")\n\n");
-        md.append("## Faults\n\n| start (s) | end (s) | fault | target | detail | duplicates it explains |\n|---|---|---|---|---|---|\n");
+        md.append("## Faults\n\n| start (s) | end (s) | fault | target | detail | duplicates it explains | orders accepted "
+                + "meanwhile (to 5 s after) |\n|---|---|---|---|---|---|---|\n");
         for (ChaosRun.Fault fault : run.faults) {
             String label = label(fault);
             long explained = duplicates.stream().filter(d -> label.equals(d.explainedBy())).count();
-            md.append(String.format(Locale.ROOT, "| %.1f | %.1f | %s | %s | %s | %d |%n", run.seconds(fault.startNanos()),
-                    run.seconds(fault.endNanos()), fault.kind(), fault.target(), fault.detail(), explained));
+            md.append(String.format(Locale.ROOT, "| %.1f | %.1f | %s | %s | %s | %d | %s |%n", run.seconds(fault.startNanos()),
+                    run.seconds(fault.endNanos()), fault.kind(), fault.target(), fault.detail().replace("|", "\\|"), explained,
+                    ordersDuring(fault)));
         }
         md.append("\nKinds: ");
         for (FaultPlan.Kind kind : FaultPlan.Kind.values()) {
@@ -270,7 +354,8 @@ final class ChaosReport {
             md.append("## Duplicates\n\nA copy is explained when the copy before it reached Telegram while its sender could "
                     + "not learn or record it: its answer came after the client's timeout during a slow-answer spell, or a "
                     + "kill, stop, PostgreSQL restart or PostgreSQL cut hit the sender of either copy (or every instance) "
-                    + "from 2 s before the fault to 5 s after it.\n\n");
+                    + "from 2 s before the fault to 5 s after it, or the database's clock stepped forward from 2 s before "
+                    + "the step to one notification lease after it.\n\n");
             md.append("| order | copy | previous copy (s, instance) | this copy (s, instance) | explained by |\n|---|---|---|---|---|\n");
             duplicates.stream().limit(200).forEach(d -> md.append(String.format(Locale.ROOT, "| `%s` | %d | %.2f, %s | %.2f, %s | %s |%n",
                     d.orderId(), d.copy(), d.firstAt(), name(d.firstInstance()), d.copyAt(), name(d.copyInstance()),
@@ -278,6 +363,11 @@ final class ChaosReport {
             if (duplicates.size() > 200) {
                 md.append("\n(").append(duplicates.size() - 200).append(" more in the JSON report.)\n");
             }
+            md.append('\n');
+        }
+        if (!phantomsDelivered.isEmpty()) {
+            md.append("## Phantoms\n\nOrders nobody placed, named only by a forged stream entry, that reached the chat:\n\n");
+            phantomsDelivered.stream().limit(100).forEach(id -> md.append("- `").append(id).append("`\n"));
             md.append('\n');
         }
         if (!lost.isEmpty()) {

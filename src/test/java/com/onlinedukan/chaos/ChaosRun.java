@@ -34,6 +34,8 @@ public final class ChaosRun {
     static final String BOT_TOKEN = "123456:chaos-token";
     static final String CHAT_ID = "-1001234567890";
     static final String OPS_USER = "chaos";
+    /** The service's stream key ({@code dukan.relay.stream}, its default). */
+    static final String STREAM_KEY = "dukan:outbox";
 
     /** A fault as it happened: times from System.nanoTime, {@code instance} -1 when it hit every instance. */
     record Fault(FaultPlan.Kind kind, String target, int instance, long startNanos, long endNanos, Instant wallStart,
@@ -42,9 +44,10 @@ public final class ChaosRun {
 
     /**
      * One sample a second: orders accepted and not yet at Telegram, the outbox backlog an instance
-     * reported (-1: none answered), and how many instances said they held the relay lease.
+     * reported (-1: none answered), how many instances said they held the relay lease, and the relay's
+     * state as that instance's pipeline gave it ("?" when none answered).
      */
-    record Sample(long atNanos, long accepted, long undelivered, long opsBacklog, int leaders) {
+    record Sample(long atNanos, long accepted, long undelivered, long opsBacklog, int leaders, String relayState) {
     }
 
     final Map<String, String> args;
@@ -53,6 +56,7 @@ public final class ChaosRun {
     final Duration telegramTimeout = Duration.ofSeconds(3);
     final Duration relayLease = Duration.ofSeconds(5);
     final Duration notificationLease = Duration.ofSeconds(10);
+    final Duration refusalProbeInterval = Duration.ofSeconds(5);
     final List<Fault> faults = new CopyOnWriteArrayList<>();
     final List<Sample> samples = new CopyOnWriteArrayList<>();
     final List<String> notes = new CopyOnWriteArrayList<>();
@@ -60,7 +64,12 @@ public final class ChaosRun {
     final String opsPassword = UUID.randomUUID().toString();
     Servers servers;
     ChaosTelegram telegram;
+    HostileEntries hostile;
     OrderDriver driver;
+    /** Per new kind of fault, what its injections did, summed (for the report). */
+    final Map<String, Long> faultCounters = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** What was left at the end ({@link #settledState()}). */
+    final Map<String, Object> settled = new java.util.LinkedHashMap<>();
     long startNanos;
     Instant startWall;
     volatile boolean sampling = true;
@@ -107,10 +116,15 @@ public final class ChaosRun {
         Path logs = Path.of(arg("log-dir", "target/chaos"));
         Files.createDirectories(logs);
         servers = new Servers(Path.of(arg("pg-ctl", "chaos/pgctl.sh")), Integer.parseInt(arg("pg-port", "5432")),
-                arg("redis-server", "redis-server"), Path.of(arg("redis-dir", "target/chaos/redis")),
+                args.containsKey("pg-clock") ? Path.of(arg("pg-clock", "")) : null, arg("redis-server", "redis-server"), Path.of(arg("redis-dir", "target/chaos/redis")),
                 Integer.parseInt(arg("redis-port", "6379")));
         servers.startRedis();
         telegram = new ChaosTelegram(2, telegramTimeout.toMillis(), CHAT_ID);
+        hostile = new HostileEntries("127.0.0.1", servers.redisPort, STREAM_KEY);
+        if (!servers.canMoveDatabaseClock()) {
+            notes.add("PostgreSQL does not run under libfaketime (chaos/run.sh needs the Debian package faketime): "
+                    + "its clock cannot be moved, so " + FaultPlan.Kind.DB_CLOCK_AHEAD + " cannot happen");
+        }
         for (int i = 0; i < 2; i++) {
             FreezableProxy postgres = FreezableProxy.to("127.0.0.1", servers.postgresPort);
             FreezableProxy redis = FreezableProxy.to("127.0.0.1", servers.redisPort);
@@ -173,6 +187,7 @@ public final class ChaosRun {
         long end = System.nanoTime();
 
         long dead = deadLetters();
+        settledState();
         ChaosReport report = new ChaosReport(this, loadEnd, drainStart, drained, end, dead);
         Path out = Path.of(arg("out-dir", "chaos/reports"));
         Files.createDirectories(out);
@@ -217,6 +232,7 @@ public final class ChaosRun {
         env.put("DUKAN_RELAY_LEADERSHIPCHECKINTERVAL", "1s");
         env.put("DUKAN_RECONCILER_GRACE", "15s");
         env.put("DUKAN_RECONCILER_INTERVAL", "5s");
+        env.put("DUKAN_NOTIFICATION_REFUSALPROBEINTERVAL", refusalProbeInterval.toMillis() + "ms");
         env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "INFO"));
         args.forEach((key, value) -> {
             if (key.startsWith("env.")) {
@@ -251,12 +267,14 @@ public final class ChaosRun {
             // Never both down: a kill waits until the other instance is back.
             awaitAllReady(Duration.ofSeconds(180));
         }
-        else if (kind == FaultPlan.Kind.STOP_INSTANCE || kind.name().contains("_CUT_")) {
+        else if (kind == FaultPlan.Kind.STOP_INSTANCE || kind.name().contains("_CUT_") || kind == FaultPlan.Kind.SLOW_CLIENTS) {
             target = readyInstance(target, Duration.ofSeconds(180));
         }
         long start = System.nanoTime();
         Instant wall = Instant.now();
         String detail = "";
+        // When the fault itself ended, for a kind whose injection goes on after it (a refusal's recovery).
+        long ended = 0;
         switch (kind) {
             case KILL_LEADER, KILL_STANDBY -> {
                 Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
@@ -344,12 +362,177 @@ public final class ChaosRun {
                 target = null;
                 detail = "to chat " + telegram.migrate();
             }
+            case SLOT_DROPPED -> {
+                Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
+                target = leader;
+                start = System.nanoTime();
+                wall = Instant.now();
+                Servers.DroppedSlot dropped = servers.dropReplicationSlot(Duration.ofSeconds(30));
+                count("slotDrops", 1);
+                count("walsendersTerminated", dropped.walsendersTerminated().size());
+                detail = String.format(Locale.ROOT, "slot %s dropped at WAL %s after %d attempt(s), %s; the leader was %s",
+                        dropped.slot(), dropped.walAtDrop(), dropped.attempts(), dropped.wasStreaming()
+                                ? "walsender(s) " + dropped.walsendersTerminated() + " terminated"
+                                : "no walsender streamed from it in 15 s (dropped idle)",
+                        leader == null ? "unknown (none said it led)" : leader.name);
+            }
+            case STREAM_HOSTILE -> {
+                target = null;
+                List<java.util.UUID> real = servers.recentEventIds(50);
+                start = System.nanoTime();
+                wall = Instant.now();
+                List<HostileEntries.Written> written = hostile.burst(planned.variant(), duration, real);
+                long refused = written.stream().filter(HostileEntries.Written::refused).count();
+                count("hostileEntriesWritten", written.size() - refused);
+                count("hostileEntriesRefusedByRedis", refused);
+                StringBuilder shapes = new StringBuilder();
+                for (HostileEntries.Written w : written) {
+                    shapes.append(shapes.length() == 0 ? "" : ", ").append(w.shape()).append(' ').append(w.bytes()).append(" B")
+                            .append(w.refused() ? " (Redis: " + w.reply() + ")" : "");
+                }
+                detail = String.format(Locale.ROOT, "%d entries on %s (%d refused by Redis), forged with %d real event ids "
+                        + "to hand: %s", written.size() - refused, STREAM_KEY, refused, real.size(), shapes);
+            }
+            case TELEGRAM_REFUSAL -> {
+                target = null;
+                FaultPlan.Refusal refusal = FaultPlan.REFUSALS.get(planned.parameter());
+                long refusedBefore = telegram.refused();
+                long deadBefore = deadLettersNow();
+                telegram.refuse(refusal);
+                boolean paused = false;
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(duration);
+                while (System.nanoTime() < until) {
+                    paused |= deliveryPaused().orElse(false);
+                    Thread.sleep(Math.min(500, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+                }
+                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                ended = System.nanoTime();
+                long refused = telegram.refused() - refusedBefore;
+                count("telegramCallsRefused", refused);
+                String recovery = recoverDelivery(paused);
+                long deadAfter = deadLettersNow();
+                detail = String.format(Locale.ROOT, "%d '%s' to %d calls for %.1f s; delivery paused meanwhile: %s; %s; "
+                        + "DEAD meanwhile: %s", refusal.code(), refusal.description(), refused, duration / 1000.0,
+                        paused ? "yes" : "no", recovery, deadBefore < 0 || deadAfter < 0 ? "unknown" : "+" + (deadAfter - deadBefore));
+            }
+            case SLOW_CLIENTS -> {
+                long retriesBefore = driver.retries();
+                long acceptedBefore = driver.accepted().size();
+                start = System.nanoTime();
+                wall = Instant.now();
+                SlowClients.Outcome outcome = SlowClients.trickle(target.port, planned.parameter(), duration);
+                count("slowClientSockets", outcome.opened() + outcome.refused());
+                count("slowClientBytesTrickled", outcome.bytesTrickled());
+                detail = String.format(Locale.ROOT, "%s; the order load meanwhile: %d accepted, %d client retries", outcome.summary(),
+                        driver.accepted().size() - acceptedBefore, driver.retries() - retriesBefore);
+            }
+            case DB_CLOCK_AHEAD -> {
+                target = null;
+                int ahead = planned.parameter();
+                servers.databaseClockAhead(ahead);
+                Thread.sleep(1500);
+                String measured = servers.databaseClockAheadSeconds().map(x -> String.format(Locale.ROOT, "%+.1f s", x))
+                        .orElse("unmeasured (PostgreSQL did not answer)");
+                Thread.sleep(Math.max(0, duration - 1500));
+                servers.databaseClockAhead(0);
+                count("databaseClockSecondsAhead", ahead);
+                detail = String.format(Locale.ROOT, "PostgreSQL's clock +%d s (measured %s) for %.1f s, then back", ahead,
+                        measured, duration / 1000.0);
+            }
         }
-        long end = System.nanoTime();
+        long end = ended != 0 ? ended : System.nanoTime();
         Fault fault = new Fault(kind, target == null ? "all" : target.name, target == null ? -1 : target.index, start, end,
                 wall, detail);
         faults.add(fault);
         System.out.printf("[%6.1f s] %-26s %-11s %s%n", seconds(start), kind, fault.target(), detail);
+    }
+
+    /**
+     * What was left once everything healed: stream entries still pending in the consumer group (a
+     * hostile entry nobody could acknowledge stays there), entries the service kept as poison, and
+     * the relay's state and slot.
+     */
+    private void settledState() {
+        for (Instance instance : instances) {
+            Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofSeconds(5));
+            if (pipeline.isPresent()) {
+                settled.put("streamPendingAtEnd", pipeline.get().path("stream").path("pending").asLong(-1));
+                settled.put("relayStateAtEnd", pipeline.get().path("relay").path("state").asString("?"));
+                break;
+            }
+        }
+        try (java.sql.Connection sql = servers.sql(); java.sql.Statement statement = sql.createStatement()) {
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM stream_poison")) {
+                rows.next();
+                settled.put("streamEntriesKeptAsPoison", rows.getLong(1));
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT string_agg(slot_name || CASE WHEN active THEN "
+                    + "' (streaming)' ELSE ' (idle)' END, ', ') FROM pg_replication_slots WHERE database = 'dukan'")) {
+                rows.next();
+                settled.put("replicationSlotsAtEnd", rows.getString(1) == null ? "none" : rows.getString(1));
+            }
+        }
+        catch (java.sql.SQLException e) {
+            notes.add("PostgreSQL could not be asked what was left at the end: " + e.getMessage());
+        }
+    }
+
+    private void count(String counter, long by) {
+        faultCounters.merge(counter, by, Long::sum);
+    }
+
+    /** Whether delivery is paused, as a live instance's pipeline says ({@code delivery.paused}). */
+    Optional<Boolean> deliveryPaused() {
+        for (Instance instance : instances) {
+            Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofMillis(800));
+            if (pipeline.isPresent() && pipeline.get().path("delivery").has("paused")) {
+                return Optional.of(pipeline.get().path("delivery").path("paused").asBoolean());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** DEAD notifications now, as a live instance's pipeline counts them (-1: none answered). */
+    long deadLettersNow() {
+        for (Instance instance : instances) {
+            Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofMillis(800));
+            if (pipeline.isPresent()) {
+                return pipeline.get().path("notifications").path("dead").asLong(-1);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * After a refusal: the contract says a successful probe or {@code POST /api/ops/delivery/resume}
+     * drains what waited. Waits two probe intervals for a probe to resume; if delivery is still
+     * paused, resumes it as an SRE would, and says which it was.
+     */
+    private String recoverDelivery(boolean pausedDuring) throws InterruptedException {
+        long limit = System.nanoTime() + refusalProbeInterval.toNanos() * 2 + TimeUnit.SECONDS.toNanos(3);
+        long healed = System.nanoTime();
+        Optional<Boolean> paused = deliveryPaused();
+        while (System.nanoTime() < limit && paused.orElse(true)) {
+            Thread.sleep(250);
+            paused = deliveryPaused();
+        }
+        if (paused.isPresent() && !paused.get()) {
+            count(pausedDuring ? "refusalsResumedByProbe" : "refusalsNeverPaused", 1);
+            return pausedDuring ? String.format(Locale.ROOT, "resumed by the service %.1f s after Telegram recovered",
+                    (System.nanoTime() - healed) / 1e9) : "no pause to resume";
+        }
+        for (Instance instance : instances) {
+            Optional<Integer> status = instance.opsPost("/api/ops/delivery/resume", Duration.ofSeconds(5));
+            if (status.isPresent()) {
+                count(status.get() / 100 == 2 ? "refusalsResumedByTheRunner" : "refusalsResumeRefused", 1);
+                notes.add(String.format(Locale.ROOT, "Delivery was still paused %.1f s after Telegram recovered from a "
+                        + "refusal: the runner POSTed /api/ops/delivery/resume to %s (%d)", (System.nanoTime() - healed) / 1e9,
+                        instance, status.get()));
+                return "still paused after " + refusalProbeInterval.multipliedBy(2).toSeconds() + " s: the runner POSTed "
+                        + "/api/ops/delivery/resume (" + status.get() + ")";
+            }
+        }
+        return "still paused, and no instance took POST /api/ops/delivery/resume";
     }
 
     /**
@@ -428,15 +611,19 @@ public final class ChaosRun {
             long at = System.nanoTime();
             long backlog = -1;
             int leaders = 0;
+            String relayState = "?";
             for (Instance instance : instances) {
                 Optional<JsonNode> pipeline = instance.ops("/api/ops/pipeline", Duration.ofMillis(800));
                 if (pipeline.isPresent()) {
                     long undelivered = pipeline.get().path("outbox").path("undelivered").asLong(-1);
+                    if (backlog < 0) {
+                        relayState = pipeline.get().path("relay").path("state").asString("?");
+                    }
                     backlog = backlog < 0 ? undelivered : backlog;
                     leaders += instance.leads(Duration.ofMillis(800)) ? 1 : 0;
                 }
             }
-            samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders));
+            samples.add(new Sample(at, driver.accepted().size(), undelivered(), backlog, leaders, relayState));
             long wait = TimeUnit.SECONDS.toNanos(1) - (System.nanoTime() - at);
             if (wait > 0) {
                 try {

@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * sender. It records every order id (in {@code <code>} tags, several in a digest) of each accepted
  * {@code sendMessage}, and on request answers 5xx, 429 with {@code retry_after} (to every send until
  * it ends), hangs (accepts the request, never answers), answers slowly (the message is accepted at
- * once, the answer may come after the client's timeout) or moves the chat ({@code migrate_to_chat_id}).
+ * once, the answer may come after the client's timeout), moves the chat ({@code migrate_to_chat_id}) or
+ * refuses the chat with an error it was told (to every send and {@code getChat}, so a probe sees it too).
  */
 final class ChaosTelegram implements AutoCloseable {
 
@@ -34,7 +35,7 @@ final class ChaosTelegram implements AutoCloseable {
     private static final JsonMapper json = JsonMapper.builder().build();
 
     /** What the fake does to a send now. */
-    enum Mode { NORMAL, FAIL_5XX, HANG, SLOW }
+    enum Mode { NORMAL, FAIL_5XX, HANG, SLOW, REFUSE }
 
     /**
      * One accepted copy of an order in a message.
@@ -60,12 +61,14 @@ final class ChaosTelegram implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong hung = new AtomicLong();
     private final AtomicLong migrations = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private final long timeoutMillis;
     private volatile Mode mode = Mode.NORMAL;
     private volatile long pausedUntilNanos;
     private volatile long pauseAnsweredNanos;
     private volatile int retryAfterSeconds;
     private volatile String chatId;
+    private volatile FaultPlan.Refusal refusal;
 
     /**
      * @param instances how many senders (one port each)
@@ -100,6 +103,17 @@ final class ChaosTelegram implements AutoCloseable {
         pausedUntilNanos = System.nanoTime() + seconds * 1_000_000_000L;
     }
 
+    /** Every call (sends and {@code getChat}) is answered with {@code refusal} until the mode is set back. */
+    void refuse(FaultPlan.Refusal refusal) {
+        this.refusal = refusal;
+        this.mode = Mode.REFUSE;
+    }
+
+    /** Calls answered with a refusal so far. */
+    long refused() {
+        return refused.get();
+    }
+
     /** The group becomes a supergroup: sends to any other chat id are refused with {@code migrate_to_chat_id}. */
     String migrate() {
         long next = -1002000000000L - ThreadLocalRandom.current().nextInt(1_000_000);
@@ -126,8 +140,8 @@ final class ChaosTelegram implements AutoCloseable {
 
     String counters() {
         return String.format("%d sendMessage calls, %d messages accepted, %d answered 5xx, %d answered 429, %d hung, "
-                + "%d chat migrations", sends.get(), messageIds.get(), failed.get(), rateLimited.get(), hung.get(),
-                migrations.get());
+                + "%d chat migrations, %d calls refused", sends.get(), messageIds.get(), failed.get(), rateLimited.get(), hung.get(),
+                migrations.get(), refused.get());
     }
 
     private void handle(HttpExchange exchange, int instance) throws IOException {
@@ -151,6 +165,13 @@ final class ChaosTelegram implements AutoCloseable {
             if (now == Mode.FAIL_5XX) {
                 failed.incrementAndGet();
                 answer(exchange, 502, "{\"ok\":false,\"error_code\":502,\"description\":\"Bad Gateway\"}");
+                return;
+            }
+            if (now == Mode.REFUSE && ("getChat".equalsIgnoreCase(method) || "sendMessage".equalsIgnoreCase(method))) {
+                FaultPlan.Refusal answer = refusal;
+                refused.incrementAndGet();
+                answer(exchange, answer.code(), "{\"ok\":false,\"error_code\":" + answer.code() + ",\"description\":"
+                        + json.writeValueAsString(answer.description()) + "}");
                 return;
             }
             if ("getChat".equalsIgnoreCase(method)) {

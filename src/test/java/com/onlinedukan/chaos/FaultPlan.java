@@ -31,7 +31,14 @@ final class FaultPlan {
         TELEGRAM_429("Telegram answers 429 with retry_after to every send until it ends", false),
         TELEGRAM_HANG("Telegram accepts connections and never answers (longer than the client's timeout)", false),
         TELEGRAM_SLOW("Telegram takes 0.3-1.6 x the client's timeout to answer (the message is in the chat at once)", false),
-        TELEGRAM_MIGRATION("the chat becomes a supergroup: sends to the old id get 400 with migrate_to_chat_id", false);
+        TELEGRAM_MIGRATION("the chat becomes a supergroup: sends to the old id get 400 with migrate_to_chat_id", false),
+        SLOT_DROPPED("the leader's walsender terminated and its replication slot dropped with SQL, while orders flow", true),
+        STREAM_HOSTILE("hostile entries XADDed as raw bytes onto the service's stream key (NUL bytes, invalid UTF-8, "
+                + "huge values, empty and thousands of fields, forged ids of real and unknown events)", true),
+        TELEGRAM_REFUSAL("Telegram answers a chat-level refusal no one listed (e.g. 400 PEER_ID_INVALID) to every call, "
+                + "then recovers; the runner resumes delivery if no probe did", false),
+        SLOW_CLIENTS("tens of raw sockets send POST /api/orders headers to an instance and trickle the body", true),
+        DB_CLOCK_AHEAD("PostgreSQL's wall clock stepped ahead of the service's (libfaketime), then back", true);
 
         final String description;
         final boolean infrastructure;
@@ -47,14 +54,43 @@ final class FaultPlan {
             Kind.POSTGRES_RESTART_FAST, Kind.POSTGRES_RESTART_IMMEDIATE, Kind.POSTGRES_CUT_FROZEN, Kind.POSTGRES_CUT_RESET);
 
     /**
+     * Kinds that step the database's clock forward: every claim's lease (on that clock) runs out at
+     * once, so a message in flight at the step may be claimed and sent again by another instance.
+     */
+    static final Set<Kind> STEPS_THE_LEASE_CLOCK = EnumSet.of(Kind.DB_CLOCK_AHEAD);
+
+    /**
+     * Chat-level refusals (about the chat or the bot's place in it, not about one message), as Telegram
+     * words them, that neither the contract nor the product lists by name; each refusal is drawn from
+     * these by the seed.
+     */
+    static final List<Refusal> REFUSALS = List.of(
+            new Refusal(400, "Bad Request: PEER_ID_INVALID"),
+            new Refusal(400, "Bad Request: CHANNEL_PRIVATE"),
+            new Refusal(400, "Bad Request: CHAT_RESTRICTED"),
+            new Refusal(400, "Bad Request: CHAT_ADMIN_REQUIRED"),
+            new Refusal(400, "Bad Request: CHAT_SEND_PLAIN_FORBIDDEN"),
+            new Refusal(400, "Bad Request: USER_BANNED_IN_CHANNEL"),
+            new Refusal(400, "Bad Request: CHAT_GUEST_SEND_FORBIDDEN"),
+            new Refusal(400, "Bad Request: chat is deactivated"),
+            new Refusal(400, "Bad Request: TOPIC_CLOSED"),
+            new Refusal(403, "Forbidden: bot can't send messages to the chat"));
+
+    /** A Telegram error answer: its {@code error_code} and {@code description}. */
+    record Refusal(int code, String description) {
+    }
+
+    /**
      * One planned fault.
      *
      * @param pauseBeforeMillis calm time in its lane before it starts
      * @param durationMillis how long it lasts (for a kill, how long the instance stays down; 0 for a migration)
      * @param instance which instance, for the kinds that hit one and do not pick it by role
-     * @param parameter a kind's own number: retry_after seconds for a 429
+     * @param parameter a kind's own number: retry_after seconds for a 429; the refusal's index in
+     *     {@link #REFUSALS}; how many sockets trickle; how many seconds the database's clock steps ahead
+     * @param variant a kind's own second draw: what the hostile entries vary by (sizes, counts, order)
      */
-    record Planned(Kind kind, long pauseBeforeMillis, long durationMillis, int instance, int parameter) {
+    record Planned(Kind kind, long pauseBeforeMillis, long durationMillis, int instance, int parameter, long variant) {
     }
 
     final long seed;
@@ -102,10 +138,22 @@ final class FaultPlan {
             case TELEGRAM_429 -> between(random, 2000, 5000);
             case TELEGRAM_HANG -> between(random, 3000, 8000);
             case TELEGRAM_SLOW -> between(random, 4000, 10000);
-            case TELEGRAM_MIGRATION -> 0;
+            case TELEGRAM_MIGRATION, SLOT_DROPPED -> 0;
+            case STREAM_HOSTILE -> between(random, 2000, 6000);
+            case TELEGRAM_REFUSAL -> between(random, 3000, 9000);
+            case SLOW_CLIENTS -> between(random, 5000, 15000);
+            case DB_CLOCK_AHEAD -> lease + between(random, 5000, 15000);
         };
-        int parameter = kind == Kind.TELEGRAM_429 ? (int) Math.max(1, duration / 1000) : 0;
-        return new Planned(kind, pause, kind == Kind.TELEGRAM_429 ? parameter * 1000L : duration, instance, parameter);
+        int parameter = switch (kind) {
+            case TELEGRAM_429 -> (int) Math.max(1, duration / 1000);
+            case TELEGRAM_REFUSAL -> random.nextInt(REFUSALS.size());
+            case SLOW_CLIENTS -> (int) between(random, 20, 90);
+            case DB_CLOCK_AHEAD -> (int) between(random, 30, 120);
+            default -> 0;
+        };
+        long variant = random.nextLong();
+        return new Planned(kind, pause, kind == Kind.TELEGRAM_429 ? parameter * 1000L : duration, instance, parameter,
+                variant);
     }
 
     private static long between(Random random, long low, long high) {

@@ -205,6 +205,25 @@ final class Instance {
         }
     }
 
+    /** {@code POST /api/ops/...} without a body, as an SRE's tool sends it; the status, empty when it does not answer. */
+    Optional<Integer> opsPost(String path, Duration timeout) {
+        if (!alive() || stopped) {
+            return Optional.empty();
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(timeout)
+                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.noBody()).build();
+            return Optional.of(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** Whether this instance says it holds the relay lease ({@code relay.leader} of the pipeline). */
     boolean leads() {
         return leads(Duration.ofSeconds(2));

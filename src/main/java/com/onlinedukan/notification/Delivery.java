@@ -4,13 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.IntSupplier;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
@@ -43,8 +39,7 @@ import org.springframework.stereotype.Component;
  * <li>any refusal not proven to be about the message (the bot, the chat, wordings nobody listed) →
  * delivery paused by {@code telegram}, RETRYING, not charged</li>
  * <li>an error proven to be about the message → DEAD; a refused digest is halved until the
- * orders it is about are alone; the same wording for a different message next is about the chat:
- * paused, and the one it made DEAD waits again</li>
+ * orders it is about are alone</li>
  * </ul>
  * Every write names the claim and, once Telegram has answered, is retried while the claim holds
  * ({@link #underClaim}); rows another sender took over meanwhile are counted as lost claims.
@@ -74,11 +69,6 @@ class Delivery {
     private final Timer latency;
     private final Map<AttemptOutcome, Counter> attempts = new EnumMap<>(AttemptOutcome.class);
     private final Duration lease;
-    /**
-     * The latest message Telegram refused with an error about the message, and whom that made
-     * DEAD; forgotten when a message goes through. Only the dispatcher's thread touches it.
-     */
-    private MessageRefusal lastRefusal;
 
     Delivery(DeliveryLedger ledger, TelegramSender telegram, SendTraces traces, DeliveryControl control, JsonMapper json,
             Clock clock, NotificationProperties properties, MeterRegistry meters) {
@@ -127,17 +117,8 @@ class Delivery {
         Message part(int from, int to) {
             return new Message(claims.subList(from, to), orders.subList(from, to));
         }
-
-        Set<UUID> eventIds() {
-            Set<UUID> ids = new HashSet<>();
-            claims.forEach(claim -> ids.add(claim.eventId()));
-            return ids;
-        }
     }
 
-    /** An error about a message: its wording, the notifications that message carried, and whom it made DEAD. */
-    private record MessageRefusal(String wording, Set<UUID> carried, List<UUID> dead) {
-    }
 
     /**
      * One send for claimed notifications: the full message for one, a digest for several; what
@@ -179,9 +160,6 @@ class Delivery {
         }
         if (outcome instanceof SendOutcome.Permanent p) {
             return refusedAsAMessage(message, p.error());
-        }
-        if (outcome instanceof SendOutcome.Delivered) {
-            lastRefusal = null;
         }
         return settle(message.claims(), outcome);
     }
@@ -234,30 +212,15 @@ class Delivery {
     }
 
     /**
-     * Telegram answered with an error about the message. The same wording for a message that
-     * shares no notification with the one refused before (nothing went through in between) is
-     * about the chat, not about either message: delivery pauses and the earlier victims wait again.
-     * Otherwise one notification is DEAD, and a digest is halved until the orders it is about are alone.
+     * Telegram answered with an error proven to be about the message: one notification is DEAD,
+     * and a digest is halved until the orders it is about are alone.
      */
     private Duration refusedAsAMessage(Message message, String error) {
-        MessageRefusal before = lastRefusal;
-        String wording = wording(error);
-        if (before != null && before.wording().equals(wording) && Collections.disjoint(before.carried(), message.eventIds())) {
-            lastRefusal = null;
-            String reason = "the same answer for different messages is about the chat: " + error;
-            underClaim(message.claims(), () -> ledger.revive(before.dead(), reason));
-            each(message.claims(), claim -> log.warn("Notification {} of order {}: {}", claim.eventId(), claim.orderId(), reason));
-            return settle(message.claims(), new SendOutcome.Refused(reason));
-        }
-        List<UUID> dead = new ArrayList<>();
-        Duration wait = message.claims().size() == 1 ? deadAlone(message, error, dead) : bisect(message, error, dead);
-        lastRefusal = new MessageRefusal(wording, message.eventIds(), dead);
-        return wait;
+        return message.claims().size() == 1 ? deadAlone(message, error) : bisect(message, error);
     }
 
-    private Duration deadAlone(Message message, String error, List<UUID> dead) {
+    private Duration deadAlone(Message message, String error) {
         giveUp(message.claims(), AttemptOutcome.PERMANENT, error);
-        dead.add(message.claims().get(0).eventId());
         return Duration.ZERO;
     }
 
@@ -267,7 +230,7 @@ class Delivery {
      * sends instead of n. A spent budget is waited for while the claim allows; past that, what is
      * left is released and the next claim starts over.
      */
-    private Duration bisect(Message message, String error, List<UUID> dead) {
+    private Duration bisect(Message message, String error) {
         log.warn("Telegram refused a digest of {} ({}); halving it to find the order(s) it is about",
                 message.claims().size(), error);
         int half = message.claims().size() / 2;
@@ -278,18 +241,13 @@ class Delivery {
                 continue;
             }
             if (outcome instanceof SendOutcome.Permanent p) {
-                wait = longer(wait, part.claims().size() == 1 ? deadAlone(part, p.error(), dead) : bisect(part, p.error(), dead));
+                wait = longer(wait, refusedAsAMessage(part, p.error()));
             }
             else {
                 wait = longer(wait, settle(part.claims(), outcome));
             }
         }
         return wait;
-    }
-
-    /** An error's wording without what differs from message to message (numbers: offsets, lengths). */
-    private static String wording(String error) {
-        return error == null ? "" : error.replaceAll("\\d+", "#");
     }
 
     private Duration settle(List<Claim> claims, SendOutcome outcome) {

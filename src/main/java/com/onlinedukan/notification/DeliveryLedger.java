@@ -172,27 +172,6 @@ class DeliveryLedger {
     }
 
     /**
-     * DEAD by an error that turned out to be about the chat, not the message: RETRYING again,
-     * due at once (and held by the pause like everything else waiting). Returns how many came back.
-     */
-    int revive(List<UUID> eventIds, String error) {
-        if (eventIds.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("""
-                WITH revived AS (
-                    UPDATE notification SET status = 'RETRYING', next_attempt_at = now(), last_error = :error
-                     WHERE event_id IN (:ids) AND status = 'DEAD'
-                    RETURNING event_id)
-                INSERT INTO notification_attempt (event_id, outcome, error)
-                SELECT event_id, 'REFUSED', :error FROM revived
-                """)
-                .param("ids", eventIds)
-                .param("error", error)
-                .update();
-    }
-
-    /**
      * One statement: the rows this claim still holds move on and lose their lease, and each gets
      * an entry in its history. A row whose lease another sender took is left alone.
      */

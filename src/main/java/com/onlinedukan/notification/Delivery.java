@@ -308,11 +308,12 @@ class Delivery {
                 Duration left = lease.minus(claims.get(0).age());
                 if (left.compareTo(backoff) <= 0) {
                     log.error("Could not record Telegram's answer for {} notification(s) within their claim: {}",
-                            claims.size(), e.getMessage());
+                            claims.size(), e.getMostSpecificCause().getMessage());
                     throw e;
                 }
                 log.warn("Recording Telegram's answer for {} notification(s) failed ({}); again in {} ms, "
-                        + "the claim holds for {} ms more", claims.size(), e.getMessage(), backoff.toMillis(), left.toMillis());
+                        + "the claim holds for {} ms more", claims.size(), e.getMostSpecificCause().getMessage(),
+                        backoff.toMillis(), left.toMillis());
                 pause(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(RECORD_BACKOFF_MAX) > 0 ? RECORD_BACKOFF_MAX : backoff.multipliedBy(2);
             }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 import com.onlinedukan.notification.DeliveryLedger.Claim;
 import com.onlinedukan.notification.OrderMessage.PlacedOrder;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,10 +36,13 @@ import org.springframework.stereotype.Component;
  * <li>transient failure while Telegram fails for everyone (circuit open) → RETRYING, not charged</li>
  * <li>transient failure of its own → RETRYING after the backoff, or DEAD once both its attempts
  * and {@code give-up-after} are spent</li>
- * <li>the bot or the chat refused → delivery paused by {@code telegram}, RETRYING, not charged</li>
- * <li>an error about the message itself → DEAD (a digest's members go alone next)</li>
+ * <li>any refusal not proven to be about the message (the bot, the chat, wordings nobody listed) →
+ * delivery paused by {@code telegram}, RETRYING, not charged</li>
+ * <li>an error proven to be about the message → DEAD; a refused digest is halved until the
+ * orders it is about are alone</li>
  * </ul>
- * Every write names the claim; rows another sender took over meanwhile are counted as lost claims.
+ * Every write names the claim and, once Telegram has answered, is retried while the claim holds
+ * ({@link #underClaim}); rows another sender took over meanwhile are counted as lost claims.
  * Each send is a span in the trace of the order it carries ({@link SendTraces}), and each
  * notification's move is logged with its {@code eventId}, {@code orderId} and {@code traceId}.
  */
@@ -45,6 +50,8 @@ import org.springframework.stereotype.Component;
 class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+    private static final Duration RECORD_BACKOFF = Duration.ofMillis(50);
+    private static final Duration RECORD_BACKOFF_MAX = Duration.ofSeconds(1);
 
     private final DeliveryLedger ledger;
     private final TelegramSender telegram;
@@ -61,8 +68,7 @@ class Delivery {
     private final Counter lostClaims;
     private final Timer latency;
     private final Map<AttemptOutcome, Counter> attempts = new EnumMap<>(AttemptOutcome.class);
-    /** Sends left that carry one notification each, after Telegram refused a digest's text. */
-    private int soloSends;
+    private final Duration lease;
 
     Delivery(DeliveryLedger ledger, TelegramSender telegram, SendTraces traces, DeliveryControl control, JsonMapper json,
             Clock clock, NotificationProperties properties, MeterRegistry meters) {
@@ -75,6 +81,7 @@ class Delivery {
         this.schedule = RetrySchedule.of(properties.retry());
         this.maxPerMessage = properties.maxPerMessage();
         this.sendableFor = properties.lease().minus(properties.stopGrace());
+        this.lease = properties.lease();
         this.delivered = Counter.builder("dukan.notifications.delivered")
                 .description("Notifications Telegram accepted").register(meters);
         this.dead = Counter.builder("dukan.notifications.dead")
@@ -97,8 +104,21 @@ class Delivery {
 
     /** How many notifications the next claim may take. */
     int batchSize() {
-        return soloSends > 0 ? 1 : maxPerMessage;
+        return maxPerMessage;
     }
+
+    /** Claimed notifications with what they render to, in the same order. */
+    private record Message(List<Claim> claims, List<PlacedOrder> orders) {
+
+        String text() {
+            return claims.size() == 1 ? OrderMessage.render(orders.get(0)) : DigestMessage.render(orders).text();
+        }
+
+        Message part(int from, int to) {
+            return new Message(claims.subList(from, to), orders.subList(from, to));
+        }
+    }
+
 
     /**
      * One send for claimed notifications: the full message for one, a digest for several; what
@@ -120,42 +140,67 @@ class Delivery {
         if (readable.isEmpty()) {
             return Duration.ZERO;
         }
-        String text;
-        List<Claim> carried;
+        Message message;
         if (readable.size() == 1) {
-            text = OrderMessage.render(orders.get(0));
-            carried = readable;
+            message = new Message(readable, orders);
         }
         else {
             DigestMessage.Digest digest = DigestMessage.render(orders);
-            text = digest.text();
-            carried = readable.subList(0, digest.covered());
+            message = new Message(readable, orders).part(0, digest.covered());
             ledger.release(readable.subList(digest.covered(), readable.size()));
         }
-        if (soloSends > 0) {
-            soloSends--;
-        }
-        return sendAndSettle(carried, text);
+        return sendAndSettle(message);
     }
 
-    /** The send and what follows from Telegram's answer, as one span in the order's trace. */
-    private Duration sendAndSettle(List<Claim> carried, String text) {
-        Duration age = carried.get(0).age();
-        if (age.compareTo(sendableFor) > 0) {
-            // This process was stopped (or starved) between the claim and the send: the lease may
-            // have run out and another instance may have sent these already. Not sending now
-            // closes the third duplicate window (ARCHITECTURE.md) except for its last instant.
-            int released = ledger.release(carried);
-            lostClaims.increment(carried.size() - released);
-            log.warn("Not sending {} notification(s) claimed {} ms ago (more than {} ms): released for a fresh claim",
-                    carried.size(), age.toMillis(), sendableFor.toMillis());
+    /** The send and what follows from Telegram's answer. */
+    private Duration sendAndSettle(Message message) {
+        SendOutcome outcome = send(message, false);
+        if (outcome == null) {
             return Duration.ZERO;
         }
+        if (outcome instanceof SendOutcome.Permanent p) {
+            return refusedAsAMessage(message, p.error());
+        }
+        return settle(message.claims(), outcome);
+    }
+
+    /**
+     * One send as one span in the order's trace; null when it was not made because the claim is
+     * too old. No send starts later than {@code sendableFor} after the claim, measured from before
+     * the claim's statement, so the pool wait, the chat's state and the budgets are inside the bound.
+     * {@code waitForBudget}: within a bisection, a spent budget is waited for while the claim allows.
+     */
+    private SendOutcome send(Message message, boolean waitForBudget) {
+        List<Claim> carried = message.claims();
+        Claim first = carried.get(0);
+        while (true) {
+            Duration age = first.age();
+            if (age.compareTo(sendableFor) > 0) {
+                // This process was stopped (or starved) between the claim and the send: the lease may
+                // have run out and another instance may have sent these already. Not sending now
+                // closes the third duplicate window (ARCHITECTURE.md) except for its last instant.
+                int released = ledger.release(carried);
+                lostClaims.increment(carried.size() - released);
+                log.warn("Not sending {} notification(s) claimed {} ms ago (more than {} ms): released for a fresh claim",
+                        carried.size(), age.toMillis(), sendableFor.toMillis());
+                return null;
+            }
+            SendOutcome outcome = traced(carried, message.text(), first.claimedNanos() + sendableFor.toNanos());
+            if (waitForBudget && outcome instanceof SendOutcome.NotSent n && !n.retryIn().isZero()
+                    && first.age().plus(n.retryIn()).compareTo(sendableFor) < 0) {
+                pause(n.retryIn());
+                continue;
+            }
+            return outcome;
+        }
+    }
+
+    private SendOutcome traced(List<Claim> carried, String text, long startByNanos) {
         Span span = traces.start(carried);
         try (Tracer.SpanInScope scope = traces.enter(span)) {
-            SendOutcome outcome = telegram.send(text);
+            SendOutcome outcome = telegram.send(text, startByNanos);
             span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
-            return settle(carried, outcome);
+            return outcome;
         }
         catch (RuntimeException e) {
             span.error(e);
@@ -166,9 +211,48 @@ class Delivery {
         }
     }
 
+    /**
+     * Telegram answered with an error proven to be about the message: one notification is DEAD,
+     * and a digest is halved until the orders it is about are alone.
+     */
+    private Duration refusedAsAMessage(Message message, String error) {
+        return message.claims().size() == 1 ? deadAlone(message, error) : bisect(message, error);
+    }
+
+    private Duration deadAlone(Message message, String error) {
+        giveUp(message.claims(), AttemptOutcome.PERMANENT, error);
+        return Duration.ZERO;
+    }
+
+    /**
+     * A refused digest is split in halves and each is sent: a half Telegram takes is delivered in
+     * one send, a refused one is halved again, so one bad order among n costs about 2·log2(n)
+     * sends instead of n. A spent budget is waited for while the claim allows; past that, what is
+     * left is released and the next claim starts over.
+     */
+    private Duration bisect(Message message, String error) {
+        log.warn("Telegram refused a digest of {} ({}); halving it to find the order(s) it is about",
+                message.claims().size(), error);
+        int half = message.claims().size() / 2;
+        Duration wait = Duration.ZERO;
+        for (Message part : List.of(message.part(0, half), message.part(half, message.claims().size()))) {
+            SendOutcome outcome = send(part, true);
+            if (outcome == null) {
+                continue;
+            }
+            if (outcome instanceof SendOutcome.Permanent p) {
+                wait = longer(wait, refusedAsAMessage(part, p.error()));
+            }
+            else {
+                wait = longer(wait, settle(part.claims(), outcome));
+            }
+        }
+        return wait;
+    }
+
     private Duration settle(List<Claim> claims, SendOutcome outcome) {
         if (outcome instanceof SendOutcome.Delivered d) {
-            int moved = ledger.delivered(claims, d.messageId());
+            int moved = underClaim(claims, () -> ledger.delivered(claims, d.messageId()));
             each(claims, claim -> log.info("Notification {} of order {} delivered as Telegram message {}",
                     claim.eventId(), claim.orderId(), d.messageId()));
             count(AttemptOutcome.DELIVERED, claims, moved);
@@ -198,21 +282,56 @@ class Delivery {
         if (outcome instanceof SendOutcome.Refused r) {
             log.error("Telegram refuses the bot or the staff chat ({}); delivery is paused until it is fixed "
                     + "and an SRE resumes it, or a probe finds it fixed", r.error());
-            control.pause(DeliveryPause.BY_TELEGRAM, r.error());
+            underClaim(claims, () -> {
+                control.pause(DeliveryPause.BY_TELEGRAM, r.error());
+                return 1;
+            });
             retrying(claims, AttemptOutcome.REFUSED, r.error(), Duration.ZERO);
             return Duration.ZERO;
         }
-        SendOutcome.Permanent p = (SendOutcome.Permanent) outcome;
-        if (claims.size() == 1) {
-            giveUp(claims, AttemptOutcome.PERMANENT, p.error());
+        throw new IllegalStateException("an error about the message is settled by refusedAsAMessage: " + outcome);
+    }
+
+    /**
+     * A write after Telegram answered, retried with backoff while the claim is still ours: a
+     * PostgreSQL connection lost at that moment must not leave the row to be sent again when the
+     * lease runs out. The claim's age is measured from before its statement, so "ours" is
+     * conservative; past the lease the write is given up (the row is another sender's by then).
+     */
+    private int underClaim(List<Claim> claims, IntSupplier write) {
+        Duration backoff = RECORD_BACKOFF;
+        while (true) {
+            try {
+                return write.getAsInt();
+            }
+            catch (DataAccessException e) {
+                Duration left = lease.minus(claims.get(0).age());
+                if (left.compareTo(backoff) <= 0) {
+                    log.error("Could not record Telegram's answer for {} notification(s) within their claim: {}",
+                            claims.size(), e.getMostSpecificCause().getMessage());
+                    throw e;
+                }
+                log.warn("Recording Telegram's answer for {} notification(s) failed ({}); again in {} ms, "
+                        + "the claim holds for {} ms more", claims.size(), e.getMostSpecificCause().getMessage(),
+                        backoff.toMillis(), left.toMillis());
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(RECORD_BACKOFF_MAX) > 0 ? RECORD_BACKOFF_MAX : backoff.multipliedBy(2);
+            }
         }
-        else {
-            // The digest's text was refused, not necessarily any one order's: each goes alone next.
-            log.warn("Telegram refused a digest of {} ({}); sending them one by one", claims.size(), p.error());
-            soloSends = claims.size();
-            ledger.release(claims);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
         }
-        return Duration.ZERO;
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while holding a claim", e);
+        }
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Its own failure: charged; DEAD for those whose attempts and time are both spent. */
@@ -240,7 +359,7 @@ class Delivery {
         if (claims.isEmpty()) {
             return;
         }
-        int moved = ledger.retrying(claims, outcome, error, delay);
+        int moved = underClaim(claims, () -> ledger.retrying(claims, outcome, error, delay));
         each(claims, claim -> log.info("Notification {} of order {} is retried in {} ms ({}: {})", claim.eventId(),
                 claim.orderId(), delay.toMillis(), outcome.tag(), error));
         count(outcome, claims, moved);
@@ -259,7 +378,7 @@ class Delivery {
         if (claims.isEmpty()) {
             return;
         }
-        int moved = ledger.dead(claims, outcome, error);
+        int moved = underClaim(claims, () -> ledger.dead(claims, outcome, error));
         count(outcome, claims, moved);
         dead.increment(moved);
         each(claims, claim -> log.warn("Notification {} of order {} is dead: {}", claim.eventId(), claim.orderId(), error));

@@ -1,17 +1,21 @@
 package com.onlinedukan.notification;
 
+import java.time.Instant;
 import java.util.Objects;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * The pause switch for delivery, in PostgreSQL so that every instance obeys it. While paused,
  * events are still registered (nothing is dropped); nothing is sent. An SRE pauses it, or the
- * notifier itself when Telegram refuses the bot or the chat.
+ * notifier itself when Telegram refuses the bot or the chat. The notifier's own pauses and the
+ * probe's resumes are published ({@link DeliveryPausedByTelegram}, {@link DeliveryResumedByProbe})
+ * for the ops audit; an SRE's are audited where the SRE asks.
  */
 @Component
 class DeliveryControl {
@@ -19,11 +23,13 @@ class DeliveryControl {
     private static final long CACHE_NANOS = 500_000_000L;
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private volatile DeliveryPause cached;
     private volatile long cachedAt;
 
-    DeliveryControl(JdbcClient jdbc, MeterRegistry meters) {
+    DeliveryControl(JdbcClient jdbc, ApplicationEventPublisher events, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.events = events;
         Gauge.builder("dukan.delivery.paused", this, c -> c.state().paused() ? 1 : 0)
                 .description("1 while delivery is paused (by an SRE or by Telegram's refusal)").register(meters);
         Gauge.builder("dukan.delivery.paused.by.telegram", this, c -> c.state().byTelegram() ? 1 : 0)
@@ -44,12 +50,37 @@ class DeliveryControl {
 
     /** Pauses delivery; an SRE's pause is not replaced by Telegram's (it stays the SRE's to lift). */
     DeliveryPause pause(String by, String reason) {
-        String guard = DeliveryPause.BY_TELEGRAM.equals(by) ? " AND NOT paused" : "";
-        jdbc.sql("UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), reason = :reason "
-                + "WHERE id = 1" + guard)
+        boolean byTelegram = DeliveryPause.BY_TELEGRAM.equals(by);
+        String guard = byTelegram ? " AND NOT paused" : "";
+        int changed = jdbc.sql("UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), "
+                + "reason = :reason WHERE id = 1" + guard)
                 .param("by", by).param("reason", Objects.requireNonNullElse(reason, "")).update();
         cached = null;
-        return state();
+        DeliveryPause state = state();
+        if (byTelegram && changed == 1) {
+            events.publishEvent(new DeliveryPausedByTelegram(at(state), state.reason()));
+        }
+        return state;
+    }
+
+    /**
+     * A probe found Telegram reachable: lifts the pause only if it is still Telegram's, in the same
+     * statement, so an SRE's pause taken meanwhile (whatever the cache said) stays. Returns whether it lifted.
+     */
+    boolean resumeAfterProbe(String reason) {
+        int changed = jdbc.sql("UPDATE delivery_control SET paused = false, changed_by = :by, changed_at = now(), "
+                + "reason = NULL WHERE id = 1 AND paused AND changed_by = :telegram")
+                .param("by", DeliveryPause.BY_PROBE)
+                .param("telegram", DeliveryPause.BY_TELEGRAM).update();
+        cached = null;
+        if (changed == 1) {
+            events.publishEvent(new DeliveryResumedByProbe(at(state()), reason));
+        }
+        return changed == 1;
+    }
+
+    private static Instant at(DeliveryPause state) {
+        return state.pausedAt() != null ? state.pausedAt() : Instant.now();
     }
 
     DeliveryPause resume(String by) {

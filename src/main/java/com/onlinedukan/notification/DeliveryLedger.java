@@ -109,6 +109,9 @@ class DeliveryLedger {
     }
 
     private List<Claim> claim(String owner, Duration lease, int limit, String pauseGuard) {
+        // The claim's age counts from before its statement, the wait for a pooled connection included:
+        // the lease PostgreSQL grants starts later, so an age measured from here never understates it.
+        long before = System.nanoTime();
         return jdbc.sql("""
                 UPDATE notification
                    SET lease_owner = :owner, lease_token = :token,
@@ -129,15 +132,15 @@ class DeliveryLedger {
                 .param("token", UUID.randomUUID())
                 .param("leaseSeconds", seconds(lease))
                 .param("limit", limit)
-                .query(DeliveryLedger::claim)
+                .query((rs, row) -> claim(rs, before))
                 .list();
     }
 
-    private static Claim claim(ResultSet rs, int row) throws SQLException {
+    private static Claim claim(ResultSet rs, long claimedNanos) throws SQLException {
         return new Claim(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
                 rs.getString("payload"), rs.getInt("attempts"), instant(rs, "first_failed_at"),
                 rs.getTimestamp("event_committed_at").toInstant(), rs.getObject("lease_token", UUID.class),
-                EventTrace.parse(rs.getString("trace_context")).orElse(null), System.nanoTime());
+                EventTrace.parse(rs.getString("trace_context")).orElse(null), claimedNanos);
     }
 
     /** Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held. */

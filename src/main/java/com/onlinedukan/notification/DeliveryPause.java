@@ -11,6 +11,9 @@ public record DeliveryPause(boolean paused, String pausedBy, Instant pausedAt, S
     /** {@code pausedBy} when the pause is Telegram's refusal, not a person's decision. */
     public static final String BY_TELEGRAM = "telegram";
 
+    /** Who lifted a pause of Telegram's when a probe found the bot and the chat reachable again. */
+    public static final String BY_PROBE = "probe";
+
     boolean byTelegram() {
         return paused && BY_TELEGRAM.equals(pausedBy);
     }

@@ -117,8 +117,12 @@ class Dispatcher implements SmartLifecycle {
         lastProbe = now;
         SendOutcome probe = telegram.probe();
         if (probe instanceof SendOutcome.Delivered) {
-            log.info("Telegram accepts the bot and the staff chat again; resuming delivery");
-            control.resume(DeliveryPause.BY_TELEGRAM);
+            if (control.resumeAfterProbe("getChat answered ok after: " + pause.reason())) {
+                log.info("Telegram accepts the bot and the staff chat again; resuming delivery");
+            }
+            else {
+                log.info("Telegram accepts the bot and the staff chat again, but delivery is paused by someone else now");
+            }
         }
         else {
             log.warn("Telegram still refuses the bot or the staff chat: {}", probe);

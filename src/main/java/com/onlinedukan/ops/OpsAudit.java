@@ -4,14 +4,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import com.onlinedukan.notification.DeliveryPause;
+import com.onlinedukan.notification.DeliveryPausedByTelegram;
+import com.onlinedukan.notification.DeliveryResumedByProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** The record of every replay, pause and resume: who asked, when, for what, how many it touched. */
+/**
+ * The record of every replay, pause and resume: who asked, when, for what, how many it touched.
+ * Telegram's own pauses ({@code telegram}) and the probe's resumes ({@code probe}) are recorded
+ * too, with why as their target.
+ */
 @Component
 public class OpsAudit {
 
@@ -45,6 +53,26 @@ public class OpsAudit {
         jdbc.sql("UPDATE ops_audit SET affected = :count WHERE id = :id")
                 .param("count", (int) Math.min(Integer.MAX_VALUE, count)).param("id", entry)
                 .update();
+    }
+
+    @EventListener
+    void pausedByTelegram(DeliveryPausedByTelegram paused) {
+        automatic(DeliveryPause.BY_TELEGRAM, AuditAction.PAUSE, paused.reason());
+    }
+
+    @EventListener
+    void resumedByProbe(DeliveryResumedByProbe resumed) {
+        automatic(DeliveryPause.BY_PROBE, AuditAction.RESUME, resumed.reason());
+    }
+
+    /** The switch has changed already; an audit row that cannot be written now is logged instead, not retried. */
+    private void automatic(String actor, AuditAction action, String why) {
+        try {
+            record(actor, action, "delivery: " + why, 1);
+        }
+        catch (RuntimeException e) {
+            log.warn("Could not audit {} of delivery by {} ({}): {}", action, actor, why, e.getMessage());
+        }
     }
 
     public List<Entry> recent(int limit) {

@@ -1,7 +1,6 @@
 package com.onlinedukan.telegram;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 import okhttp3.OkHttpClient;
@@ -22,10 +21,20 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
  */
 class BotApi {
 
-    /** Descriptions of a 400 that are about the chat or the bot's place in it, not about the message. */
-    private static final Pattern REFUSAL = Pattern.compile(
-            "chat not found|not enough rights|have no rights|bot is not a member|bot was kicked|bot was blocked"
-                    + "|need administrator rights|chat_write_forbidden|user is deactivated|group chat was deactivated",
+    /**
+     * The allow-list of answers proven to be about the message itself, whoever the chat: Telegram's
+     * known wordings for a text that is too long or empty, entities that do not parse, a keyboard or
+     * a reply target it cannot take. Every other refusal (a 4xx that is not a 429 or a migration),
+     * known or not, is about the bot or the chat: a list of chat errors would always be one short.
+     */
+    private static final Pattern ABOUT_THE_MESSAGE = Pattern.compile(String.join("|",
+            "message is too long", "message_too_long", "text is too long", "entities_too_long",
+            "message text is empty", "message_empty", "text must be non-empty", "message must be non-empty",
+            "can't parse entities", "can't find end of", "unsupported start tag", "unclosed start tag",
+            "entity_bounds_invalid", "entity_text_invalid",
+            "reply markup is too long", "button_data_invalid", "button_url_invalid", "button_type_invalid",
+            "can't parse inline keyboard button", "inline keyboard expected", "can't parse reply keyboard markup",
+            "message to be replied not found", "replied message not found"),
             Pattern.CASE_INSENSITIVE);
 
     private final OkHttpTelegramClient client;
@@ -93,14 +102,15 @@ class BotApi {
             int seconds = parameters != null && parameters.getRetryAfter() != null ? parameters.getRetryAfter() : 1;
             return new Answered(new SendOutcome.RetryAfter(Duration.ofSeconds(Math.max(1, seconds)), error));
         }
-        if (code == 401 || code == 403 || code == 400 && refusal(e.getApiResponse())) {
-            return new Answered(new SendOutcome.Refused(error));
+        if (code >= 400 && code < 500 && aboutTheMessage(e.getApiResponse())) {
+            return new Answered(new SendOutcome.Permanent(error));
         }
-        return new Answered(new SendOutcome.Permanent(error));
+        return new Answered(new SendOutcome.Refused(error));
     }
 
-    private static boolean refusal(String description) {
-        return description != null && REFUSAL.matcher(description.toLowerCase(Locale.ROOT)).find();
+    /** Whether Telegram's description is one of the wordings proven to be about the message alone. */
+    static boolean aboutTheMessage(String description) {
+        return description != null && ABOUT_THE_MESSAGE.matcher(description).find();
     }
 
     /**

@@ -18,6 +18,9 @@ class BotApiSender implements TelegramSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BotApiSender.class);
     /** {@link #readyIn()} is asked often between sends; the send path itself always reads afresh. */
     private static final long STATE_CACHE_NANOS = Duration.ofMillis(250).toNanos();
+    /** A start-by far enough ahead to mean none (and still safe for {@code nanoTime} differences). */
+    private static final long UNBOUNDED_NANOS = Long.MAX_VALUE / 4;
+    static final String TOO_LATE = "too late to start a send that can still be recorded";
 
     private final BotApi api;
     private final StaffChat chat;
@@ -51,7 +54,12 @@ class BotApiSender implements TelegramSender, AutoCloseable {
 
     @Override
     public SendOutcome send(String html) {
-        return guarded(state -> {
+        return send(html, System.nanoTime() + UNBOUNDED_NANOS);
+    }
+
+    @Override
+    public SendOutcome send(String html, long startByNanos) {
+        return guarded(startByNanos, state -> {
             if (!state.pausedFor().isZero()) {
                 return new SendOutcome.NotSent(state.pausedFor(),
                         "Telegram asked to wait (retry_after) until " + state.pausedUntil());
@@ -66,16 +74,18 @@ class BotApiSender implements TelegramSender, AutoCloseable {
 
     @Override
     public SendOutcome probe() {
-        return guarded(state -> budgets.tryTakeBot() ? null
+        return guarded(System.nanoTime() + UNBOUNDED_NANOS, state -> budgets.tryTakeBot() ? null
                 : new SendOutcome.NotSent(Duration.ofMillis(100), "the bot's send budget is spent"), api::getChat);
     }
 
     /**
      * Takes the circuit's permission, reads the chat's state and asks {@code gate} whether the call
      * may go (null) or what to answer instead; the circuit's permission is given back whenever no
-     * call is made.
+     * call is made. No call starts after {@code startByNanos}: the state read and the budgets (a
+     * PostgreSQL and a Redis round trip, pool waits included) come first, so they are inside the bound.
      */
-    private SendOutcome guarded(Function<StaffChat.State, SendOutcome> gate, Function<String, BotApi.Reply> request) {
+    private SendOutcome guarded(long startByNanos, Function<StaffChat.State, SendOutcome> gate,
+            Function<String, BotApi.Reply> request) {
         if (!circuit.tryEnter()) {
             return circuit.refusal();
         }
@@ -89,11 +99,14 @@ class BotApiSender implements TelegramSender, AutoCloseable {
             circuit.unused();
             throw e;
         }
+        if (instead == null && late(startByNanos)) {
+            instead = new SendOutcome.NotSent(Duration.ZERO, TOO_LATE);
+        }
         if (instead != null) {
             circuit.unused();
             return instead;
         }
-        return call(state.chatId(), request);
+        return call(state.chatId(), request, startByNanos);
     }
 
     @Override
@@ -111,10 +124,13 @@ class BotApiSender implements TelegramSender, AutoCloseable {
     }
 
     /** One call, with the circuit's permission already taken; a migration is followed once, at once. */
-    private SendOutcome call(String chatId, Function<String, BotApi.Reply> request) {
+    private SendOutcome call(String chatId, Function<String, BotApi.Reply> request, long startByNanos) {
         BotApi.Reply reply = timed(chatId, request);
         if (reply instanceof BotApi.Migrated migrated) {
             moved(migrated.chatId());
+            if (late(startByNanos)) {
+                return new SendOutcome.NotSent(Duration.ZERO, TOO_LATE);
+            }
             if (!circuit.tryEnter()) {
                 return circuit.refusal();
             }
@@ -184,6 +200,10 @@ class BotApiSender implements TelegramSender, AutoCloseable {
     @Override
     public void close() {
         budgets.close();
+    }
+
+    private static boolean late(long startByNanos) {
+        return System.nanoTime() - startByNanos > 0;
     }
 
     private static Duration max(Duration a, Duration b) {

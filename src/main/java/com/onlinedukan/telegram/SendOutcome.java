@@ -24,11 +24,18 @@ public sealed interface SendOutcome {
     record Transient(String error, boolean widespread) implements SendOutcome {
     }
 
-    /** Telegram refuses the bot or the chat itself (401, 403, chat not found): no message can go until fixed. */
+    /**
+     * Telegram refuses the bot or the chat itself: any 4xx (not a 429, not a migration) that is not
+     * proven to be about the message (401, 403, chat not found, PEER_ID_INVALID, wordings nobody has
+     * seen yet). No message can go until it is fixed.
+     */
     record Refused(String error) implements SendOutcome {
     }
 
-    /** An error about this message alone (too long, entities that do not parse): repeating cannot fix it. */
+    /**
+     * An error proven to be about this message alone (one of the known wordings: too long, empty,
+     * entities that do not parse, a keyboard Telegram cannot take): repeating it cannot fix it.
+     */
     record Permanent(String error) implements SendOutcome {
     }
 }

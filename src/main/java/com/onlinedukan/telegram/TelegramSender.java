@@ -21,6 +21,19 @@ public interface TelegramSender {
     SendOutcome send(String html);
 
     /**
+     * {@link #send(String)}, but the request leaves only while {@link System#nanoTime()} has not
+     * passed {@code startByNanos}, checked after every wait and budget, just before the call: a
+     * sender holding a claim that must be recorded within its lease gets {@link SendOutcome.NotSent}
+     * instead of a send that starts too late to be recorded.
+     */
+    default SendOutcome send(String html, long startByNanos) {
+        if (System.nanoTime() - startByNanos > 0) {
+            return new SendOutcome.NotSent(Duration.ZERO, "too late to start a send that can still be recorded");
+        }
+        return send(html);
+    }
+
+    /**
      * Asks Telegram whether the bot can reach the staff chat ({@code getChat}), sending nothing:
      * {@link SendOutcome.Delivered} (message id 0) when it can.
      */

@@ -47,6 +47,8 @@ public final class FakeBotApi implements AutoCloseable {
     private volatile CountDownLatch gate;
     private volatile int chatLimitPerMinute;
     private final java.util.concurrent.atomic.AtomicInteger rateLimited = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, MockResponse> refusedMentioning = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextOk = new java.util.concurrent.atomic.AtomicReference<>();
 
     private FakeBotApi() {
     }
@@ -97,6 +99,11 @@ public final class FakeBotApi implements AutoCloseable {
         if (next != null) {
             return next;
         }
+        for (var refused : refusedMentioning.entrySet()) {
+            if (request.text() != null && request.text().contains(refused.getKey())) {
+                return refused.getValue();
+            }
+        }
         synchronized (accepted) {
             if (chatLimitPerMinute > 0) {
                 Instant windowStart = request.at().minusSeconds(60);
@@ -111,6 +118,10 @@ public final class FakeBotApi implements AutoCloseable {
                 }
             }
             accepted.add(request);
+        }
+        Runnable hook = beforeNextOk.getAndSet(null);
+        if (hook != null) {
+            hook.run();
         }
         long id = messageIds.incrementAndGet();
         return ok("{\"ok\":true,\"result\":{\"message_id\":" + id + ",\"date\":" + Instant.now().getEpochSecond()
@@ -183,6 +194,22 @@ public final class FakeBotApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Every sendMessage whose text contains {@code fragment} is refused with this status and
+     * description (as Telegram refuses one message's text), until {@link #clearScript()}.
+     */
+    public void refuseMessagesMentioning(String fragment, int status, String description) {
+        refusedMentioning.put(fragment, failure(status, description));
+    }
+
+    /**
+     * Runs {@code action} once, when the next sendMessage has been accepted and just before its
+     * {@code ok} answer is written: a fault that strikes right after Telegram took the message.
+     */
+    public void beforeNextOkAnswer(Runnable action) {
+        beforeNextOk.set(action);
+    }
+
     /** The next send is refused because the group became a supergroup with this id. */
     public void migrateNext(String newChatId) {
         scripted.add(new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
@@ -210,6 +237,8 @@ public final class FakeBotApi implements AutoCloseable {
     /** Drops anything scripted that was not used. */
     public void clearScript() {
         scripted.clear();
+        refusedMentioning.clear();
+        beforeNextOk.set(null);
     }
 
     /** Requests are received but not answered until {@link #release()}. */

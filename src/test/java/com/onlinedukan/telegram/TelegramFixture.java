@@ -72,6 +72,11 @@ final class TelegramFixture implements AutoCloseable {
         return sender;
     }
 
+    /** The senders' PostgreSQL pool, for a test that must make them wait for a connection. */
+    HikariDataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void close() {
         senders.forEach(BotApiSender::close);

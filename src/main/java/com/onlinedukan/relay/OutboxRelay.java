@@ -35,6 +35,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -209,7 +210,8 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             lost = slots.recoverLostPosition();
         }
         catch (RuntimeException e) {
-            failed("could not check the replication slot's position: " + e.getMessage(), e);
+            failed("could not check the replication slot's position: "
+                    + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
             return;
         }
         launch(lost.isPresent());

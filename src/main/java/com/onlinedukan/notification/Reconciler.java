@@ -101,6 +101,32 @@ class Reconciler {
         return missing;
     }
 
+    /**
+     * For a stream known to have missed events (a replication slot recreated): registers every order
+     * event the ledger lacks, written since the last round's start and up to now, ignoring the grace
+     * period (a minute ahead, for the database's clock against ours); the watermark stays, so the
+     * rounds still look at all of it. Returns how many were missing.
+     */
+    int reconcileUpToNow() {
+        Instant checked = checkedBefore();
+        Instant from = checked.equals(Instant.MIN) ? Instant.EPOCH : checked.minus(properties.interval());
+        Instant to = clock.instant().plus(Duration.ofMinutes(1));
+        int missing = 0;
+        List<OutboxEvent> page;
+        OutboxEvent last = null;
+        do {
+            page = outbox.written(OrderPlaced.TYPE, from, to, last, PAGE);
+            missing += ledger.register(page.stream().filter(Reconciler::namesAnOrder).toList());
+            last = page.isEmpty() ? last : page.get(page.size() - 1);
+        }
+        while (page.size() == PAGE);
+        if (missing > 0) {
+            recovered.increment(missing);
+            dispatcher.wakeUp();
+        }
+        return missing;
+    }
+
     /** Everything written before this has been checked; events older than it may leave the outbox. */
     Instant checkedBefore() {
         return jdbc.sql("SELECT checked_before FROM reconciler_watermark WHERE id = 1")

@@ -23,8 +23,13 @@ final class ConnectorConfig {
     private ConnectorConfig() {
     }
 
+    /**
+     * @param trustSlot start from the slot's position although the stored offset is older: only right
+     *     after {@link ReplicationSlots#recoverLostPosition()} accepted (and announced) that loss.
+     *     Otherwise such a mismatch stops the engine, so that no loss passes unannounced.
+     */
     static Properties of(JdbcConnectionDetails datasource, RelayProperties relay, String slot, String publication,
-            boolean failoverSlot) {
+            boolean failoverSlot, boolean trustSlot) {
         Properties url = Driver.parseURL(datasource.getJdbcUrl(), null);
         if (url == null) {
             throw new IllegalStateException("The relay needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
@@ -61,6 +66,10 @@ final class ConnectorConfig {
         props.setProperty("slot.failover", Boolean.toString(failoverSlot));
         // Dropping the slot on stop would silently lose every event committed while we are down.
         props.setProperty("slot.drop.on.stop", "false");
+        // Debezium's default (no_validation) fails when the slot no longer has the stored position,
+        // which sends the relay back to ReplicationSlots; trust_greater_lsn then moves the offset to
+        // the slot (or the slot to a newer offset) instead of failing.
+        props.setProperty("offset.mismatch.strategy", trustSlot ? "trust_greater_lsn" : "no_validation");
         props.setProperty("publication.name", publication);
         props.setProperty("publication.autocreate.mode", "filtered");
         props.setProperty("table.include.list", "public." + Outbox.TABLE + ",public." + HEARTBEAT_TABLE);

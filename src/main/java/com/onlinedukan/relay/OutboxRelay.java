@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +20,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
@@ -31,7 +33,9 @@ import org.slf4j.MDC;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +45,11 @@ import org.springframework.stereotype.Component;
  * A record is marked processed only after Redis answered its XADD, so the durable offset never
  * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
  * offset stands still.
+ * Before each start the slot's position is checked against the stored offset
+ * ({@link ReplicationSlots#recoverLostPosition()}): a lost position is healed (a fresh slot, streaming from
+ * it) and announced as {@link SlotRecreated}, so the events in between are taken from the outbox at once.
+ * A failure that does not heal, {@value #CRASH_LOOP_AFTER} starts in a row without a batch streamed,
+ * is a crash loop: reported, so that it pages someone.
  */
 @Component
 class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -49,6 +58,8 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(5);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(5);
     private static final Duration FENCE_INTERVAL = Duration.ofMillis(100);
+    /** Failed starts in a row, with no batch streamed in between, that make a crash loop. */
+    static final int CRASH_LOOP_AFTER = 5;
 
     private final JdbcConnectionDetails datasource;
     private final RelayProperties properties;
@@ -58,6 +69,9 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final ReplicationSlots slots;
     private final Clock clock;
     private final Tracer tracer;
+    private final ApplicationEventPublisher events;
+    private final Counter slotRecoveries;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicLong lagMillis = new AtomicLong();
@@ -67,10 +81,12 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private volatile Instant failedAt;
     private ExecutorService engineThread;
     private ScheduledExecutorService supervisor;
+    /** Announces a recovered slot off the supervisor, so that a slow listener never delays a lease renewal. */
+    private ExecutorService announcer;
 
     OutboxRelay(JdbcConnectionDetails datasource, RelayProperties properties, StreamPublisher publisher,
             RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
-            ObjectProvider<Tracer> tracer) {
+            ObjectProvider<Tracer> tracer, ApplicationEventPublisher events) {
         this.datasource = datasource;
         this.names = names;
         this.slots = slots;
@@ -79,6 +95,11 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         this.leadership = leadership;
         this.clock = clock;
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+        this.events = events;
+        this.slotRecoveries = Counter.builder("dukan.relay.slot.recoveries")
+                .description("Times the relay found its slot without the stored offset's position and streamed from a "
+                        + "fresh one, the events in between taken from the outbox")
+                .register(meters);
         Gauge.builder("dukan.relay.lag", lagMillis, millis -> millis.get() / 1000.0)
                 .baseUnit("seconds")
                 .description("Commit-to-publish delay of the last batch the relay published")
@@ -97,9 +118,20 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         return Optional.ofNullable(lastError.get());
     }
 
+    /** Failed starts of the engine in a row, with no batch streamed since the first of them. */
+    int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    /** The engine fails again and again and does not heal: somebody must look. */
+    boolean crashLooping() {
+        return consecutiveFailures.get() >= CRASH_LOOP_AFTER;
+    }
+
     @Override
     public synchronized void start() {
         stopping = false;
+        failedAt = null;
         // Two threads: the fence must act on time even while a renewal waits on a silent network.
         supervisor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "outbox-relay-supervisor"));
         if (!properties.enabled()) {
@@ -114,6 +146,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         }
         state.set(RelayState.STANDBY);
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+        announcer = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay-announcer"));
         supervisor.scheduleWithFixedDelay(this::supervise, 0, properties.leadershipCheckInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         supervisor.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),
@@ -141,10 +174,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                 }
                 boolean failedLongEnough = failedAt != null
                         && Duration.between(failedAt, clock.instant()).compareTo(RESTART_PAUSE) >= 0;
-                if (engine == null || failedLongEnough) {
+                if ((engine == null && failedAt == null) || failedLongEnough) {
                     closeEngine();
                     if (slots.freeForLeader()) {
-                        launch();
+                        launchOnItsPosition();
                     }
                     else {
                         state.set(RelayState.STARTING);
@@ -167,20 +200,52 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         }
     }
 
+    /**
+     * Starts the engine where the slot can stream from. A check that fails (the slot cannot be
+     * read or made) is a failed start like the engine's own, and counts towards a crash loop.
+     */
+    private void launchOnItsPosition() {
+        Optional<SlotRecreated> lost;
+        try {
+            lost = slots.recoverLostPosition();
+        }
+        catch (RuntimeException e) {
+            failed("could not check the replication slot's position: "
+                    + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
+            return;
+        }
+        launch(lost.isPresent());
+        lost.ifPresent(this::announce);
+    }
+
     private void standBy(String why) {
         if (engine != null) {
             log.warn("Outbox relay {}; stopping the engine", why);
             closeEngine();
         }
+        consecutiveFailures.set(0);
         state.set(RelayState.STANDBY);
     }
 
-    private void launch() {
+    /** Counted at once; the listeners (the notifier's reconciliation) run on the announcer thread. */
+    private void announce(SlotRecreated recovery) {
+        slotRecoveries.increment();
+        announcer.execute(() -> {
+            try {
+                events.publishEvent(recovery);
+            }
+            catch (RuntimeException e) {
+                log.error("A listener failed on the recovery of slot '{}'", recovery.slot(), e);
+            }
+        });
+    }
+
+    private void launch(boolean trustSlot) {
         failedAt = null;
         state.set(RelayState.STARTING);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(ConnectorConfig.of(datasource, properties, names.slot(), names.publication(),
-                        slots.failoverSupported()))
+                        slots.failoverSupported(), trustSlot))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
@@ -200,10 +265,21 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         if (stopping || engine == null) {
             return;
         }
+        failed(message, error);
+    }
+
+    private void failed(String message, Throwable error) {
         state.set(RelayState.FAILED);
         lastError.set(message);
         failedAt = clock.instant();
-        log.error("Outbox relay stopped: {}; restarting in {}s", message, RESTART_PAUSE.toSeconds(), error);
+        int failures = consecutiveFailures.incrementAndGet();
+        if (failures >= CRASH_LOOP_AFTER) {
+            log.error("Outbox relay stopped for the {}th time in a row without streaming a batch (crash loop): {}; "
+                    + "restarting in {}s", failures, message, RESTART_PAUSE.toSeconds(), error);
+        }
+        else {
+            log.error("Outbox relay stopped: {}; restarting in {}s", message, RESTART_PAUSE.toSeconds(), error);
+        }
     }
 
     private void closeEngine() {
@@ -242,6 +318,9 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
         if (!events.isEmpty()) {
             Instant newest = events.get(events.size() - 1).committedAt();
             lagMillis.set(Math.max(0, Duration.between(newest, clock.instant()).toMillis()));
@@ -339,6 +418,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         if (engineThread != null) {
             engineThread.shutdown();
             awaitQuietly(engineThread);
+        }
+        if (announcer != null) {
+            announcer.shutdown();
+            awaitQuietly(announcer);
         }
         if (state.get() != RelayState.DISABLED) {
             state.set(RelayState.STOPPED);

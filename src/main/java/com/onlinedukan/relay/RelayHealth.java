@@ -6,7 +6,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the relay ({@code relay}): DOWN while its engine is failed; a standby instance is
+ * Health of the relay ({@code relay}): DOWN while its engine is failed, and throughout a crash loop
+ * (detail {@code crashLooping}, also between the restarts of the loop); a standby instance is
  * healthy. Not part of readiness: an instance whose relay is down still accepts orders (they wait
  * in the outbox), so taking it out of service would only refuse customers. It shows on
  * {@code /actuator/health}, the ops page and in {@code dukan_relay_failed}. And of its slot ({@code replicationSlot}): WARNING once the slot
@@ -31,8 +32,11 @@ final class RelayHealth {
         @Override
         public Health health() {
             RelayStatus status = monitor.status();
-            Health.Builder health = status.state() == RelayState.FAILED ? Health.down() : Health.up();
-            health.withDetail("state", status.state()).withDetail("leader", status.leader());
+            Health.Builder health = status.state() == RelayState.FAILED || status.crashLooping() ? Health.down()
+                    : Health.up();
+            health.withDetail("state", status.state()).withDetail("leader", status.leader())
+                    .withDetail("consecutiveFailures", status.consecutiveFailures())
+                    .withDetail("crashLooping", status.crashLooping());
             if (status.lastError() != null) {
                 health.withDetail("error", status.lastError());
             }

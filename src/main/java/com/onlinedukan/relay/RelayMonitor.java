@@ -51,12 +51,15 @@ public class RelayMonitor {
                 .description("1 on the instance that holds the relay lease").register(meters);
         Gauge.builder("dukan.relay.failed", relay, r -> r.state() == RelayState.FAILED ? 1 : 0)
                 .description("1 while this instance's relay engine is failed").register(meters);
+        Gauge.builder("dukan.relay.consecutive.failures", relay, OutboxRelay::consecutiveFailures)
+                .description("Failed starts of this instance's relay engine in a row, with no batch streamed in between")
+                .register(meters);
     }
 
     /** The relay on this instance. */
     public RelayStatus status() {
         return new RelayStatus(relay.state(), leadership.isLeader(), relay.lagSeconds(), retainedWal.get(),
-                relay.lastError().orElse(null));
+                relay.lastError().orElse(null), relay.consecutiveFailures(), relay.crashLooping());
     }
 
     /** Reads the slot's retained WAL now (also refreshed every few seconds for the gauge). */

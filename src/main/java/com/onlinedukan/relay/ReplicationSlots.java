@@ -1,5 +1,6 @@
 package com.onlinedukan.relay;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -8,11 +9,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the relay asks PostgreSQL about its slot before starting the engine: whether a walsender
- * left behind by a previous leader still holds it, and whether the server can keep the slot
- * across a failover to a standby (PostgreSQL 17+).
+ * left behind by a previous leader still holds it, whether the slot still has the position the
+ * stored offset names (and a fresh slot when it does not), and whether the server can keep the
+ * slot across a failover to a standby (PostgreSQL 17+).
  */
 @Component
 class ReplicationSlots {
@@ -22,11 +26,15 @@ class ReplicationSlots {
 
     private final JdbcClient jdbc;
     private final RelayNames names;
+    private final JsonMapper json;
+    private final Clock clock;
     private volatile Integer announcedPid;
 
-    ReplicationSlots(JdbcClient jdbc, RelayNames names) {
+    ReplicationSlots(JdbcClient jdbc, RelayNames names, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.names = names;
+        this.json = json;
+        this.clock = clock;
     }
 
     /** PostgreSQL 17+ can synchronize a slot created for failover to its standbys. */
@@ -66,5 +74,95 @@ class ReplicationSlots {
         }
         announcedPid = pid;
         return false;
+    }
+
+    /**
+     * Call on the leader before each start of the engine, with no engine running. Whether the slot
+     * still has the position the stored offset names: it does not when the slot is gone (dropped by a
+     * DBA, lost in a failover before PostgreSQL 17), invalidated (WAL removed under it), or confirmed
+     * beyond the stored position (recreated later by hand, or advanced): the server can no longer
+     * stream what lies between. A missing or invalidated slot is created anew under the same name; the
+     * loss is returned, to be announced, and the engine must then start from the slot's position
+     * ({@link ConnectorConfig}'s {@code trustSlot}). Without a stored offset (the first start) nothing
+     * can be lost: Debezium creates the slot and snapshots the outbox.
+     */
+    Optional<SlotRecreated> recoverLostPosition() {
+        Optional<Long> stored = storedPosition();
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        String lostFrom = lsn(stored.get());
+        Optional<SlotRow> slot = slot(lostFrom);
+        String newFrom;
+        String what;
+        if (slot.isEmpty() || slot.get().invalidated()) {
+            if (slot.isPresent()) {
+                jdbc.sql("SELECT 1 FROM pg_drop_replication_slot(:slot)").param("slot", names.slot())
+                        .query(Integer.class).single();
+            }
+            newFrom = create();
+            what = slot.isEmpty() ? "was missing" : "was invalidated (its WAL is gone)";
+        }
+        else if (slot.get().confirmedAhead()) {
+            newFrom = slot.get().confirmedFlush();
+            what = "starts after it (confirmed flush " + newFrom + ", restart " + slot.get().restart() + ")";
+        }
+        else {
+            return Optional.empty();
+        }
+        log.warn("Replication slot '{}' {}: the relay's stored offset is at LSN {}, which the server no longer has; "
+                + "streaming from LSN {} now, and the events committed in between are taken from the outbox",
+                names.slot(), what, lostFrom, newFrom);
+        return Optional.of(new SlotRecreated(names.slot(), lostFrom, newFrom, clock.instant()));
+    }
+
+    /**
+     * The LSN Debezium confirms to the server for the stored offset: the last transaction's commit
+     * (or, before one, the last event processed); empty before the first offset commit.
+     */
+    private Optional<Long> storedPosition() {
+        return jdbc.sql("SELECT offset_val FROM " + ConnectorConfig.OFFSET_TABLE
+                + " ORDER BY record_insert_ts DESC, record_insert_seq DESC LIMIT 1")
+                .query(String.class).optional()
+                .map(json::readTree)
+                .flatMap(offset -> first(offset, "lsn_commit", "lsn_proc", "lsn"));
+    }
+
+    private static Optional<Long> first(JsonNode offset, String... keys) {
+        for (String key : keys) {
+            JsonNode value = offset.get(key);
+            if (value != null && value.isNumber()) {
+                return Optional.of(value.asLong());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<SlotRow> slot(String stored) {
+        return jdbc.sql("""
+                SELECT restart_lsn::text AS restart, confirmed_flush_lsn::text AS confirmed,
+                       restart_lsn IS NULL OR wal_status = 'lost' AS invalidated,
+                       COALESCE(confirmed_flush_lsn > CAST(:stored AS pg_lsn), false) AS ahead
+                  FROM pg_replication_slots WHERE slot_name = :slot AND database = current_database()
+                """).param("slot", names.slot()).param("stored", stored)
+                .query((rs, row) -> new SlotRow(rs.getString("restart"), rs.getString("confirmed"),
+                        rs.getBoolean("invalidated"), rs.getBoolean("ahead")))
+                .optional();
+    }
+
+    /** A new slot under the configured name, at the server's current position; returns that position. */
+    private String create() {
+        String sql = failoverSupported()
+                ? "SELECT lsn::text FROM pg_create_logical_replication_slot(:slot, 'pgoutput', false, false, true)"
+                : "SELECT lsn::text FROM pg_create_logical_replication_slot(:slot, 'pgoutput')";
+        return jdbc.sql(sql).param("slot", names.slot()).query(String.class).single();
+    }
+
+    /** Debezium's LSN (a 64-bit number) as PostgreSQL writes it. */
+    static String lsn(long value) {
+        return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);
+    }
+
+    private record SlotRow(String restart, String confirmedFlush, boolean invalidated, boolean confirmedAhead) {
     }
 }

@@ -18,7 +18,7 @@ class SharedBudgetsTests {
     void redisDownFallsBackToLocalBudgetsWithoutHoldingSendsUp() throws Exception {
         RedisClient nowhere = RedisClient.create("redis://localhost:" + TestServers.freePort());
         try (SharedBudgets budgets = new SharedBudgets(rate, "test:nowhere", "1",
-                () -> nowhere.connect(ByteArrayCodec.INSTANCE))) {
+                () -> RedisBuckets.on(nowhere.connect(ByteArrayCodec.INSTANCE)))) {
             long started = System.nanoTime();
 
             assertThat(budgets.tryTake("-100")).isTrue();

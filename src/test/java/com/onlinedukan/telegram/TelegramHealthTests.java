@@ -22,7 +22,7 @@ class TelegramHealthTests {
         assertThat(dryRun.probe()).isEqualTo(new SendOutcome.Delivered(0));
         assertThat(dryRun.status().dryRun()).isTrue();
 
-        Health health = new TelegramHealth(dryRun).health();
+        Health health = new TelegramHealth(dryRun, new SharedBudgets(new TelegramClientProperties.Rate(30, 20, 1), "test:dry", "1", null)).health();
         assertThat(health.getStatus()).isEqualTo(new Status("WARNING"));
         assertThat(health.getDetails()).containsEntry("dryRun", true).containsEntry("chatId", "-100");
     }
@@ -32,11 +32,13 @@ class TelegramHealthTests {
         try (TelegramFixture fixture = new TelegramFixture()) {
             fixture.circuit = new TelegramClientProperties.Circuit(50, 2, 2, Duration.ofSeconds(30));
             BotApiSender sender = fixture.sender();
-            TelegramHealth health = new TelegramHealth(sender);
+            TelegramHealth health = new TelegramHealth(sender, fixture.budgets);
+            assertThat(sender.send("first")).isInstanceOf(SendOutcome.Delivered.class);
 
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
             assertThat(health.health().getDetails()).containsEntry("circuit", "CLOSED")
-                    .containsEntry("chatId", TelegramFixture.CHAT).containsEntry("dryRun", false);
+                    .containsEntry("chatId", TelegramFixture.CHAT).containsEntry("dryRun", false)
+                    .containsEntry("budgets", "standalone");
 
             fixture.telegram.failAll(500, "Internal Server Error");
             sender.send("x");

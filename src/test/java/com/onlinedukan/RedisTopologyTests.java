@@ -1,0 +1,213 @@
+package com.onlinedukan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Instances;
+import com.onlinedukan.support.RedisTopologies;
+import com.onlinedukan.support.TestServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Past one machine: the whole pipeline — publish, consumer group, claim, trim, the shared
+ * Telegram budgets — on a real Redis Cluster and on a real Sentinel-watched master and replica,
+ * configured as production would, with Spring Boot's own {@code spring.data.redis.cluster.*} and
+ * {@code spring.data.redis.sentinel.*}. Two service instances on one database.
+ *
+ * <p>The properties: every order is delivered exactly once; and however the two instances divide
+ * the work, the fake Bot API never sees more {@code sendMessage} calls in any interval than the
+ * one bot budget allows (burst + refill over the interval), which per-instance budgets would
+ * exceed nearly twofold.
+ */
+class RedisTopologyTests {
+
+    /** The bot's budget: a burst of one and four a second (see {@code SharedBudgets.atMost}). */
+    static final int BOT_PER_SECOND = 5;
+
+    static final List<String> COMMON = List.of("--server.port=0",
+            "--dukan.notification.retry.initial-backoff=200ms", "--dukan.notification.retry.max-backoff=1s",
+            "--dukan.notification.retry.max-attempts=1000", "--dukan.notification.claim-idle=1s",
+            "--dukan.reconciler.interval=1s", "--dukan.relay.leadership-check-interval=500ms",
+            "--dukan.telegram.rate.global-per-second=" + BOT_PER_SECOND,
+            // The chat's limits out of the way: the bot's budget is the one under test.
+            "--dukan.telegram.rate.per-chat-per-minute=100000", "--dukan.telegram.rate.per-chat-per-second=1000");
+
+    final FakeBotApi telegram = FakeBotApi.start();
+    Instances instances;
+    TestDatabase database;
+    AutoCloseable topology;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (instances != null) {
+            instances.close();
+        }
+        telegram.close();
+        if (database != null) {
+            TestServers.get().dropSlot(database.slotName());
+        }
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    @Test
+    void onARedisClusterTwoInstancesShareOneBotBudgetAndDeliverEachOrderOnceByTheStreamAlone() {
+        RedisTopologies.Cluster cluster = RedisTopologies.cluster(3);
+        topology = cluster;
+        // The reconciler out of the way: only the stream (publish, group, claim) can deliver here.
+        start("--spring.data.redis.cluster.nodes=" + cluster.nodes(), "--dukan.reconciler.grace=10m");
+        ConfigurableApplicationContext a = first();
+        ConfigurableApplicationContext b = second();
+        String stream = a.getEnvironment().getRequiredProperty("dukan.relay.stream");
+
+        // An entry read by a consumer that dies before handing it over: only XAUTOCLAIM brings it.
+        inboxes(Lifecycle.STOP, a, b);
+        String orphaned = Instances.place(a, "Orphaned", 1).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.onKey(stream, "XRANGE", stream, "-", "+").contains(orphaned));
+        assertThat(cluster.onKey(stream, "XREADGROUP", "GROUP", "dukan-notifier", "ghost", "COUNT", "100",
+                "STREAMS", stream, ">")).contains(orphaned);
+        inboxes(Lifecycle.START, a, b);
+
+        Instant loadStarted = Instant.now();
+        List<String> ids = new ArrayList<>(placeSteadily(a, b, 50, Duration.ofMillis(100)));
+        ids.add(orphaned);
+        telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(90));
+
+        assertWithinOneBotBudget(sendsSince(loadStarted));
+        assertThat(Stream.of(a, b)).allSatisfy(instance -> assertThat(budgetsShared(instance)).isEqualTo(1.0));
+        assertThat(cluster.keys("dukan:telegram:budget:*")).as("the budgets' buckets live on the cluster").isNotEmpty();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(cluster.onKey(stream, "XLEN", stream).strip())
+                .as("everything acknowledged is trimmed").isEqualTo("0"));
+    }
+
+    @Test
+    void onSentinelAFailoverUnderLoadLosesNothingAndTheBudgetStaysShared() throws Exception {
+        RedisTopologies.Sentinel sentinel = RedisTopologies.sentinel();
+        topology = sentinel;
+        start("--spring.data.redis.sentinel.master=" + RedisTopologies.Sentinel.MASTER_NAME,
+                "--spring.data.redis.sentinel.nodes=" + sentinel.nodes(), "--dukan.reconciler.grace=3s");
+        ConfigurableApplicationContext a = first();
+        ConfigurableApplicationContext b = second();
+
+        Instant loadStarted = Instant.now();
+        List<String> before = placeSteadily(a, b, 30, Duration.ofMillis(100));
+        Instant failoverStarted = Instant.now();
+        List<String> during = new ArrayList<>();
+        Thread load = new Thread(() -> during.addAll(placeSteadily(a, b, 30, Duration.ofMillis(100))));
+        load.start();
+        sentinel.failover();
+        load.join();
+
+        // Both follow the Sentinel to the new master; from then on they share one budget there.
+        await().atMost(Duration.ofSeconds(30)).until(() -> budgetsShared(a) == 1.0 && budgetsShared(b) == 1.0);
+        Instant sharedAgain = Instant.now();
+        List<String> after = placeSteadily(a, b, 30, Duration.ofMillis(100));
+
+        telegram.awaitEachAcceptedOnce(before, Duration.ofSeconds(90));
+        telegram.awaitEachAcceptedOnce(during, Duration.ofSeconds(90));
+        telegram.awaitEachAcceptedOnce(after, Duration.ofSeconds(90));
+        assertWithinOneBotBudget(sendsBetween(loadStarted, failoverStarted));
+        assertWithinOneBotBudget(sendsSince(sharedAgain));
+        assertThat(sentinel.onMaster("--scan", "--pattern", "dukan:telegram:budget:*"))
+                .as("the budgets' buckets live on the new master").isNotBlank();
+    }
+
+    private void start(String... topologyArguments) {
+        List<String> args = new ArrayList<>(COMMON);
+        args.addAll(List.of(topologyArguments));
+        instances = new Instances(args.toArray(String[]::new));
+    }
+
+    private ConfigurableApplicationContext first() {
+        ConfigurableApplicationContext instance = instances.start(DukanTestContext.firstOf(telegram));
+        database = instance.getBean(TestDatabase.class);
+        return instance;
+    }
+
+    private ConfigurableApplicationContext second() {
+        return instances.start(DukanTestContext.sharing(database, telegram));
+    }
+
+    /** Orders placed one at a time through the two instances in turn, one every {@code pace}: a load above the budget. */
+    private static List<String> placeSteadily(ConfigurableApplicationContext a, ConfigurableApplicationContext b,
+            int count, Duration pace) {
+        List<String> ids = new ArrayList<>();
+        long next = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            ids.addAll(Instances.place(i % 2 == 0 ? a : b, "Topology " + i, 1));
+            next += pace.toNanos();
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return ids;
+    }
+
+    private List<Instant> sendsSince(Instant from) {
+        return sendsBetween(from, Instant.MAX);
+    }
+
+    private List<Instant> sendsBetween(Instant from, Instant to) {
+        return telegram.requests().stream().map(FakeBotApi.Request::at)
+                .filter(at -> !at.isBefore(from) && at.isBefore(to)).sorted().toList();
+    }
+
+    /**
+     * In every interval between two sends, no more than the bucket allows: its burst plus the
+     * refill over the interval, and one more for the time a request takes to reach the fake.
+     */
+    private static void assertWithinOneBotBudget(List<Instant> sends) {
+        int burst = Math.max(1, BOT_PER_SECOND / 20);
+        int refill = Math.max(1, BOT_PER_SECOND - burst);
+        assertThat(sends).as("enough sends to judge a budget").hasSizeGreaterThanOrEqualTo(8);
+        for (int i = 0; i < sends.size(); i++) {
+            for (int j = i + 1; j < sends.size(); j++) {
+                double seconds = Duration.between(sends.get(i), sends.get(j)).toNanos() / 1e9;
+                double allowed = burst + refill * seconds + 1;
+                assertThat((double) (j - i + 1)).as("sends from #%d to #%d, %.2f s apart", i, j, seconds)
+                        .isLessThanOrEqualTo(allowed);
+            }
+        }
+    }
+
+    private static double budgetsShared(ConfigurableApplicationContext instance) {
+        return instance.getBean(MeterRegistry.class).get("dukan.telegram.budgets.shared").gauge().value();
+    }
+
+    enum Lifecycle { STOP, START }
+
+    /** The notifier's stream consumer ({@code notification.Inbox}), by its bean name. */
+    private static void inboxes(Lifecycle action, ConfigurableApplicationContext... instances) {
+        for (ConfigurableApplicationContext instance : instances) {
+            SmartLifecycle inbox = instance.getBean("inbox", SmartLifecycle.class);
+            if (action == Lifecycle.STOP) {
+                inbox.stop();
+            }
+            else {
+                inbox.start();
+            }
+        }
+    }
+}

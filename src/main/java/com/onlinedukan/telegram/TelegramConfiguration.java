@@ -28,7 +28,9 @@ class TelegramConfiguration {
     SharedBudgets sharedBudgets(TelegramProperties telegram, TelegramClientProperties client,
             ObjectProvider<LettuceConnectionFactory> redis, MeterRegistry meters) {
         LettuceConnectionFactory factory = redis.getIfAvailable();
-        SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, telegram.botId(),
+        // Without a token nothing is sent (a dry run, or the start fails for want of it): no bot to key budgets by.
+        String bot = telegram.tokenMissing() ? "none" : telegram.botId();
+        SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, bot,
                 factory == null ? null : () -> RedisBuckets.on(factory));
         Gauge.builder("dukan.telegram.budgets.shared", budgets, b -> b.shared() ? 1 : 0)
                 .description("1 while this instance's Telegram send budgets are shared through Redis, "

@@ -26,16 +26,12 @@ class TelegramConfiguration {
      */
     @Bean
     SharedBudgets sharedBudgets(TelegramProperties telegram, TelegramClientProperties client,
-            ObjectProvider<LettuceConnectionFactory> redis, MeterRegistry meters) {
+            ObjectProvider<LettuceConnectionFactory> redis) {
         LettuceConnectionFactory factory = redis.getIfAvailable();
         // Without a token nothing is sent (a dry run, or the start fails for want of it): no bot to key budgets by.
         String bot = telegram.tokenMissing() ? "none" : telegram.botId();
         SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, bot,
                 factory == null ? null : () -> RedisBuckets.on(factory));
-        Gauge.builder("dukan.telegram.budgets.shared", budgets, b -> b.shared() ? 1 : 0)
-                .description("1 while this instance's Telegram send budgets are shared through Redis, "
-                        + "0 while it keeps budgets of its own")
-                .register(meters);
         return budgets;
     }
 
@@ -59,6 +55,11 @@ class TelegramConfiguration {
                     + "set the staff chat that receives new-order notifications");
         }
         log.info("Notifications go to Telegram chat {} through {}", telegram.chatId(), telegram.apiUrl());
+        // Only a sender that sends has budgets to share; a dry run has no such series.
+        Gauge.builder("dukan.telegram.budgets.shared", budgets, b -> b.shared() ? 1 : 0)
+                .description("1 while this instance's Telegram send budgets are shared through Redis, "
+                        + "0 while it keeps budgets of its own")
+                .register(meters);
         return new BotApiSender(new BotApi(telegram, client.timeout()), new StaffChat(jdbc, telegram.chatId()),
                 budgets, new BotApiCircuit(client.circuit(), meters));
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import com.onlinedukan.support.DukanTestContext;
@@ -57,9 +58,14 @@ class RedisTopologyTests {
     Instances instances;
     TestDatabase database;
     AutoCloseable topology;
+    SharingWatch sharing;
+    ConfigurableApplicationContext firstInstance;
 
     @AfterEach
     void cleanUp() throws Exception {
+        if (sharing != null) {
+            sharing.close();
+        }
         if (instances != null) {
             instances.close();
         }
@@ -96,7 +102,7 @@ class RedisTopologyTests {
         ids.add(orphaned);
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(90));
 
-        assertWithinOneBotBudget(sendsSince(drained.from()));
+        assertWithinOneBotBudget(sharing, sendsSince(drained.from()));
         assertThat(Stream.of(a, b)).allSatisfy(instance -> assertThat(budgetsShared(instance)).isEqualTo(1.0));
         assertThat(cluster.keys("dukan:telegram:budget:*")).as("the budgets' buckets live on the cluster").isNotEmpty();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(cluster.onKey(stream, "XLEN", stream).strip())
@@ -114,7 +120,7 @@ class RedisTopologyTests {
 
         Backlog before = backlogThenDrain(a, b, 10);
         telegram.awaitEachAcceptedOnce(before.ids(), Duration.ofSeconds(90));
-        assertWithinOneBotBudget(sendsSince(before.from()));
+        assertWithinOneBotBudget(sharing, sendsSince(before.from()));
 
         List<String> during = new ArrayList<>();
         Thread load = new Thread(() -> during.addAll(placeSteadily(a, b, 10, Duration.ofMillis(300))));
@@ -127,7 +133,7 @@ class RedisTopologyTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> budgetsShared(a) == 1.0 && budgetsShared(b) == 1.0);
         Backlog after = backlogThenDrain(a, b, 10);
         telegram.awaitEachAcceptedOnce(after.ids(), Duration.ofSeconds(90));
-        assertWithinOneBotBudget(sendsSince(after.from()));
+        assertWithinOneBotBudget(sharing, sendsSince(after.from()));
         telegram.awaitEachAcceptedOnce(before.ids(), Duration.ofSeconds(1));
         assertThat(sentinel.onMaster("--scan", "--pattern", "dukan:telegram:budget:*"))
                 .as("the budgets' buckets live on the new master").isNotBlank();
@@ -140,13 +146,15 @@ class RedisTopologyTests {
     }
 
     private ConfigurableApplicationContext first() {
-        ConfigurableApplicationContext instance = instances.start(DukanTestContext.firstOf(telegram));
-        database = instance.getBean(TestDatabase.class);
-        return instance;
+        firstInstance = instances.start(DukanTestContext.firstOf(telegram));
+        database = firstInstance.getBean(TestDatabase.class);
+        return firstInstance;
     }
 
     private ConfigurableApplicationContext second() {
-        return instances.start(DukanTestContext.sharing(database, telegram));
+        ConfigurableApplicationContext instance = instances.start(DukanTestContext.sharing(database, telegram));
+        sharing = new SharingWatch(List.of(firstInstance, instance));
+        return instance;
     }
 
     /** Orders placed one at a time through the two instances in turn, one every {@code pace}: a load above the budget. */
@@ -199,20 +207,71 @@ class RedisTopologyTests {
     }
 
     /**
-     * In every interval between two sends, no more than the bucket allows: its burst plus the
-     * refill over the interval, and one more for the time a request takes to reach the fake.
+     * In every interval between two sends while both instances said their budgets were shared, no
+     * more than the bucket allows: its burst plus the refill over the interval, and one more for the
+     * time a request takes to reach the fake. An instance that falls back to budgets of its own (a
+     * budget call slower than 500 ms on a starved machine) says so in its gauge, and those intervals
+     * are the fallback's, not the shared budget's; but most sends must fall in shared ones.
      */
-    private static void assertWithinOneBotBudget(List<Instant> sends) {
+    private static void assertWithinOneBotBudget(SharingWatch sharing, List<Instant> sends) {
         int burst = Math.max(1, BOT_PER_SECOND / 20);
         int refill = Math.max(1, BOT_PER_SECOND - burst);
-        assertThat(sends).as("enough sends to judge a budget").hasSizeGreaterThanOrEqualTo(8);
+        long judged = sends.stream().filter(at -> sharing.sharedThroughout(at, at)).count();
+        assertThat(judged).as("sends made while both instances shared their budgets (of %d)", sends.size())
+                .isGreaterThanOrEqualTo(Math.max(8, sends.size() * 2 / 3));
         for (int i = 0; i < sends.size(); i++) {
             for (int j = i + 1; j < sends.size(); j++) {
+                if (!sharing.sharedThroughout(sends.get(i), sends.get(j))) {
+                    continue;
+                }
                 double seconds = Duration.between(sends.get(i), sends.get(j)).toNanos() / 1e9;
                 double allowed = burst + refill * seconds + 1;
                 assertThat((double) (j - i + 1)).as("sends from #%d to #%d, %.2f s apart", i, j, seconds)
                         .isLessThanOrEqualTo(allowed);
             }
+        }
+    }
+
+    /** Samples every 50 ms whether every instance's budgets are shared ({@code dukan_telegram_budgets_shared}). */
+    static final class SharingWatch implements AutoCloseable {
+
+        private final List<Instant> notShared = new CopyOnWriteArrayList<>();
+        private final Instant started = Instant.now();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        SharingWatch(List<ConfigurableApplicationContext> instances) {
+            sampler = new Thread(() -> {
+                while (running) {
+                    try {
+                        if (instances.stream().anyMatch(instance -> budgetsShared(instance) != 1.0)) {
+                            notShared.add(Instant.now());
+                        }
+                        Thread.sleep(50);
+                    }
+                    catch (InterruptedException e) {
+                        return;
+                    }
+                    catch (RuntimeException closing) {
+                        return;
+                    }
+                }
+            }, "budget-sharing-watch");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        /** Whether no sample from shortly before {@code from} to shortly after {@code to} found budgets of an instance's own. */
+        boolean sharedThroughout(Instant from, Instant to) {
+            Instant first = from.minusMillis(200);
+            Instant last = to.plusMillis(200);
+            return !first.isBefore(started) && notShared.stream().noneMatch(at -> !at.isBefore(first) && !at.isAfter(last));
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            sampler.interrupt();
         }
     }
 

@@ -33,8 +33,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>The properties: every order is delivered exactly once; and however the two instances divide
  * the work, the fake Bot API never sees more {@code sendMessage} calls in any interval than the
- * one bot budget allows (burst + refill over the interval), which per-instance budgets would
- * exceed nearly twofold.
+ * one bot budget allows (burst + refill over the interval) while both instances report their
+ * budgets shared — which they must for most of the run — where budgets of each instance's own
+ * would allow twice as many.
  */
 class RedisTopologyTests {
 

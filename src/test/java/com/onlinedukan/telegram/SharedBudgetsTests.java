@@ -25,6 +25,9 @@ class SharedBudgetsTests {
             assertThat(budgets.tryTake("-100")).as("the chat's per-second limit holds locally too").isFalse();
             assertThat(budgets.waitFor("-100")).isPositive();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            // Loudly: the gauge and the health component read these.
+            assertThat(budgets.shared()).isFalse();
+            assertThat(budgets.sharedThrough()).startsWith("local: Redis failed");
         }
         finally {
             nowhere.shutdown();

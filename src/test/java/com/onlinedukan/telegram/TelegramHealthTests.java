@@ -2,6 +2,9 @@ package com.onlinedukan.telegram;
 
 import java.time.Duration;
 
+import com.onlinedukan.support.TestServers;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -45,6 +48,24 @@ class TelegramHealthTests {
             sender.send("x");
             assertThat(health.health().getStatus()).isEqualTo(new Status("WARNING"));
             assertThat(health.health().getDetails()).containsEntry("circuit", "OPEN");
+        }
+    }
+
+    @Test
+    void healthWarnsWhileTheSendBudgetsAreThisInstancesOwn() throws Exception {
+        RedisClient nowhere = RedisClient.create("redis://localhost:" + TestServers.freePort());
+        try (TelegramFixture fixture = new TelegramFixture();
+                SharedBudgets local = new SharedBudgets(fixture.rate, "test:nowhere", "1",
+                        () -> RedisBuckets.on(nowhere.connect(ByteArrayCodec.INSTANCE)))) {
+            TelegramHealth health = new TelegramHealth(fixture.sender(), local);
+            local.tryTakeBot();
+
+            assertThat(health.health().getStatus()).isEqualTo(new Status("WARNING"));
+            assertThat(health.health().getDetails()).containsEntry("circuit", "CLOSED")
+                    .hasEntrySatisfying("budgets", budgets -> assertThat(budgets.toString()).startsWith("local: "));
+        }
+        finally {
+            nowhere.shutdown();
         }
     }
 }

@@ -32,7 +32,7 @@ class ConfigurationDocumentedTests {
 
     /** Spring Boot's own properties, given in the table as environment variables. */
     static final Set<String> BOOT_VARIABLES = Set.of("SPRING_DATASOURCE_URL", "SPRING_DATA_REDIS_HOST",
-            "SPRING_DATA_REDIS_PORT", "SERVER_PORT");
+            "SPRING_DATA_REDIS_PORT", "SERVER_PORT", "SPRING_DATA_REDIS_SENTINEL_MASTER", "SPRING_DATA_REDIS_CLUSTER_NODES");
 
     @Test
     void theConfigurationTableIsOneTable() throws IOException {

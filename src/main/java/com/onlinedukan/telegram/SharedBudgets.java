@@ -1,6 +1,5 @@
 package com.onlinedukan.telegram;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,43 +9,40 @@ import java.util.function.Supplier;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets (Bucket4j) for the bot and for each chat, kept in Redis so that every instance
- * draws on the same budget. A send needs a unit from both. When Redis fails, this instance falls
- * back to buckets of its own (and says so once) rather than hold delivery up; it tries Redis again
- * a little later.
+ * draws on the same budget, on every topology Spring Boot configures ({@link RedisBuckets}). A
+ * send needs a unit from both. When Redis fails, this instance falls back to buckets of its own
+ * rather than hold delivery up, and says so loudly (a WARN, {@link #shared()} false, which the
+ * {@code dukan_telegram_budgets_shared} gauge and the {@code telegram} health component show); it
+ * tries Redis again a little later.
  */
 class SharedBudgets implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SharedBudgets.class);
-    /** A budget check must never hold a send up for long: past this, Redis counts as failed. */
-    static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
     private static final Duration RETRY_REDIS_AFTER = Duration.ofSeconds(5);
 
     private final TelegramClientProperties.Rate rate;
     private final String botKey;
     private final String chatKeyPrefix;
-    private final Supplier<StatefulRedisConnection<byte[], byte[]>> connect;
+    private final Supplier<RedisBuckets> connect;
     private final Map<String, Bucket> local = new ConcurrentHashMap<>();
-    private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private volatile ProxyManager<String> remote;
+    private volatile RedisBuckets remote;
     private volatile long redisRetryAtNanos;
-    private volatile boolean onRedis = true;
+    private volatile boolean onRedis;
+    private volatile String localBecause;
 
     /**
      * @param namespace prefix of the Redis keys, e.g. {@code dukan:telegram:budget}
      * @param bot the bot's id (the part of the token before the colon, which is public)
-     * @param connect opens a connection to Redis, or null to keep the budgets in this instance
+     * @param connect opens the buckets on Redis; null keeps the budgets in this instance for good
+     *     (and says so at WARN: with several instances they would each send the whole budget)
      */
-    SharedBudgets(TelegramClientProperties.Rate rate, String namespace, String bot,
-            Supplier<StatefulRedisConnection<byte[], byte[]>> connect) {
+    SharedBudgets(TelegramClientProperties.Rate rate, String namespace, String bot, Supplier<RedisBuckets> connect) {
         this.rate = rate;
         // The limits are part of the key: instances configured alike share a budget, and a changed
         // limit starts a fresh one instead of one instance's configuration overriding another's.
@@ -54,6 +50,25 @@ class SharedBudgets implements AutoCloseable {
         this.chatKeyPrefix = namespace + ":chat:" + bot + ":";
         this.connect = connect;
         this.onRedis = connect != null;
+        if (connect == null) {
+            localBecause = "no Lettuce connection to Redis is configured";
+            log.warn("The Telegram send budgets are this instance's own ({}): several instances together may send "
+                    + "more than dukan.telegram.rate allows", localBecause);
+        }
+    }
+
+    /** Whether the budgets are shared through Redis right now (false: this instance's own buckets). */
+    boolean shared() {
+        return onRedis;
+    }
+
+    /** What the budgets are shared through ({@code cluster}, {@code sentinel}, {@code standalone}), or why they are not. */
+    String sharedThrough() {
+        RedisBuckets current = remote;
+        if (onRedis) {
+            return current != null ? current.topology() : "redis (not connected yet)";
+        }
+        return "local: " + localBecause;
     }
 
     /** How long until one send to this chat would be within both budgets; zero if now. */
@@ -91,13 +106,14 @@ class SharedBudgets implements AutoCloseable {
     }
 
     private <T> T withBuckets(Function<Function<String, Bucket>, T> use) {
-        ProxyManager<String> proxies = remote();
-        if (proxies != null) {
+        RedisBuckets buckets = remote();
+        if (buckets != null) {
             try {
+                ProxyManager<String> proxies = buckets.proxies();
                 T result = use.apply(key -> proxies.getProxy(key, () -> configuration(key)));
                 if (!onRedis) {
                     onRedis = true;
-                    log.info("Telegram send budgets are shared through Redis again");
+                    log.info("Telegram send budgets are shared through Redis ({}) again", buckets.topology());
                 }
                 return result;
             }
@@ -108,24 +124,17 @@ class SharedBudgets implements AutoCloseable {
         return use.apply(key -> local.computeIfAbsent(key, this::localBucket));
     }
 
-    private ProxyManager<String> remote() {
+    private RedisBuckets remote() {
         if (connect == null || System.nanoTime() - redisRetryAtNanos < 0) {
             return null;
         }
-        ProxyManager<String> current = remote;
+        RedisBuckets current = remote;
         if (current == null) {
             synchronized (this) {
                 if (remote == null) {
                     try {
-                        StatefulRedisConnection<byte[], byte[]> opened = connect.get();
-                        opened.setTimeout(REDIS_TIMEOUT);
-                        connection = opened;
-                        remote = Bucket4jLettuce.casBasedBuilder(opened)
-                                .requestTimeout(REDIS_TIMEOUT)
-                                .expirationAfterWrite(ExpirationAfterWriteStrategy
-                                        .basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                                .build()
-                                .withMapper((String key) -> key.getBytes(StandardCharsets.UTF_8));
+                        remote = connect.get();
+                        log.info("Telegram send budgets are shared through Redis ({})", remote.topology());
                     }
                     catch (RuntimeException e) {
                         redisUnavailable(e);
@@ -138,8 +147,15 @@ class SharedBudgets implements AutoCloseable {
         return current;
     }
 
-    private void redisUnavailable(RuntimeException e) {
+    /** Back to local buckets; the connection is dropped and opened afresh after a while (the server may be another one by then). */
+    private synchronized void redisUnavailable(RuntimeException e) {
         redisRetryAtNanos = System.nanoTime() + RETRY_REDIS_AFTER.toNanos();
+        RedisBuckets failed = remote;
+        remote = null;
+        if (failed != null) {
+            failed.close();
+        }
+        localBecause = "Redis failed: " + e;
         if (onRedis) {
             onRedis = false;
             log.warn("Redis is unavailable for the Telegram send budgets ({}); this instance keeps budgets of its own "
@@ -181,8 +197,9 @@ class SharedBudgets implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        StatefulRedisConnection<byte[], byte[]> current = connection;
+    public synchronized void close() {
+        RedisBuckets current = remote;
+        remote = null;
         if (current != null) {
             current.close();
         }

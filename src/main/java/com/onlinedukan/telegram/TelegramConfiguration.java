@@ -1,7 +1,5 @@
 package com.onlinedukan.telegram;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,9 +19,25 @@ class TelegramConfiguration {
     private static final Logger log = LoggerFactory.getLogger(TelegramConfiguration.class);
     static final String BUDGET_NAMESPACE = "dukan:telegram:budget";
 
+    /**
+     * The bot's and the chats' budgets, on whatever Redis Spring Boot configured (standalone,
+     * Sentinel, master/replica or Cluster). Without a Lettuce connection factory they are this
+     * instance's own, which it says at WARN and in the gauge.
+     */
+    @Bean
+    SharedBudgets sharedBudgets(TelegramProperties telegram, TelegramClientProperties client,
+            ObjectProvider<LettuceConnectionFactory> redis) {
+        LettuceConnectionFactory factory = redis.getIfAvailable();
+        // Without a token nothing is sent (a dry run, or the start fails for want of it): no bot to key budgets by.
+        String bot = telegram.tokenMissing() ? "none" : telegram.botId();
+        SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, bot,
+                factory == null ? null : () -> RedisBuckets.on(factory));
+        return budgets;
+    }
+
     @Bean
     TelegramSender telegramSender(TelegramProperties telegram, TelegramClientProperties client, JdbcClient jdbc,
-            ObjectProvider<LettuceConnectionFactory> redis, MeterRegistry meters) {
+            SharedBudgets budgets, MeterRegistry meters) {
         boolean dryRun = dryRun(telegram, client);
         // A gauge rather than only a log line: an alert can say "production is logging orders instead of sending them".
         Gauge.builder("dukan.telegram.dry.run", () -> dryRun ? 1 : 0)
@@ -41,9 +55,11 @@ class TelegramConfiguration {
                     + "set the staff chat that receives new-order notifications");
         }
         log.info("Notifications go to Telegram chat {} through {}", telegram.chatId(), telegram.apiUrl());
-        LettuceConnectionFactory factory = redis.getIfAvailable();
-        SharedBudgets budgets = new SharedBudgets(client.rate(), BUDGET_NAMESPACE, telegram.botId(),
-                factory == null ? null : () -> connect(factory));
+        // Only a sender that sends has budgets to share; a dry run has no such series.
+        Gauge.builder("dukan.telegram.budgets.shared", budgets, b -> b.shared() ? 1 : 0)
+                .description("1 while this instance's Telegram send budgets are shared through Redis, "
+                        + "0 while it keeps budgets of its own")
+                .register(meters);
         return new BotApiSender(new BotApi(telegram, client.timeout()), new StaffChat(jdbc, telegram.chatId()),
                 budgets, new BotApiCircuit(client.circuit(), meters));
     }
@@ -62,15 +78,7 @@ class TelegramConfiguration {
 
     /** Named {@code telegram}: the health component of the same name. */
     @Bean
-    TelegramHealth telegram(TelegramSender sender) {
-        return new TelegramHealth(sender);
-    }
-
-    private static io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> connect(LettuceConnectionFactory factory) {
-        if (factory.getNativeClient() instanceof RedisClient client) {
-            return client.connect(ByteArrayCodec.INSTANCE);
-        }
-        throw new IllegalStateException("the Telegram budgets need a standalone Redis client, not "
-                + factory.getNativeClient().getClass().getSimpleName());
+    TelegramHealth telegram(TelegramSender sender, SharedBudgets budgets) {
+        return new TelegramHealth(sender, budgets);
     }
 }

@@ -6,25 +6,32 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the Telegram client ({@code telegram}, not part of readiness): WARNING while the
- * circuit is not closed or no token is configured, so it shows without taking the instance out
- * of service.
+ * circuit is not closed, no token is configured or the send budgets are not shared through Redis,
+ * so it shows without taking the instance out of service.
  */
 class TelegramHealth implements HealthIndicator {
 
     static final Status WARNING = new Status("WARNING");
 
     private final TelegramSender sender;
+    private final SharedBudgets budgets;
 
-    TelegramHealth(TelegramSender sender) {
+    TelegramHealth(TelegramSender sender, SharedBudgets budgets) {
         this.sender = sender;
+        this.budgets = budgets;
     }
 
     @Override
     public Health health() {
         TelegramStatus status = sender.status();
-        boolean warn = status.dryRun() || !"CLOSED".equals(status.circuit());
+        // Budgets of this instance's own let several instances together past Telegram's limit.
+        boolean localBudgets = !status.dryRun() && !budgets.shared();
+        boolean warn = status.dryRun() || !"CLOSED".equals(status.circuit()) || localBudgets;
         Health.Builder health = warn ? Health.status(WARNING) : Health.up();
         health.withDetail("circuit", status.circuit()).withDetail("dryRun", status.dryRun());
+        if (!status.dryRun()) {
+            health.withDetail("budgets", budgets.sharedThrough());
+        }
         if (status.chatId() != null) {
             health.withDetail("chatId", status.chatId());
         }

@@ -37,6 +37,7 @@ public class TestInfrastructure {
 
         @Bean
         @ServiceConnection(name = "redis")
+        @Conditional(RedisNotConfigured.class)
         GenericContainer<?> redisContainer() {
             return TestServers.get().redisContainer();
         }
@@ -52,8 +53,23 @@ public class TestInfrastructure {
         }
 
         @Bean
+        @Conditional(RedisNotConfigured.class)
         DataRedisConnectionDetails testRedis() {
             return TestServers.get().redisConnectionDetails();
+        }
+    }
+
+    /**
+     * A test that configures a Sentinel or a Cluster with Spring Boot's own properties
+     * ({@code spring.data.redis.sentinel.*}, {@code spring.data.redis.cluster.*}) gets Boot's
+     * connection details from them, as the service would in production, not the shared test Redis.
+     */
+    static final class RedisNotConfigured implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !context.getEnvironment().containsProperty("spring.data.redis.sentinel.master")
+                    && !context.getEnvironment().containsProperty("spring.data.redis.cluster.nodes");
         }
     }
 

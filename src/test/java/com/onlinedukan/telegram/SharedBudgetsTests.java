@@ -18,13 +18,16 @@ class SharedBudgetsTests {
     void redisDownFallsBackToLocalBudgetsWithoutHoldingSendsUp() throws Exception {
         RedisClient nowhere = RedisClient.create("redis://localhost:" + TestServers.freePort());
         try (SharedBudgets budgets = new SharedBudgets(rate, "test:nowhere", "1",
-                () -> nowhere.connect(ByteArrayCodec.INSTANCE))) {
+                () -> RedisBuckets.on(nowhere.connect(ByteArrayCodec.INSTANCE)))) {
             long started = System.nanoTime();
 
             assertThat(budgets.tryTake("-100")).isTrue();
             assertThat(budgets.tryTake("-100")).as("the chat's per-second limit holds locally too").isFalse();
             assertThat(budgets.waitFor("-100")).isPositive();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            // Loudly: the gauge and the health component read these.
+            assertThat(budgets.shared()).isFalse();
+            assertThat(budgets.sharedThrough()).startsWith("local: Redis failed");
         }
         finally {
             nowhere.shutdown();

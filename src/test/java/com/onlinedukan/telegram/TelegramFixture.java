@@ -36,6 +36,8 @@ final class TelegramFixture implements AutoCloseable {
     private final RedisClient redis;
     private final String namespace;
     private final List<BotApiSender> senders = new ArrayList<>();
+    /** The budgets of the sender made last. */
+    SharedBudgets budgets;
 
     /** Budgets out of the way (bursts of 50): tests of the budgets set their own. */
     TelegramClientProperties.Rate rate = new TelegramClientProperties.Rate(1000, 60_000, 1000);
@@ -65,8 +67,9 @@ final class TelegramFixture implements AutoCloseable {
 
     BotApiSender sender(io.micrometer.core.instrument.MeterRegistry registry) {
         TelegramProperties properties = new TelegramProperties(TOKEN, CHAT, URI.create(telegram.url()));
-        BotApiSender sender = new BotApiSender(new BotApi(properties, timeout), new StaffChat(jdbc, CHAT),
-                new SharedBudgets(rate, namespace, properties.botId(), () -> redis.connect(ByteArrayCodec.INSTANCE)),
+        budgets = new SharedBudgets(rate, namespace, properties.botId(),
+                () -> RedisBuckets.on(redis.connect(ByteArrayCodec.INSTANCE)));
+        BotApiSender sender = new BotApiSender(new BotApi(properties, timeout), new StaffChat(jdbc, CHAT), budgets,
                 new BotApiCircuit(circuit, registry));
         senders.add(sender);
         return sender;

@@ -93,6 +93,7 @@ class AbuseOfOnePathTests {
             }
             System.out.printf("%d customers while %d clients trickle: all 201, slowest %d ms%n", placed.size(), TRICKLERS,
                     slowestCustomer.toMillis());
+            assertThat(placeAfterContinue()).as("a customer waiting for 100 Continue, meanwhile").isEqualTo(201);
 
             Duration first = null;
             Duration last = Duration.ZERO;
@@ -116,31 +117,6 @@ class AbuseOfOnePathTests {
             customers.shutdownNow();
             listeners.shutdownNow();
             tricklers.forEach(Trickler::close);
-        }
-    }
-
-    /**
-     * Reading the body before the controller must not break a client that waits for
-     * {@code 100 Continue} before it sends the body (curl does for large bodies).
-     */
-    @Test
-    void aClientThatWaitsForContinueBeforeItsBodyIsServed() throws Exception {
-        byte[] body = Orders.order("Expecting " + UUID.randomUUID(), null, "TEA-001").getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] interim = new byte[25];
-            int n = in.read(interim);
-            assertThat(new String(interim, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100");
-            out.write(body);
-            out.flush();
-            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).contains("HTTP/1.1 201");
         }
     }
 
@@ -260,6 +236,32 @@ class AbuseOfOnePathTests {
 
     private double checks() {
         return meters.find("dukan.ops.credential.checks").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /**
+     * A customer whose client waits for {@code 100 Continue} before it sends the body (curl does for
+     * large bodies): reading the body ahead of the controller must still ask for it. Its status.
+     */
+    private int placeAfterContinue() throws IOException {
+        byte[] body = Orders.order("Expecting " + UUID.randomUUID(), null, "TEA-001").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String interim = new String(in.readNBytes("HTTP/1.1 100".length()), StandardCharsets.US_ASCII);
+            if (!interim.equals("HTTP/1.1 100")) {
+                return Integer.parseInt(interim.substring(9, 12));
+            }
+            out.write(body);
+            out.flush();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int last = answer.lastIndexOf("HTTP/1.1 ");
+            return Integer.parseInt(answer.substring(last + 9, last + 12));
+        }
     }
 
     record Timed(int status, Duration took) {

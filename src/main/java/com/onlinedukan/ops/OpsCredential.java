@@ -20,7 +20,8 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * Checks the {@code dukan.ops} credential. The password is high-entropy configuration, not a
  * person's password, so a slow hash (bcrypt) buys nothing but ~100 ms of CPU per request — and
  * the ops page polls every 2 s. Only SHA-256 digests are kept in memory, compared in constant time
- * ({@link MessageDigest#isEqual}); failures are throttled per client address.
+ * ({@link MessageDigest#isEqual}); failures are throttled per client address and user name
+ * ({@link LoginThrottle}), and a correct credential is never refused.
  */
 final class OpsCredential implements org.springframework.security.authentication.AuthenticationProvider {
 
@@ -43,23 +44,54 @@ final class OpsCredential implements org.springframework.security.authentication
         this.throttled = checks(meters, "throttled");
     }
 
+    /**
+     * The credential is judged first and a correct one is always accepted, whatever failed before
+     * from the same address; a wrong one counts against its client and attempted user name, and
+     * past the limit is answered 429 instead of 401.
+     */
     @Override
     public Authentication authenticate(Authentication presented) throws AuthenticationException {
+        if (matches(presented)) {
+            accepted.increment();
+            return UsernamePasswordAuthenticationToken.authenticated(presented.getName(), null, OPS);
+        }
         String client = clientOf(presented);
-        if (throttle.exhausted(client)) {
+        if (throttle.exhausted(client, presented.getName())) {
             throttled.increment();
             throw new LoginsThrottled();
         }
+        throttle.failed(client, presented.getName());
+        rejected.increment();
+        throw new BadCredentialsException("Bad credentials");
+    }
+
+    /**
+     * For the open endpoints (health, prometheus): a correct credential shows what it may see, and
+     * anything else is ignored there, never counted nor throttled — a probe or scraper with a stale
+     * header, or a stranger, must not cost an SRE anything on the ops API.
+     */
+    org.springframework.security.authentication.AuthenticationProvider quietly() {
+        return new org.springframework.security.authentication.AuthenticationProvider() {
+            @Override
+            public Authentication authenticate(Authentication presented) {
+                if (!matches(presented)) {
+                    throw new BadCredentialsException("Bad credentials");
+                }
+                return UsernamePasswordAuthenticationToken.authenticated(presented.getName(), null, OPS);
+            }
+
+            @Override
+            public boolean supports(Class<?> authentication) {
+                return OpsCredential.this.supports(authentication);
+            }
+        };
+    }
+
+    private boolean matches(Authentication presented) {
         boolean userMatches = MessageDigest.isEqual(username, digest(presented.getName()));
         boolean passwordMatches = MessageDigest.isEqual(password == null ? new byte[32] : password,
                 digest(String.valueOf(presented.getCredentials())));
-        if (password == null || !(userMatches & passwordMatches)) {
-            throttle.failed(client);
-            rejected.increment();
-            throw new BadCredentialsException("Bad credentials");
-        }
-        accepted.increment();
-        return UsernamePasswordAuthenticationToken.authenticated(presented.getName(), null, OPS);
+        return password != null & userMatches & passwordMatches;
     }
 
     @Override
@@ -74,7 +106,8 @@ final class OpsCredential implements org.springframework.security.authentication
 
     private static Counter checks(MeterRegistry meters, String outcome) {
         return Counter.builder("dukan.ops.credential.checks")
-                .description("Ops credential checks (HTTP Basic), by outcome; throttled ones are refused unchecked")
+                .description("Ops credential checks (HTTP Basic) on the ops API, page and actuator, by outcome; throttled: "
+                        + "a wrong one past the client's limit (429)")
                 .tag("outcome", outcome)
                 .register(meters);
     }
@@ -88,7 +121,7 @@ final class OpsCredential implements org.springframework.security.authentication
         }
     }
 
-    /** Too many failed logins from this client within a minute: answered 429, nothing checked. */
+    /** Too many failed logins from this client for this user name within a minute: answered 429. */
     static final class LoginsThrottled extends AuthenticationException {
 
         LoginsThrottled() {

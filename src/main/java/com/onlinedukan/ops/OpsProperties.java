@@ -19,8 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param username the SRE's user name
  * @param password the SRE's password; unset keeps the ops surface closed
  * @param auditRetention how long the audit of SRE actions is kept
- * @param failedLoginsPerMinute failed logins one client address may make within a minute; beyond
- *     them it is answered 429 without a check until the minute has refilled its budget
+ * @param failedLoginsPerMinute wrong credentials one client address may send for one user name
+ *     within a minute; beyond them further wrong ones are answered 429 (a correct one never is)
  */
 @Validated
 @ConfigurationProperties("dukan.ops")

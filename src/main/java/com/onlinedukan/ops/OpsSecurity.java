@@ -63,7 +63,8 @@ class OpsSecurity {
     /**
      * Health and prometheus are open to probes and scrapers; an SRE's credential, when sent, shows
      * the health components' details (show-details: when-authorized). A wrong one is ignored, never
-     * refused: a probe with a stale header must not take the instance out of service.
+     * refused and never counted ({@link OpsCredential#quietly()}): a probe with a stale header must not
+     * take the instance out of service, and a stranger's failures here must not throttle the ops API.
      */
     @Bean
     @Order(0)
@@ -71,7 +72,8 @@ class OpsSecurity {
         // Without an entry point the filter ignores a failed check and goes on unauthenticated.
         http.securityMatcher(anyOf("/actuator/health", "/actuator/health/**", "/actuator/prometheus"))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
-                .addFilterAt(new BasicAuthenticationFilter(new ProviderManager(credential)), BasicAuthenticationFilter.class)
+                .addFilterAt(new BasicAuthenticationFilter(new ProviderManager(credential.quietly())),
+                        BasicAuthenticationFilter.class)
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         return http.build();
@@ -106,7 +108,8 @@ class OpsSecurity {
     private static AuthenticationEntryPoint entryPoint() {
         return (request, response, failure) -> {
             if (failure instanceof OpsCredential.LoginsThrottled) {
-                log.warn("Refused ops login from {}: too many failed logins within a minute", request.getRemoteAddr());
+                log.warn("Refused a wrong ops credential from {} with 429: too many failed logins for that user name "
+                        + "within a minute", request.getRemoteAddr());
                 response.setHeader("Retry-After", "60");
                 problem(response, 429, TOO_MANY_LOGINS, "Too many failed logins", failure.getMessage(), "throttled");
                 return;

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodySize the largest request body accepted ({@code 413} above it)
  * @param maxInFlight the most order requests served at once; more wait up to {@code admissionWait}
  * @param admissionWait how long a request may wait for room before it is answered {@code 503}
+ * @param bodyDeadline how long a request's body may take to arrive, from the end of its headers;
+ *     a slower one is answered {@code 408} and never takes a {@code max-in-flight} slot
  */
 @Validated
 @ConfigurationProperties("dukan.orders")
@@ -26,7 +28,8 @@ public record OrderProperties(
         @DefaultValue("24h") @NotNull @DurationMin(millis = 1) Duration idempotencyRetention,
         @DefaultValue("64KB") @NotNull DataSize maxBodySize,
         @DefaultValue("64") @Min(1) int maxInFlight,
-        @DefaultValue("500ms") @NotNull Duration admissionWait) {
+        @DefaultValue("500ms") @NotNull Duration admissionWait,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration bodyDeadline) {
 
     @AssertTrue(message = "dukan.orders.max-body-size must be positive")
     boolean isMaxBodySizePositive() {

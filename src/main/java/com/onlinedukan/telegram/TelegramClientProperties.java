@@ -18,9 +18,10 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout the HTTP client's connect, read, write and call timeout: the longest one call may take
  * @param rate client-side send budgets, shared by every instance
  * @param circuit the circuit breaker that stops calling Telegram while it fails for everyone
- * @param dryRun whether notifications only go to the log; unset: a dry run exactly when no bot token
- *     is set. {@code false} makes a missing {@code TELEGRAM_BOT_TOKEN} stop the start instead of
- *     silently logging every order (production should set it)
+ * @param dryRun {@code true}: notifications only go to the log, even with a bot token. Unset: a dry
+ *     run only for the embedded default; with a datasource configured and no
+ *     {@code TELEGRAM_BOT_TOKEN} the start fails naming it. {@code false}: a missing token always
+ *     stops the start
  */
 @Validated
 @ConfigurationProperties("dukan.telegram")

@@ -8,16 +8,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.StringUtils;
 
-/** The one {@link TelegramSender}: the Bot API client when a token is set, the dry-run sender when not. */
+/**
+ * The one {@link TelegramSender}: the Bot API client when a token is set, the dry-run sender when
+ * asked for or on the embedded local default. A deployment (a datasource configured) without a
+ * token does not start: a secret that failed to mount must not turn every order into a log line.
+ */
 @Configuration(proxyBeanMethods = false)
 class TelegramConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TelegramConfiguration.class);
     static final String BUDGET_NAMESPACE = "dukan:telegram:budget";
+    /** What makes a deployment rather than the embedded local default (the same test as the infrastructure's). */
+    static final String DATASOURCE_URL = "spring.datasource.url";
 
     /**
      * The bot's and the chats' budgets, on whatever Redis Spring Boot configured (standalone,
@@ -37,17 +44,20 @@ class TelegramConfiguration {
 
     @Bean
     TelegramSender telegramSender(TelegramProperties telegram, TelegramClientProperties client, JdbcClient jdbc,
-            SharedBudgets budgets, MeterRegistry meters) {
-        boolean dryRun = dryRun(telegram, client);
+            SharedBudgets budgets, MeterRegistry meters, Environment environment) {
+        boolean dryRun = dryRun(telegram, client, environment.containsProperty(DATASOURCE_URL));
         // A gauge rather than only a log line: an alert can say "production is logging orders instead of sending them".
         Gauge.builder("dukan.telegram.dry.run", () -> dryRun ? 1 : 0)
                 .description("1 while notifications go to the log (dry run) instead of Telegram")
                 .register(meters);
         if (dryRun) {
             log.warn(telegram.tokenMissing()
-                    ? "TELEGRAM_BOT_TOKEN is not set: notifications go to the dry-run sender, which only logs them "
-                            + "(set dukan.telegram.dry-run=false to make this stop the start instead)"
-                    : "dukan.telegram.dry-run=true: notifications go to the dry-run sender, which only logs them");
+                    ? "DRY RUN: TELEGRAM_BOT_TOKEN is not set on the embedded local default: notifications go to the "
+                            + "dry-run sender, which only logs them; nothing reaches Telegram, though the ledger "
+                            + "counts them delivered (gauge dukan_telegram_dry_run=1, health telegram WARNING)"
+                    : "DRY RUN: dukan.telegram.dry-run=true: notifications go to the dry-run sender, which only logs "
+                            + "them; nothing reaches Telegram, though the ledger counts them delivered "
+                            + "(gauge dukan_telegram_dry_run=1, health telegram WARNING)");
             return new DryRunSender(telegram.chatId());
         }
         if (!StringUtils.hasText(telegram.chatId())) {
@@ -65,15 +75,26 @@ class TelegramConfiguration {
     }
 
     /**
-     * A dry run when asked for ({@code dukan.telegram.dry-run=true}) or, by default, when there is
-     * no token; asked not to be one without a token, the start fails rather than drop orders into a log.
+     * A dry run when asked for ({@code dukan.telegram.dry-run=true}, with or without a token) or,
+     * unset, when there is no token on the embedded local default. Without a token the start fails
+     * instead when a datasource is configured (a deployment: its orders must reach the staff) or
+     * when the dry run is refused ({@code false}). The messages name the variable, never a value.
      */
-    private static boolean dryRun(TelegramProperties telegram, TelegramClientProperties client) {
-        if (Boolean.FALSE.equals(client.dryRun()) && telegram.tokenMissing()) {
+    static boolean dryRun(TelegramProperties telegram, TelegramClientProperties client, boolean datasourceConfigured) {
+        if (Boolean.TRUE.equals(client.dryRun()) || !telegram.tokenMissing()) {
+            return Boolean.TRUE.equals(client.dryRun());
+        }
+        if (Boolean.FALSE.equals(client.dryRun())) {
             throw new IllegalStateException("dukan.telegram.dry-run is false but TELEGRAM_BOT_TOKEN (telegram.bot-token) "
                     + "is not set: set the bot token, or allow the dry run, which only logs notifications");
         }
-        return client.dryRun() != null ? client.dryRun() : telegram.tokenMissing();
+        if (datasourceConfigured) {
+            throw new IllegalStateException("TELEGRAM_BOT_TOKEN (telegram.bot-token) is unset or blank while a datasource "
+                    + "is configured (" + DATASOURCE_URL + "): the orders of this deployment would only be logged, "
+                    + "never sent to the staff. Set TELEGRAM_BOT_TOKEN, or set dukan.telegram.dry-run=true to run "
+                    + "without Telegram on purpose");
+        }
+        return true;
     }
 
     /** Named {@code telegram}: the health component of the same name. */

@@ -48,6 +48,27 @@ class OpsCredentialTests {
                 .isInstanceOf(BadCredentialsException.class);
     }
 
+    /**
+     * Whatever the limit and however many wrong credentials came from the client before, the right
+     * one is accepted; the wrong ones past the limit are throttled, per user name they tried.
+     */
+    @Test
+    void theRightCredentialIsNeverThrottledAndGuessesAreThrottledPerUserName() {
+        for (int limit : new int[] { 1, 3, 10 }) {
+            OpsCredential check = new OpsCredential(new OpsProperties("sre", PASSWORD, Duration.ofDays(1), limit),
+                    new LoginThrottle(limit), new SimpleMeterRegistry());
+            for (int i = 0; i < limit * 3; i++) {
+                String guess = "guess" + i;
+                assertThatThrownBy(() -> check.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", guess)))
+                        .isInstanceOf(i < limit ? BadCredentialsException.class : OpsCredential.LoginsThrottled.class);
+                assertThat(check.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", PASSWORD))
+                        .isAuthenticated()).as("the right one after %d wrong", i + 1).isTrue();
+            }
+            assertThatThrownBy(() -> check.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("other", "x")))
+                    .as("another user name has its own budget").isInstanceOf(BadCredentialsException.class);
+        }
+    }
+
     @Test
     void thePasswordNeverShowsInTheProperties() {
         assertThat(new OpsProperties("sre", PASSWORD, Duration.ofDays(1), 10).toString()).doesNotContain(PASSWORD);

@@ -123,7 +123,7 @@ class TelegramConfigurationTests {
 
         assertThatIllegalStateException()
                 .isThrownBy(() -> new TelegramConfiguration().telegramSender(tokenOnly, client, null, null,
-                        new SimpleMeterRegistry()))
+                        new SimpleMeterRegistry(), new org.springframework.mock.env.MockEnvironment()))
                 .withMessageContaining("TELEGRAM_CHAT_ID")
                 .withMessageNotContaining("SECRET");
     }

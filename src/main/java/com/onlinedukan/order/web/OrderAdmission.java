@@ -12,6 +12,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -22,8 +23,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * within {@code admission-wait} gets {@code 503} with {@code Retry-After} and nothing is stored.
  * Past its capacity the service says so at once instead of queueing requests (virtual threads make
  * a queue cheap to start and unbounded) until the heap runs out and every accepted order waits.
+ * A request reaches this filter with its body read ({@link RequestBodyLimit} runs first), so the
+ * slots count requests being processed, never clients still sending a body.
  */
 @Component
+@Order(RequestBodyLimit.ORDER + 1)
 class OrderAdmission extends OncePerRequestFilter {
 
     private final Semaphore room;
@@ -41,6 +45,12 @@ class OrderAdmission extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !request.getRequestURI().startsWith("/api/orders");
+    }
+
+    /** A body that was still arriving comes back on an async dispatch, and is admitted only then. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override

@@ -62,6 +62,8 @@ class OrderController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderResponse.class)))
     @ApiResponse(responseCode = "400", description = "Invalid or malformed order, or a malformed Idempotency-Key",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "408", description = "The body did not arrive within dukan.orders.body-deadline; the connection is closed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Request body too large",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "415", description = "Content type is not application/json",

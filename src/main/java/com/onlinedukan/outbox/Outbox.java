@@ -221,10 +221,11 @@ public class Outbox {
 
     /** When the oldest event written by a transaction {@code >= fromTransaction} was written; null if none. */
     public Instant oldestWrittenByTransactionsFrom(long fromTransaction) {
-        return jdbc.sql("SELECT min(created_at) FROM outbox WHERE txid >= :from")
+        return jdbc.sql("SELECT created_at FROM outbox WHERE txid >= :from ORDER BY created_at LIMIT 1")
                 .param("from", fromTransaction)
-                .query((rs, row) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
-                .single();
+                .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                .optional()
+                .orElse(null);
     }
 
     /**

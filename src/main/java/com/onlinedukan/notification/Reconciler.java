@@ -83,6 +83,15 @@ class Reconciler {
     }
 
     /**
+     * For a stream known to have missed events (a replication slot recreated): the name main's
+     * callers use for {@link #reconcileNow()}. No clock is needed: the round ignores the grace and
+     * its watermark never passes a running transaction.
+     */
+    int reconcileUpToNow() {
+        return reconcileNow();
+    }
+
+    /**
      * Checks every order event written by a transaction at or above the watermark: one past its
      * grace that the ledger lacks is registered; one inside its grace holds the watermark back.
      * The new watermark is the lowest transaction still running when the round began (everything

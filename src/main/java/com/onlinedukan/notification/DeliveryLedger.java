@@ -327,6 +327,72 @@ class DeliveryLedger {
                 .update();
     }
 
+    /**
+     * A refused stream entry as it arrived: a readable rendering (no NUL, valid UTF-8) for people,
+     * its bytes for the record, the event id it named (null: none readable) to be checked against the
+     * outbox again. An entry already kept (a batch read again) is not kept twice. Returns whether
+     * it was new.
+     */
+    boolean poison(String entryId, String readable, byte[] raw, long rawLength, byte[] rawSha256, UUID eventId,
+            String reason) {
+        return jdbc.sql("""
+                INSERT INTO stream_poison (stream_entry_id, fields, raw, raw_length, raw_sha256, event_id, reason)
+                SELECT :id, :fields, :raw, :rawLength, :sha, :eventId, :reason
+                 WHERE NOT EXISTS (SELECT 1 FROM stream_poison WHERE stream_entry_id = :id)
+                """)
+                .param("id", entryId)
+                .param("fields", readable)
+                .param("raw", new SqlParameterValue(Types.BINARY, raw))
+                .param("rawLength", rawLength)
+                .param("sha", new SqlParameterValue(Types.BINARY, rawSha256))
+                .param("eventId", new SqlParameterValue(Types.OTHER, eventId))
+                .param("reason", reason)
+                .update() > 0;
+    }
+
+    /**
+     * Event ids named by poison entries not yet resolved and kept since {@code since} (older ones
+     * name events the outbox no longer keeps), oldest first.
+     */
+    List<UUID> unresolvedPoison(Instant since, int limit) {
+        return jdbc.sql("""
+                SELECT event_id FROM stream_poison
+                 WHERE event_id IS NOT NULL AND resolved_at IS NULL AND at >= :since
+                 GROUP BY event_id ORDER BY min(at) LIMIT :limit
+                """)
+                .param("since", Timestamp.from(since))
+                .param("limit", limit)
+                .query(UUID.class)
+                .list();
+    }
+
+    /** These poison entries named events the ledger now has: resolved. */
+    int resolvePoison(java.util.Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("UPDATE stream_poison SET resolved_at = now() WHERE event_id IN (:ids) AND resolved_at IS NULL")
+                .param("ids", eventIds)
+                .update();
+    }
+
+    /**
+     * Order events in the outbox older than {@code grace} by the database's own clock that the
+     * ledger has no row for: what the stream and the reconciler both missed, if anything.
+     */
+    long unledgeredOlderThan(String type, Duration grace) {
+        return jdbc.sql("""
+                SELECT count(*) FROM outbox o
+                 WHERE o.type = :type AND o.created_at < clock_timestamp() - make_interval(secs => :grace)
+                   AND o.aggregateid ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.event_id = o.id)
+                """)
+                .param("type", type)
+                .param("grace", seconds(grace))
+                .query(Long.class)
+                .single();
+    }
+
     Optional<NotificationStatus> statusOfOrder(UUID orderId) {
         return jdbc.sql("""
                 SELECT status, attempts, delivered_at FROM notification

@@ -2,6 +2,7 @@ package com.onlinedukan.notification;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,14 @@ import java.util.UUID;
 import com.onlinedukan.order.OrderPlaced;
 import com.onlinedukan.outbox.Outbox;
 import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.relay.EntryBytes;
 import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.relay.StreamConsumer;
 import com.onlinedukan.relay.StreamEntry;
 import com.onlinedukan.relay.StreamSubscription;
 import com.onlinedukan.relay.Subscriber;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,8 @@ class Inbox implements SmartLifecycle, StreamConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
     private static final int BATCH = 200;
+    /** The most bytes of one poison entry kept; the rest is named by its length and SHA-256. */
+    static final int MAX_RAW_BYTES = 8 * 1024 * 1024;
     /** How long an id the outbox does not show yet is looked for again: about 3 s in all. */
     private static final List<Duration> LOOK_AGAIN = List.of(Duration.ofMillis(20), Duration.ofMillis(100),
             Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofMillis(1800));
@@ -44,25 +50,37 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     private final Dispatcher dispatcher;
     private final NotificationProperties properties;
     private final NotifierIdentity identity;
+    private final Map<PoisonReason, Counter> poisoned = new EnumMap<>(PoisonReason.class);
     private volatile StreamSubscription subscription;
 
     Inbox(OutboxStream stream, Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher,
-            NotificationProperties properties, NotifierIdentity identity) {
+            NotificationProperties properties, NotifierIdentity identity, MeterRegistry meters) {
         this.stream = stream;
         this.outbox = outbox;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.properties = properties;
         this.identity = identity;
+        for (PoisonReason reason : PoisonReason.values()) {
+            poisoned.put(reason, Counter.builder("dukan.stream.poison.entries").tag("reason", reason.tag())
+                    .description("Stream entries the notifier refused, kept in stream_poison and acknowledged")
+                    .register(meters));
+        }
     }
 
+    /**
+     * Judges each entry on its own: one whose fields cannot be read or name nothing the outbox has
+     * is kept as poison (its bytes as they are) and acknowledged with the rest, so no input costs
+     * more than itself. Only a failure to reach PostgreSQL throws, and then the batch comes again.
+     */
     @Override
     public void accept(List<StreamEntry> batch) {
         Map<UUID, StreamEntry> pointers = new LinkedHashMap<>();
         for (StreamEntry entry : batch) {
             Optional<UUID> eventId = entry.eventId();
             if (eventId.isEmpty()) {
-                poison(entry, "stream entry has no readable 'eventId' (nor the outbox event router's 'id' header)");
+                poison(entry, null, PoisonReason.UNREADABLE,
+                        "stream entry has no readable 'eventId' (nor the outbox event router's 'id' header)");
             }
             else {
                 pointers.putIfAbsent(eventId.get(), entry);
@@ -73,22 +91,30 @@ class Inbox implements SmartLifecycle, StreamConsumer {
         }
         List<OutboxEvent> notifications = new ArrayList<>(pointers.size());
         lookUp(pointers, notifications);
+        register(notifications);
         if (!pointers.isEmpty()) {
             // PostgreSQL sends a commit to the replication stream once it is on disk, a moment before
             // other sessions can see it; on a busy machine that moment grows. Look again before
-            // calling an entry a forgery.
+            // calling an entry a forgery (and the reconciler looks at poison again later). What was
+            // found is registered first: the entries of the batch that are real do not wait here.
             for (Duration pause : LOOK_AGAIN) {
                 if (pointers.isEmpty() || !pauseQuietly(pause)) {
                     break;
                 }
                 lookUp(pointers, notifications);
+                register(notifications);
             }
         }
         pointers.keySet().removeAll(ledger.known(pointers.keySet()));
-        pointers.values().forEach(entry -> poison(entry, "event id is not in the outbox"));
-        if (ledger.register(notifications) > 0) {
+        pointers.forEach((eventId, entry) -> poison(entry, eventId, PoisonReason.UNKNOWN_EVENT,
+                "event id is not in the outbox"));
+    }
+
+    private void register(List<OutboxEvent> notifications) {
+        if (!notifications.isEmpty() && ledger.register(notifications) > 0) {
             dispatcher.wakeUp();
         }
+        notifications.clear();
     }
 
     /** Moves what the outbox has from {@code pointers} to {@code notifications} (order events only). */
@@ -121,14 +147,25 @@ class Inbox implements SmartLifecycle, StreamConsumer {
             return true;
         }
         catch (IllegalArgumentException e) {
-            poison(entry, "OrderPlaced event names no order: '" + event.aggregateId() + "'");
+            poison(entry, null, PoisonReason.NOT_AN_ORDER, "OrderPlaced event names no order: '"
+                    + EntryText.cut(event.aggregateId()) + "'");
             return false;
         }
     }
 
-    private void poison(StreamEntry entry, String reason) {
-        log.error("Stream entry {} is poison ({}); kept in stream_poison, never sent", entry.id(), reason);
-        ledger.poison(entry.id(), String.valueOf(entry.fields()), reason);
+    /**
+     * Keeps the entry as it arrived: its bytes losslessly (up to {@value #MAX_RAW_BYTES}, beyond
+     * that cut, with the whole length and digest), a rendering PostgreSQL's text accepts, and the
+     * event id it named for the reconciler to look for again.
+     */
+    private void poison(StreamEntry entry, UUID eventId, PoisonReason reason, String why) {
+        EntryBytes bytes = entry.bytes();
+        log.error("Stream entry {} is poison ({}, {} fields, {} bytes); kept in stream_poison, never sent",
+                EntryText.cut(entry.id(), 64), why, bytes.fieldCount(), bytes.encodedLength());
+        if (ledger.poison(EntryText.cut(entry.id(), 64), bytes.readable(PoisonEntry.MAX_FIELDS),
+                bytes.encoded(MAX_RAW_BYTES), bytes.encodedLength(), bytes.sha256(), eventId, why)) {
+            poisoned.get(reason).increment();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.onlinedukan.order.OrderPlaced;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,10 +21,20 @@ class PipelineGauges {
     private final AtomicLong retrying = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private final AtomicLong oldestUndeliveredMillis = new AtomicLong();
+    private final AtomicLong unledgered = new AtomicLong();
+    private final DeliveryLedger ledger;
+    private final ReconcilerProperties reconciler;
 
-    PipelineGauges(NotificationQueries queries, Clock clock, MeterRegistry meters) {
+    PipelineGauges(NotificationQueries queries, DeliveryLedger ledger, ReconcilerProperties reconciler, Clock clock,
+            MeterRegistry meters) {
         this.queries = queries;
+        this.ledger = ledger;
+        this.reconciler = reconciler;
         this.clock = clock;
+        Gauge.builder("dukan.outbox.unledgered.events", unledgered, AtomicLong::get)
+                .description("Order events in the outbox older than the reconciler's grace (by the database's clock) "
+                        + "with no ledger row: missed by the stream and by the reconciler")
+                .register(meters);
         Gauge.builder("dukan.notifications.pending", pending, AtomicLong::get).tag("status", "PENDING")
                 .description("Notifications waiting for their first or next attempt").register(meters);
         Gauge.builder("dukan.notifications.pending", retrying, AtomicLong::get).tag("status", "RETRYING")
@@ -33,6 +44,15 @@ class PipelineGauges {
         Gauge.builder("dukan.outbox.oldest.undelivered.age", oldestUndeliveredMillis, m -> m.get() / 1000.0)
                 .baseUnit("seconds").description("Age of the oldest order event neither delivered nor dead")
                 .register(meters);
+    }
+
+    /**
+     * Counted with no watermark (an anti-join of the outbox and the ledger), so it sees what the
+     * reconciler's own bookkeeping could not; hence every 30 s rather than every 5.
+     */
+    @Scheduled(fixedDelayString = "30s", initialDelayString = "10s")
+    void refreshUnledgered() {
+        unledgered.set(ledger.unledgeredOlderThan(OrderPlaced.TYPE, reconciler.grace()));
     }
 
     @Scheduled(fixedDelayString = "5s", initialDelayString = "1s")

@@ -1,9 +1,10 @@
 package com.onlinedukan.notification;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import com.onlinedukan.order.OrderPlaced;
@@ -20,10 +21,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The safety net behind the relay and Redis: order events older than the grace period that the
- * ledger has never seen (Redis lost them, the relay skipped them) are written into the ledger
- * directly, from the outbox. It walks the outbox once, behind a durable watermark, so a lagging
- * consumer costs it nothing and nothing is published twice. Runs on the relay leader only.
+ * The safety net behind the relay and Redis: every committed order event older than the grace
+ * period that the ledger lacks (Redis lost it, the relay skipped it, the inbox called its entry
+ * poison) is written into the ledger directly, from the outbox, whatever its {@code created_at}
+ * and whatever either clock says. It walks the outbox by the id of the transaction that wrote each
+ * row, behind a watermark that never passes a transaction still running or an event still inside
+ * its grace: an event that becomes visible late is still above the watermark when it does. Ages
+ * are the database's own clock. Runs on the relay leader only.
  */
 @Component
 class Reconciler {
@@ -37,18 +41,16 @@ class Reconciler {
     private final RelayLeadership leadership;
     private final ReconcilerProperties properties;
     private final JdbcClient jdbc;
-    private final Clock clock;
     private final Counter recovered;
 
     Reconciler(Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher, RelayLeadership leadership,
-            ReconcilerProperties properties, JdbcClient jdbc, Clock clock, MeterRegistry meters) {
+            ReconcilerProperties properties, JdbcClient jdbc, MeterRegistry meters) {
         this.outbox = outbox;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.leadership = leadership;
         this.properties = properties;
         this.jdbc = jdbc;
-        this.clock = clock;
         this.recovered = Counter.builder("dukan.reconciler.events.recovered")
                 .description("Outbox events the stream never brought, written into the ledger by the reconciler")
                 .register(meters);
@@ -70,30 +72,57 @@ class Reconciler {
         }
     }
 
-    /**
-     * Registers the missing events written since the last round (and the round before, for a
-     * transaction that committed late), up to the grace period; returns how many were missing.
-     */
+    /** One round with the configured grace; returns how many events the ledger lacked. */
     int reconcile() {
-        Instant to = clock.instant().minus(properties.grace());
-        Instant checked = checkedBefore();
-        Instant from = checked.equals(Instant.MIN) ? Instant.EPOCH : checked.minus(properties.interval());
-        if (!from.isBefore(to)) {
-            return 0;
-        }
+        return reconcile(properties.grace());
+    }
+
+    /** Registers everything the ledger lacks up to now, ignoring the grace period. */
+    int reconcileNow() {
+        return reconcile(Duration.ZERO);
+    }
+
+    /**
+     * For a stream known to have missed events (a replication slot recreated): the name main's
+     * callers use for {@link #reconcileNow()}. No clock is needed: the round ignores the grace and
+     * its watermark never passes a running transaction.
+     */
+    int reconcileUpToNow() {
+        return reconcileNow();
+    }
+
+    /**
+     * Checks every order event written by a transaction at or above the watermark: one past its
+     * grace that the ledger lacks is registered; one inside its grace holds the watermark back.
+     * The new watermark is the lowest transaction still running when the round began (everything
+     * below it was visible to the round's reads), or the lowest event still waiting, if lower.
+     */
+    private int reconcile(Duration grace) {
+        long from = checkedBelow();
+        long below = outbox.finishedBelow();
         int missing = 0;
-        OutboxEvent last = null;
-        List<OutboxEvent> page;
+        Outbox.Written last = null;
+        List<Outbox.Written> page;
         do {
-            page = outbox.written(OrderPlaced.TYPE, from, to, last, PAGE);
-            List<OutboxEvent> orders = page.stream().filter(Reconciler::namesAnOrder).toList();
-            missing += ledger.register(orders);
+            page = outbox.writtenByTransactionsFrom(OrderPlaced.TYPE, from, last, grace, PAGE);
+            Set<UUID> ledgered = new HashSet<>(ledger.known(page.stream().map(w -> w.event().id()).toList()));
+            List<OutboxEvent> due = page.stream()
+                    .filter(w -> w.pastGrace() && !ledgered.contains(w.event().id()) && namesAnOrder(w.event()))
+                    .map(Outbox.Written::event)
+                    .toList();
+            missing += ledger.register(due);
+            for (Outbox.Written written : page) {
+                if (!written.pastGrace() && !ledgered.contains(written.event().id())) {
+                    below = Math.min(below, written.transaction());
+                }
+            }
             if (!page.isEmpty()) {
                 last = page.get(page.size() - 1);
             }
         }
         while (page.size() == PAGE);
-        advanceTo(to);
+        missing += recheckPoison();
+        advanceTo(below);
         if (missing > 0) {
             recovered.increment(missing);
             dispatcher.wakeUp();
@@ -102,45 +131,40 @@ class Reconciler {
     }
 
     /**
-     * For a stream known to have missed events (a replication slot recreated): registers every order
-     * event the ledger lacks, written since the last round's start and up to now, ignoring the grace
-     * period (a minute ahead, for the database's clock against ours); the watermark stays, so the
-     * rounds still look at all of it. Returns how many were missing.
+     * Poison entries that named an event id are looked for in the outbox again, for as long as it
+     * keeps events: one that names an event the outbox has now gets that event registered, from
+     * the outbox row.
      */
-    int reconcileUpToNow() {
-        Instant checked = checkedBefore();
-        Instant from = checked.equals(Instant.MIN) ? Instant.EPOCH : checked.minus(properties.interval());
-        Instant to = clock.instant().plus(Duration.ofMinutes(1));
-        int missing = 0;
-        List<OutboxEvent> page;
-        OutboxEvent last = null;
-        do {
-            page = outbox.written(OrderPlaced.TYPE, from, to, last, PAGE);
-            missing += ledger.register(page.stream().filter(Reconciler::namesAnOrder).toList());
-            last = page.isEmpty() ? last : page.get(page.size() - 1);
+    private int recheckPoison() {
+        List<UUID> named = ledger.unresolvedPoison(databaseNow().minus(properties.outboxRetention()), PAGE);
+        if (named.isEmpty()) {
+            return 0;
         }
-        while (page.size() == PAGE);
-        if (missing > 0) {
-            recovered.increment(missing);
-            dispatcher.wakeUp();
+        List<OutboxEvent> found = outbox.events(named).stream()
+                .filter(event -> OrderPlaced.TYPE.equals(event.type()) && namesAnOrder(event)).toList();
+        int registered = ledger.register(found);
+        ledger.resolvePoison(ledger.known(named));
+        if (registered > 0) {
+            log.warn("{} poison stream entries named order events the outbox has now; registered from the outbox",
+                    registered);
         }
-        return missing;
+        return registered;
     }
 
-    /** Everything written before this has been checked; events older than it may leave the outbox. */
-    Instant checkedBefore() {
-        return jdbc.sql("SELECT checked_before FROM reconciler_watermark WHERE id = 1")
-                .query((rs, row) -> {
-                    java.sql.Timestamp ts = rs.getTimestamp(1);
-                    return ts == null ? Instant.MIN : ts.toInstant();
-                })
-                .single();
+    /** Every transaction below this had finished and its order events were checked against the ledger. */
+    long checkedBelow() {
+        return jdbc.sql("SELECT checked_below_txid FROM reconciler_watermark WHERE id = 1").query(Long.class).single();
     }
 
-    private void advanceTo(Instant to) {
-        jdbc.sql("UPDATE reconciler_watermark SET checked_before = GREATEST(COALESCE(checked_before, :to), :to) WHERE id = 1")
-                .param("to", java.sql.Timestamp.from(to))
+    /** Plain assignment: each round's value is true on its own, and a lower one only means looking again. */
+    private void advanceTo(long below) {
+        jdbc.sql("UPDATE reconciler_watermark SET checked_below_txid = :below WHERE id = 1")
+                .param("below", below)
                 .update();
+    }
+
+    private Instant databaseNow() {
+        return jdbc.sql("SELECT now()").query(java.sql.Timestamp.class).single().toInstant();
     }
 
     private static boolean namesAnOrder(OutboxEvent event) {
@@ -153,18 +177,27 @@ class Reconciler {
         }
     }
 
-    /** How far back the outbox may be purged: only what the reconciler checked, and older than the retention. */
-    Instant outboxPurgeHorizon() {
-        Instant checked = checkedBefore();
-        Instant retained = clock.instant().minus(properties.outboxRetention());
-        if (checked.equals(Instant.MIN)) {
-            return Instant.EPOCH;
-        }
-        Instant safe = checked.minus(properties.interval());
-        return safe.isBefore(retained) ? safe : retained;
+    /**
+     * How far the outbox may be purged: events older than the retention (by the database's clock)
+     * that the reconciler has checked, i.e. written by a transaction below the watermark. The time
+     * also stays before every event not yet checked, so no delivered ledger row is purged while its
+     * outbox event could still be reconciled (and sent twice).
+     */
+    record PurgeHorizon(Instant before, long belowTransaction) {
+    }
+
+    PurgeHorizon outboxPurgeHorizon() {
+        long checked = checkedBelow();
+        Instant retained = databaseNow().minus(properties.outboxRetention());
+        Instant unchecked = outbox.oldestWrittenByTransactionsFrom(checked);
+        return new PurgeHorizon(unchecked != null && unchecked.isBefore(retained) ? unchecked : retained, checked);
     }
 
     Duration interval() {
         return properties.interval();
+    }
+
+    Duration grace() {
+        return properties.grace();
     }
 }

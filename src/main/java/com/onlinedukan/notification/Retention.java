@@ -56,11 +56,12 @@ class Retention {
     }
 
     void purge() {
-        Instant outboxHorizon = reconciler.outboxPurgeHorizon();
+        Reconciler.PurgeHorizon horizon = reconciler.outboxPurgeHorizon();
+        Instant outboxHorizon = horizon.before();
         int events = 0;
         int batch;
         do {
-            batch = outbox.purgeWrittenBefore(outboxHorizon, BATCH);
+            batch = outbox.purgeWrittenBefore(outboxHorizon, horizon.belowTransaction(), BATCH);
             events += batch;
         }
         while (batch == BATCH);

@@ -181,6 +181,68 @@ public class Outbox {
                 .list();
     }
 
+    /**
+     * An event with the id of the transaction that wrote it, and whether it was written longer than
+     * a grace period ago by the database's own clock.
+     */
+    public record Written(OutboxEvent event, long transaction, boolean pastGrace) {
+    }
+
+    /**
+     * The oldest transaction id still running in the database ({@code pg_snapshot_xmin}): every
+     * transaction below it has committed or rolled back, so what it wrote is visible to any later read.
+     */
+    public long finishedBelow() {
+        return jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").query(Long.class).single();
+    }
+
+    /**
+     * Events of a type written by transactions {@code >= fromTransaction}, in (transaction, id)
+     * order after the cursor event {@code after} of the previous page (null: from the start).
+     */
+    public List<Written> writtenByTransactionsFrom(String type, long fromTransaction, Written after,
+            java.time.Duration grace, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + ", txid, created_at < clock_timestamp() - make_interval(secs => :grace) AS past"
+                + """
+                 FROM outbox
+                 WHERE type = :type AND txid >= :from AND (txid, id) > (:afterTxid, :afterId)
+                 ORDER BY txid, id
+                 LIMIT :limit
+                """)
+                .param("type", type)
+                .param("from", fromTransaction)
+                .param("afterTxid", after == null ? Long.MIN_VALUE : after.transaction())
+                .param("afterId", after == null ? new UUID(0, 0) : after.event().id())
+                .param("grace", grace.toMillis() / 1000.0)
+                .param("limit", limit)
+                .query((rs, row) -> new Written(event(rs, row), rs.getLong("txid"), rs.getBoolean("past")))
+                .list();
+    }
+
+    /** When the oldest event written by a transaction {@code >= fromTransaction} was written; null if none. */
+    public Instant oldestWrittenByTransactionsFrom(long fromTransaction) {
+        return jdbc.sql("SELECT created_at FROM outbox WHERE txid >= :from ORDER BY created_at LIMIT 1")
+                .param("from", fromTransaction)
+                .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                .optional()
+                .orElse(null);
+    }
+
+    /**
+     * Deletes up to {@code limit} of the events written before {@code before} by transactions below
+     * {@code belowTransaction}, oldest first; returns how many.
+     */
+    public int purgeWrittenBefore(Instant before, long belowTransaction, int limit) {
+        return jdbc.sql("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE created_at < :before AND txid < :below ORDER BY created_at LIMIT :limit)
+                """)
+                .param("before", Timestamp.from(before))
+                .param("below", belowTransaction)
+                .param("limit", limit)
+                .update();
+    }
+
     /** Deletes up to {@code limit} of the events written before {@code before}, oldest first; returns how many. */
     public int purgeWrittenBefore(Instant before, int limit) {
         return jdbc.sql("""

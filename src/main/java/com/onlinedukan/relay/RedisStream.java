@@ -111,7 +111,7 @@ class RedisStream {
         }
         List<StreamEntry> entries = new ArrayList<>(records.size());
         for (ByteRecord record : records) {
-            entries.add(new StreamEntry(record.getId().getValue(), text(record.getValue())));
+            entries.add(entry(record.getId().getValue(), record.getValue()));
         }
         return entries;
     }
@@ -149,7 +149,7 @@ class RedisStream {
         });
         List<StreamEntry> entries = new ArrayList<>();
         for (StreamMessage<byte[], byte[]> message : claimed.getMessages()) {
-            entries.add(new StreamEntry(message.getId(), text(message.getBody())));
+            entries.add(entry(message.getId(), message.getBody()));
         }
         return new Claimed(claimed.getId(), entries);
     }
@@ -245,6 +245,18 @@ class RedisStream {
         Long removed = redis.execute((RedisCallback<Long>) c -> c.streamCommands()
                 .xTrim(rawKey, XTrimOptions.trim(TrimOptions.minId(RecordId.of(id.toString())).exact())));
         return removed == null ? 0 : removed;
+    }
+
+    /** The entry as text for reading and as its bytes for keeping: nothing Redis holds is lost on the way. */
+    private static StreamEntry entry(String id, Map<byte[], byte[]> raw) {
+        List<byte[]> bytes = new ArrayList<>(raw == null ? 0 : raw.size() * 2);
+        if (raw != null) {
+            raw.forEach((name, value) -> {
+                bytes.add(name);
+                bytes.add(value);
+            });
+        }
+        return new StreamEntry(id, text(raw), EntryBytes.of(bytes));
     }
 
     private static Map<String, String> text(Map<byte[], byte[]> raw) {

@@ -23,6 +23,8 @@ final class SinkEntryLayout {
     static final String RELAY_EVENT_ID = RelayedEvent.EVENT_ID;
     /** The outbox event router's {@code id} header, as the extended format names it. */
     static final String SINK_EVENT_ID = "ID";
+    /** Longer than any event id with its JSON envelope: not parsed at all (whoever writes to Redis picks the length). */
+    static final int MAX_EVENT_ID_TEXT = 4096;
 
     private SinkEntryLayout() {
     }
@@ -32,7 +34,7 @@ final class SinkEntryLayout {
         if (raw == null) {
             raw = fields.get(SINK_EVENT_ID);
         }
-        return raw == null ? Optional.empty() : uuid(raw.trim());
+        return raw == null || raw.length() > MAX_EVENT_ID_TEXT ? Optional.empty() : uuid(raw.trim());
     }
 
     private static Optional<UUID> uuid(String raw) {

@@ -50,6 +50,7 @@ class Delivery {
     private final TelegramSender telegram;
     private final SendTraces traces;
     private final DeliveryControl control;
+    private final DeliveryHandOff handOff;
     private final JsonMapper json;
     private final Clock clock;
     private final RetrySchedule schedule;
@@ -65,8 +66,9 @@ class Delivery {
     private int soloSends;
 
     Delivery(DeliveryLedger ledger, TelegramSender telegram, SendTraces traces, DeliveryControl control, JsonMapper json,
-            Clock clock, NotificationProperties properties, MeterRegistry meters) {
+            Clock clock, NotificationProperties properties, MeterRegistry meters, DeliveryHandOff handOff) {
         this.ledger = ledger;
+        this.handOff = handOff;
         this.telegram = telegram;
         this.traces = traces;
         this.control = control;
@@ -153,9 +155,9 @@ class Delivery {
         }
         Span span = traces.start(carried);
         try (Tracer.SpanInScope scope = traces.enter(span)) {
-            SendOutcome outcome = telegram.send(text);
+            SendOutcome outcome = telegram.send(text, OrderButton.forClaims(carried));
             span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
-            return settle(carried, outcome);
+            return handOff.settle(carried, outcome, text, () -> settle(carried, outcome));
         }
         catch (RuntimeException e) {
             span.error(e);

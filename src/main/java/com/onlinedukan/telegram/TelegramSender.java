@@ -20,6 +20,11 @@ public interface TelegramSender {
      */
     SendOutcome send(String html);
 
+    /** {@link #send(String)} with inline keyboard buttons under the message (one row each). */
+    default SendOutcome send(String html, java.util.List<Button> buttons) {
+        return send(html);
+    }
+
     /**
      * Asks Telegram whether the bot can reach the staff chat ({@code getChat}), sending nothing:
      * {@link SendOutcome.Delivered} (message id 0) when it can.

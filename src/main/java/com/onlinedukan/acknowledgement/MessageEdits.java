@@ -63,7 +63,7 @@ class MessageEdits {
             ledger.edited(taken);
             return true;
         }
-        log.info("Message {} of order {} not edited yet ({}); tried again later", row.messageId(), row.orderId(),
+        log.debug("Message {} of order {} not edited yet ({}); tried again later", row.messageId(), row.orderId(),
                 outcome);
         return false;
     }

@@ -196,5 +196,48 @@ class TelegramStaffBot implements StaffBot {
         public String getMethod() {
             return "getUpdates";
         }
+
+        /**
+         * One update the library cannot read (a field of a type it does not expect) must not make
+         * the whole batch unreadable, or the poller would ask for it forever: it is read as its id alone.
+         */
+        @Override
+        public java.util.ArrayList<org.telegram.telegrambots.meta.api.objects.Update> deserializeResponse(String answer)
+                throws TelegramApiRequestException {
+            try {
+                return super.deserializeResponse(answer);
+            }
+            catch (TelegramApiRequestException e) {
+                return leniently(answer, e);
+            }
+        }
+
+        private static java.util.ArrayList<org.telegram.telegrambots.meta.api.objects.Update> leniently(String answer,
+                TelegramApiRequestException failure) throws TelegramApiRequestException {
+            com.fasterxml.jackson.databind.JsonNode result;
+            try {
+                result = updates.readTree(answer).get("result");
+            }
+            catch (Exception e) {
+                throw failure;
+            }
+            if (result == null || !result.isArray()) {
+                throw failure; // Telegram's refusal (ok: false, a 409 say), as the library read it
+            }
+            java.util.ArrayList<org.telegram.telegrambots.meta.api.objects.Update> read = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode node : result) {
+                try {
+                    read.add(updates.treeToValue(node, org.telegram.telegrambots.meta.api.objects.Update.class));
+                }
+                catch (Exception e) {
+                    if (node.path("update_id").canConvertToInt()) {
+                        var bare = new org.telegram.telegrambots.meta.api.objects.Update();
+                        bare.setUpdateId(node.path("update_id").asInt());
+                        read.add(bare);
+                    }
+                }
+            }
+            return read;
+        }
     }
 }

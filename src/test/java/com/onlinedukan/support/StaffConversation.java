@@ -33,7 +33,11 @@ public final class StaffConversation {
     }
 
     /** A message Telegram accepted, with the id it gave it. */
-    public record Sent(long messageId, String chatId, JsonNode body) {
+    public record Sent(long messageId, String chatId, JsonNode body, Instant at) {
+
+        Sent(long messageId, String chatId, JsonNode body) {
+            this(messageId, chatId, body, Instant.now());
+        }
 
         public String text() {
             JsonNode node = body.get("text");
@@ -215,6 +219,11 @@ public final class StaffConversation {
     public List<Sent> repliesTo(long messageId) {
         return sent.stream().filter(s -> s.body().get("reply_parameters") != null
                 && s.body().get("reply_parameters").get("message_id").asLong() == messageId).toList();
+    }
+
+    /** When Telegram accepted this message. */
+    public Instant arrivedAt(Sent message) {
+        return message.at();
     }
 
     /** Accepted messages to this chat. */

@@ -111,12 +111,12 @@ class AcknowledgementAcrossInstancesTests {
             presses.add(staff.press(message, message.callbackData().indexOf(buttons.get(i)), 200 + i, "Later " + i));
         }
         ConfigurableApplicationContext second = instances.start(DukanTestContext.sharing(database, telegram));
-        JdbcClient again = second.getBean(JdbcClient.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> presses.stream().allMatch(p -> !staff.answersTo(p).isEmpty()));
         await().atMost(Duration.ofSeconds(30)).until(() -> staff.unconfirmed() == 0);
         second.close();
 
         ConfigurableApplicationContext third = instances.start(DukanTestContext.sharing(database, telegram));
+        JdbcClient again = third.getBean(JdbcClient.class);
         long polls = staff.polls();
         await().atMost(Duration.ofSeconds(60)).until(() -> staff.polls() > polls + 1);
         for (int i = 0; i < ids.size(); i++) {

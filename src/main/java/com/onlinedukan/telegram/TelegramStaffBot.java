@@ -12,7 +12,6 @@ import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
-import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageReplyMarkup;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -134,17 +133,7 @@ class TelegramStaffBot implements StaffBot {
 
     @Override
     public SendOutcome setWebhook(String url, String secret) {
-        // One connection at a time: updates arrive in order, each after the previous was applied.
-        SetWebhook request = SetWebhook.builder().url(url).secretToken(secret).maxConnections(1)
-                .allowedUpdates(List.of("callback_query")).build();
-        try {
-            polling.execute(request);
-            return new SendOutcome.Delivered(0);
-        }
-        catch (TelegramApiException | RuntimeException e) {
-            return new SendOutcome.Transient(scrub(e instanceof TelegramApiRequestException r
-                    ? r.getErrorCode() + " " + r.getApiResponse() : e.getMessage()), false);
-        }
+        return outcome(api.execute(new JsonSetWebhook(url, secret)));
     }
 
     @Override
@@ -187,6 +176,32 @@ class TelegramStaffBot implements StaffBot {
 
     private String scrub(String text) {
         return text == null ? null : text.replace(token, "<token>");
+    }
+
+    /**
+     * setWebhook as JSON (the library's is a multipart upload, for a certificate we do not send),
+     * one connection at a time so updates arrive in order, each after the previous was applied.
+     */
+    static final class JsonSetWebhook extends org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethodBoolean {
+
+        @com.fasterxml.jackson.annotation.JsonProperty("url")
+        private final String url;
+        @com.fasterxml.jackson.annotation.JsonProperty("secret_token")
+        private final String secretToken;
+        @com.fasterxml.jackson.annotation.JsonProperty("max_connections")
+        private final int maxConnections = 1;
+        @com.fasterxml.jackson.annotation.JsonProperty("allowed_updates")
+        private final List<String> allowedUpdates = List.of("callback_query");
+
+        JsonSetWebhook(String url, String secretToken) {
+            this.url = url;
+            this.secretToken = secretToken;
+        }
+
+        @Override
+        public String getMethod() {
+            return "setWebhook";
+        }
     }
 
     /** getUpdates under its documented name, as {@link BotApi.CanonicalSendMessage}. */

@@ -57,6 +57,7 @@ class Delivery {
     private final TelegramSender telegram;
     private final SendTraces traces;
     private final DeliveryControl control;
+    private final DeliveryHandOff handOff;
     private final JsonMapper json;
     private final Clock clock;
     private final RetrySchedule schedule;
@@ -71,8 +72,9 @@ class Delivery {
     private final Duration lease;
 
     Delivery(DeliveryLedger ledger, TelegramSender telegram, SendTraces traces, DeliveryControl control, JsonMapper json,
-            Clock clock, NotificationProperties properties, MeterRegistry meters) {
+            Clock clock, NotificationProperties properties, MeterRegistry meters, DeliveryHandOff handOff) {
         this.ledger = ledger;
+        this.handOff = handOff;
         this.telegram = telegram;
         this.traces = traces;
         this.control = control;
@@ -161,7 +163,7 @@ class Delivery {
         if (outcome instanceof SendOutcome.Permanent p) {
             return refusedAsAMessage(message, p.error());
         }
-        return settle(message.claims(), outcome);
+        return settle(message.claims(), outcome, message);
     }
 
     /**
@@ -198,7 +200,7 @@ class Delivery {
     private SendOutcome traced(List<Claim> carried, String text, long startByNanos) {
         Span span = traces.start(carried);
         try (Tracer.SpanInScope scope = traces.enter(span)) {
-            SendOutcome outcome = telegram.send(text, startByNanos);
+            SendOutcome outcome = telegram.send(text, OrderButton.forClaims(carried), startByNanos);
             span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
             return outcome;
         }
@@ -244,15 +246,19 @@ class Delivery {
                 wait = longer(wait, refusedAsAMessage(part, p.error()));
             }
             else {
-                wait = longer(wait, settle(part.claims(), outcome));
+                wait = longer(wait, settle(part.claims(), outcome, part));
             }
         }
         return wait;
     }
 
-    private Duration settle(List<Claim> claims, SendOutcome outcome) {
+    private Duration settle(List<Claim> claims, SendOutcome outcome, Message message) {
         if (outcome instanceof SendOutcome.Delivered d) {
-            int moved = underClaim(claims, () -> ledger.delivered(claims, d.messageId()));
+            // The DELIVERED write and what the listeners keep about the message commit together, and
+            // are retried together under the claim.
+            String text = message.text();
+            int moved = underClaim(claims, () -> handOff.recordDelivered(claims, d, text,
+                    () -> ledger.delivered(claims, d.messageId())));
             each(claims, claim -> log.info("Notification {} of order {} delivered as Telegram message {}",
                     claim.eventId(), claim.orderId(), d.messageId()));
             count(AttemptOutcome.DELIVERED, claims, moved);

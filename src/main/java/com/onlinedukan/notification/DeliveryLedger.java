@@ -400,7 +400,7 @@ class DeliveryLedger {
                 """)
                 .param("orderId", orderId)
                 .query((rs, row) -> new NotificationStatus(DeliveryStatus.valueOf(rs.getString("status")),
-                        rs.getInt("attempts"), instant(rs, "delivered_at")))
+                        rs.getInt("attempts"), instant(rs, "delivered_at"), null))
                 .optional();
     }
 

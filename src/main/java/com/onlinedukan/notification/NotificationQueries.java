@@ -38,6 +38,14 @@ class NotificationQueries {
     record Open(long pending, long retrying, long dead, Instant oldestCommittedAt) {
     }
 
+    /** Whether any notification's first or next attempt is due now (the dispatcher has work). */
+    boolean anyDue() {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM notification
+                                WHERE status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now())
+                """).query(Boolean.class).single();
+    }
+
     /** Delivered notifications still in the ledger (its retention bounds them). */
     long delivered() {
         return jdbc.sql("SELECT count(*) FROM notification WHERE status = 'DELIVERED'").query(Long.class).single();
@@ -131,6 +139,7 @@ class NotificationQueries {
                 DeliveryStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), rs.getString("last_error"),
                 DeliveryLedger.instant(rs, "next_attempt_at"), DeliveryLedger.instant(rs, "created_at"),
                 DeliveryLedger.instant(rs, "delivered_at"),
-                EventTrace.parse(rs.getString("trace_context")).map(EventTrace::traceId).orElse(null), history);
+                EventTrace.parse(rs.getString("trace_context")).map(EventTrace::traceId).orElse(null), null, null,
+                history);
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.onlinedukan.relay.OutboxStream;
 import com.onlinedukan.relay.StreamDepth;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -35,10 +36,12 @@ public class Notifications {
     private final NotifierIdentity identity;
     private final Clock clock;
     private final TransactionTemplate chunkTransaction;
+    private final ObjectProvider<TakenOrders> taken;
 
     Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
             OutboxStream stream, NotificationProperties properties, NotifierIdentity identity, Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, ObjectProvider<TakenOrders> taken) {
+        this.taken = taken;
         this.ledger = ledger;
         this.queries = queries;
         this.control = control;
@@ -54,7 +57,14 @@ public class Notifications {
 
     /** The notification of an order; PENDING with no attempts until its event reaches the ledger. */
     public NotificationStatus statusOf(UUID orderId) {
-        return ledger.statusOfOrder(orderId).orElse(NotificationStatus.NOT_YET_SEEN);
+        NotificationStatus status = ledger.statusOfOrder(orderId).orElse(NotificationStatus.NOT_YET_SEEN);
+        TakenOrders orders = taken.getIfAvailable();
+        return orders == null ? status : status.takenAt(orders.takenAt(orderId).orElse(null));
+    }
+
+    /** Whether a notification is due to be sent now: what else spends the chat's budget waits while one is. */
+    public boolean anyDue() {
+        return queries.anyDue();
     }
 
     public PipelineCounts pipeline() {
@@ -68,7 +78,16 @@ public class Notifications {
 
     /** Newest first; any filter may be null. */
     public List<NotificationView> list(UUID orderId, DeliveryStatus status, Instant from, Instant to, int limit) {
-        return queries.list(orderId, status, from, to, limit);
+        return withTaken(queries.list(orderId, status, from, to, limit));
+    }
+
+    private List<NotificationView> withTaken(List<NotificationView> views) {
+        TakenOrders orders = taken.getIfAvailable();
+        if (orders == null || views.isEmpty()) {
+            return views;
+        }
+        java.util.Map<UUID, TakenOrders.Taken> byEvent = orders.byEvent(views.stream().map(NotificationView::eventId).toList());
+        return views.stream().map(view -> view.taken(byEvent.get(view.eventId()))).toList();
     }
 
     /** Deliveries and their commit → delivery delay in each of the last {@code minutes} minutes, oldest first. */
@@ -93,7 +112,7 @@ public class Notifications {
 
     /** One notification with its attempt history. */
     public Optional<NotificationView> find(UUID eventId) {
-        return queries.find(eventId);
+        return queries.find(eventId).map(view -> withTaken(List.of(view)).get(0));
     }
 
     /**

@@ -74,6 +74,11 @@ class BotApi {
         return call(new CanonicalGetChat(chatId));
     }
 
+    /** Any Bot API method, Telegram's answer sorted as a send's (a Boolean or other result is Delivered, message id 0). */
+    Reply execute(BotApiMethod<?> method) {
+        return call(method);
+    }
+
     private Reply call(BotApiMethod<?> method) {
         try {
             Object result = client.execute(method);

@@ -73,6 +73,45 @@ class BotApiSender implements TelegramSender, AutoCloseable {
     }
 
     @Override
+    public SendOutcome send(String html, java.util.List<Button> buttons) {
+        return send(html, buttons, System.nanoTime() + UNBOUNDED_NANOS);
+    }
+
+    @Override
+    public SendOutcome send(String html, java.util.List<Button> buttons, long startByNanos) {
+        if (buttons.isEmpty()) {
+            return send(html, startByNanos);
+        }
+        return spend(startByNanos, id -> {
+            BotApi.CanonicalSendMessage message = new BotApi.CanonicalSendMessage(id, html);
+            message.setReplyMarkup(Keyboards.of(buttons));
+            return api.execute(message);
+        });
+    }
+
+    /**
+     * Any call that puts something in a chat (an edit, a reply), behind the same circuit, pause
+     * and staff chat budget as {@link #send}; {@code request} gets the staff chat's current id.
+     */
+    SendOutcome spend(Function<String, BotApi.Reply> request) {
+        return spend(System.nanoTime() + UNBOUNDED_NANOS, request);
+    }
+
+    private SendOutcome spend(long startByNanos, Function<String, BotApi.Reply> request) {
+        return guarded(startByNanos, state -> {
+            if (!state.pausedFor().isZero()) {
+                return new SendOutcome.NotSent(state.pausedFor(),
+                        "Telegram asked to wait (retry_after) until " + state.pausedUntil());
+            }
+            if (!budgets.tryTake(state.chatId())) {
+                Duration wait = budgets.waitFor(state.chatId());
+                return new SendOutcome.NotSent(wait.isZero() ? Duration.ofMillis(10) : wait, "send budget spent (bot or chat)");
+            }
+            return null;
+        }, request);
+    }
+
+    @Override
     public SendOutcome probe() {
         return guarded(System.nanoTime() + UNBOUNDED_NANOS, state -> budgets.tryTakeBot() ? null
                 : new SendOutcome.NotSent(Duration.ofMillis(100), "the bot's send budget is spent"), api::getChat);

@@ -97,6 +97,19 @@ class TelegramConfiguration {
         return true;
     }
 
+    /** The bot's conversation with the staff (presses, answers, edits, replies); a silent one in a dry run. */
+    @Bean
+    StaffBot staffBot(TelegramSender sender, TelegramProperties telegram, TelegramClientProperties client) {
+        if (sender instanceof BotApiSender botApi) {
+            return new TelegramStaffBot(new BotApi(telegram, client.timeout()), botApi, telegram, LONGEST_POLL,
+                    client.timeout());
+        }
+        return new DryRunStaffBot();
+    }
+
+    /** The longest {@code getUpdates} wait a caller may ask for: the polling client's timeout outlasts it. */
+    static final java.time.Duration LONGEST_POLL = java.time.Duration.ofSeconds(50);
+
     /** Named {@code telegram}: the health component of the same name. */
     @Bean
     TelegramHealth telegram(TelegramSender sender, SharedBudgets budgets) {

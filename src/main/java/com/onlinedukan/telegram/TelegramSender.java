@@ -20,6 +20,11 @@ public interface TelegramSender {
      */
     SendOutcome send(String html);
 
+    /** {@link #send(String)} with inline keyboard buttons under the message (one row each). */
+    default SendOutcome send(String html, java.util.List<Button> buttons) {
+        return send(html);
+    }
+
     /**
      * {@link #send(String)}, but the request leaves only while {@link System#nanoTime()} has not
      * passed {@code startByNanos}, checked after every wait and budget, just before the call: a
@@ -31,6 +36,14 @@ public interface TelegramSender {
             return new SendOutcome.NotSent(Duration.ZERO, "too late to start a send that can still be recorded");
         }
         return send(html);
+    }
+
+    /** {@link #send(String, long)} with inline keyboard buttons under the message. */
+    default SendOutcome send(String html, java.util.List<Button> buttons, long startByNanos) {
+        if (System.nanoTime() - startByNanos > 0) {
+            return new SendOutcome.NotSent(Duration.ZERO, "too late to start a send that can still be recorded");
+        }
+        return send(html, buttons);
     }
 
     /**

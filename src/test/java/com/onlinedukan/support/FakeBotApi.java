@@ -50,7 +50,17 @@ public final class FakeBotApi implements AutoCloseable {
     private final java.util.Map<String, MockResponse> refusedMentioning = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextOk = new java.util.concurrent.atomic.AtomicReference<>();
 
+    private final StaffConversation staff = new StaffConversation(json);
+
     private FakeBotApi() {
+    }
+
+    /**
+     * The staff's side: presses queued for {@code getUpdates}, the bot's answers, edits and replies.
+     * Separate from {@link #requests()}, which stay the new-order messages.
+     */
+    public StaffConversation staff() {
+        return staff;
     }
 
     public static FakeBotApi start() {
@@ -81,6 +91,10 @@ public final class FakeBotApi implements AutoCloseable {
             return new MockResponse().setResponseCode(404).setBody("{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}");
         }
         JsonNode body = json.readTree(http.getBody().readUtf8());
+        MockResponse conversation = staff.answer(path[2], body);
+        if (conversation != null) {
+            return conversation;
+        }
         Request request = new Request(path[1].substring(3), path[2], text(body, "chat_id"), text(body, "text"),
                 text(body, "parse_mode"), Instant.now());
         boolean lookup = "getChat".equalsIgnoreCase(request.method());
@@ -124,6 +138,7 @@ public final class FakeBotApi implements AutoCloseable {
             hook.run();
         }
         long id = messageIds.incrementAndGet();
+        staff.sent(id, request.chatId(), body);
         return ok("{\"ok\":true,\"result\":{\"message_id\":" + id + ",\"date\":" + Instant.now().getEpochSecond()
                 + ",\"chat\":{\"id\":" + request.chatId() + ",\"type\":\"supergroup\"},\"text\":"
                 + json.writeValueAsString(request.text() == null ? "" : request.text()) + "}}");

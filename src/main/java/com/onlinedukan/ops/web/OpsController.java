@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.onlinedukan.acknowledgement.Acknowledgements;
 import com.onlinedukan.notification.DeliveredMinute;
 import com.onlinedukan.notification.DeliveryPause;
 import com.onlinedukan.notification.DeliveryStatus;
@@ -74,9 +75,11 @@ class OpsController {
     private final InstanceRoster roster;
     private final TelegramSender telegram;
     private final OpsAudit audit;
+    private final Acknowledgements acknowledgements;
 
     OpsController(Notifications notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
-            InstanceRoster roster, TelegramSender telegram, OpsAudit audit) {
+            InstanceRoster roster, TelegramSender telegram, OpsAudit audit, Acknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.notifications = notifications;
         this.operations = operations;
         this.relay = relay;
@@ -120,6 +123,17 @@ class OpsController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
         return notifications.list(orderId, status, from, to, limit);
+    }
+
+    /** Orders nobody has taken yet (the longest waiting first) and the latest taken, with who took them. */
+    record TakenOrWaiting(List<Acknowledgements.Waiting> waiting, List<Acknowledgements.Taken> taken) {
+    }
+
+    @Operation(summary = "Orders not yet taken by the staff in Telegram, with their age and escalation stage, "
+            + "and the latest taken, with who took them and how long after the order")
+    @GetMapping("/acknowledgements")
+    TakenOrWaiting acknowledgements(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+        return new TakenOrWaiting(acknowledgements.waiting(limit), acknowledgements.taken(limit));
     }
 
     @Operation(summary = "Notifications delivered in each of the last minutes, with the commit → delivery delay "

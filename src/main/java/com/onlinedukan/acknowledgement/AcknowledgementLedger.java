@@ -1,0 +1,224 @@
+package com.onlinedukan.acknowledgement;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.onlinedukan.notification.NotificationListener;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The durable record of who took which order ({@code order_acknowledgement}) and of the bot's
+ * update offset, with one named statement per transition. Every transition is a conditional
+ * UPDATE on the stage it leaves, so whichever instance or press comes second changes nothing.
+ */
+@Component
+class AcknowledgementLedger {
+
+    private final JdbcClient jdbc;
+
+    AcknowledgementLedger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One order's row as a press, an edit or an escalation needs it. */
+    record Row(UUID eventId, UUID orderId, String chatId, long messageId, int position, String html, Stage stage,
+            Instant committedAt, Instant deliveredAt, Instant takenAt, Long takenById, String takenByName) {
+    }
+
+    /**
+     * The message that carries these notifications now waits to be taken: WAITING, the first step
+     * due {@code within} from now. A notification sent again (an SRE's replay) points at its new
+     * message unless it was taken already.
+     */
+    void waiting(NotificationListener.DeliveredMessage message, Duration within) {
+        int position = 0;
+        for (NotificationListener.Carried carried : message.notifications()) {
+            jdbc.sql("""
+                    INSERT INTO order_acknowledgement (event_id, order_id, chat_id, message_id, message_html, position,
+                                                       committed_at, stage, next_step_at)
+                    VALUES (:eventId, :orderId, :chatId, :messageId, :html, :position, :committedAt, 'WAITING',
+                            now() + make_interval(secs => :within))
+                    ON CONFLICT (event_id) DO UPDATE
+                       SET chat_id = EXCLUDED.chat_id, message_id = EXCLUDED.message_id,
+                           message_html = EXCLUDED.message_html, position = EXCLUDED.position
+                     WHERE order_acknowledgement.stage <> 'TAKEN'
+                    """)
+                    .param("eventId", carried.eventId())
+                    .param("orderId", carried.orderId())
+                    .param("chatId", message.chatId())
+                    .param("messageId", message.messageId())
+                    .param("html", message.html())
+                    .param("position", position++)
+                    .param("committedAt", Timestamp.from(carried.committedAt()))
+                    .param("within", within.toMillis() / 1000.0)
+                    .update();
+        }
+    }
+
+    /** First press wins: TAKEN by this user, unless it was taken already; the row as taken, or empty. */
+    Optional<Row> take(UUID eventId, long userId, String userName) {
+        return jdbc.sql("""
+                UPDATE order_acknowledgement
+                   SET stage = 'TAKEN', taken_at = now(), taken_by_id = :userId, taken_by_name = :userName,
+                       next_step_at = NULL
+                 WHERE event_id = :eventId AND stage <> 'TAKEN'
+                RETURNING *
+                """)
+                .param("eventId", eventId)
+                .param("userId", userId)
+                .param("userName", userName)
+                .query(AcknowledgementLedger::row)
+                .optional();
+    }
+
+    Optional<Row> find(UUID eventId) {
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE event_id = :eventId")
+                .param("eventId", eventId).query(AcknowledgementLedger::row).optional();
+    }
+
+    /** Every order one message carries, in the message's order. */
+    List<Row> message(String chatId, long messageId) {
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE chat_id = :chatId AND message_id = :messageId "
+                + "ORDER BY position, event_id")
+                .param("chatId", chatId).param("messageId", messageId).query(AcknowledgementLedger::row).list();
+    }
+
+    /** The message shows that these were taken. */
+    void edited(Collection<UUID> eventIds) {
+        if (!eventIds.isEmpty()) {
+            jdbc.sql("UPDATE order_acknowledgement SET edited = true WHERE event_id IN (:ids) AND stage = 'TAKEN'")
+                    .param("ids", eventIds).update();
+        }
+    }
+
+    /** A taken order whose message does not show it yet (the edit waited for the chat's budget), oldest first. */
+    Optional<Row> owedEdit() {
+        return jdbc.sql("""
+                SELECT * FROM order_acknowledgement WHERE stage = 'TAKEN' AND NOT edited ORDER BY taken_at LIMIT 1
+                """).query(AcknowledgementLedger::row).optional();
+    }
+
+    /**
+     * Claims the next escalation step that is due: WAITING → REMINDED (the next step one period
+     * on), REMINDED → ESCALATED (no step after). The row comes back with the stage it moved to.
+     */
+    Optional<Row> claimStep(Duration within) {
+        return jdbc.sql("""
+                UPDATE order_acknowledgement
+                   SET stage = CASE stage WHEN 'WAITING' THEN 'REMINDED' ELSE 'ESCALATED' END,
+                       next_step_at = CASE stage WHEN 'WAITING' THEN now() + make_interval(secs => :within) END
+                 WHERE event_id = (SELECT event_id FROM order_acknowledgement
+                                    WHERE stage IN ('WAITING', 'REMINDED') AND next_step_at <= now()
+                                    ORDER BY next_step_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """)
+                .param("within", within.toMillis() / 1000.0)
+                .query(AcknowledgementLedger::row)
+                .optional();
+    }
+
+    /** The step's message could not go now: it is due again in {@code retryIn}, unless the order was taken meanwhile. */
+    void stepNotSent(UUID eventId, Stage claimed, Duration retryIn) {
+        jdbc.sql("""
+                UPDATE order_acknowledgement
+                   SET stage = :previous, next_step_at = now() + make_interval(secs => :retry)
+                 WHERE event_id = :eventId AND stage = :claimed
+                """)
+                .param("previous", claimed.previous().name())
+                .param("retry", Math.max(1, retryIn.toMillis()) / 1000.0)
+                .param("eventId", eventId)
+                .param("claimed", claimed.name())
+                .update();
+    }
+
+    /** Orders not taken yet, by stage. */
+    java.util.Map<Stage, Long> waitingByStage() {
+        java.util.Map<Stage, Long> counts = new java.util.EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            if (stage != Stage.TAKEN) {
+                counts.put(stage, 0L);
+            }
+        }
+        jdbc.sql("SELECT stage, count(*) AS n FROM order_acknowledgement WHERE stage <> 'TAKEN' GROUP BY stage")
+                .query((rs, row) -> counts.put(Stage.valueOf(rs.getString("stage")), rs.getLong("n"))).list();
+        return counts;
+    }
+
+    /** Orders not taken yet, oldest first. */
+    List<Row> waitingOldestFirst(int limit) {
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE stage <> 'TAKEN' ORDER BY delivered_at LIMIT :limit")
+                .param("limit", limit).query(AcknowledgementLedger::row).list();
+    }
+
+    /** Orders taken, the latest first. */
+    List<Row> takenLatestFirst(int limit) {
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE stage = 'TAKEN' ORDER BY taken_at DESC LIMIT :limit")
+                .param("limit", limit).query(AcknowledgementLedger::row).list();
+    }
+
+    List<Row> ofEvents(Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE event_id IN (:ids)")
+                .param("ids", eventIds).query(AcknowledgementLedger::row).list();
+    }
+
+    /** The order's latest notification's acknowledgement. */
+    Optional<Row> ofOrder(UUID orderId) {
+        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE order_id = :orderId ORDER BY delivered_at DESC LIMIT 1")
+                .param("orderId", orderId).query(AcknowledgementLedger::row).optional();
+    }
+
+    /** The first update id not yet applied for this bot (0: none applied yet, Telegram's oldest comes first). */
+    long offset(String botId) {
+        return jdbc.sql("SELECT next_id FROM telegram_update_offset WHERE bot_id = :botId")
+                .param("botId", botId).query(Long.class).optional().orElse(0L);
+    }
+
+    /** Updates before {@code nextId} are applied; never moves back. */
+    void applied(String botId, long nextId) {
+        jdbc.sql("""
+                INSERT INTO telegram_update_offset (bot_id, next_id) VALUES (:botId, :nextId)
+                ON CONFLICT (bot_id) DO UPDATE SET next_id = GREATEST(telegram_update_offset.next_id, EXCLUDED.next_id),
+                                                   updated_at = now()
+                """)
+                .param("botId", botId).param("nextId", nextId).update();
+    }
+
+    /** Records the update as applied, in the caller's transaction; false when it was applied before. */
+    boolean firstTime(String botId, long updateId) {
+        return jdbc.sql("""
+                INSERT INTO telegram_update (bot_id, update_id) VALUES (:botId, :updateId) ON CONFLICT DO NOTHING
+                """).param("botId", botId).param("updateId", updateId).update() == 1;
+    }
+
+    /** Forgets applied updates older than Telegram keeps them. */
+    int forgetUpdatesBefore(Instant before) {
+        return jdbc.sql("DELETE FROM telegram_update WHERE applied_at < :before")
+                .param("before", Timestamp.from(before)).update();
+    }
+
+    private static Row row(ResultSet rs, int row) throws SQLException {
+        long id = rs.getLong("taken_by_id");
+        Long takenById = rs.wasNull() ? null : id;
+        return new Row(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
+                rs.getString("chat_id"), rs.getLong("message_id"), rs.getInt("position"), rs.getString("message_html"),
+                Stage.valueOf(rs.getString("stage")), instant(rs, "committed_at"), instant(rs, "delivered_at"),
+                instant(rs, "taken_at"), takenById, rs.getString("taken_by_name"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

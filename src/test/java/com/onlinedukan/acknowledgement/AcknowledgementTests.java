@@ -1,0 +1,224 @@
+package com.onlinedukan.acknowledgement;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.notification.OrderButton;
+import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OpsClient;
+import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.StaffConversation;
+import com.onlinedukan.support.StaffConversation.Sent;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Property: every press on an order's button is applied exactly once, and the first press on an
+ * order is the one acknowledgement it ever gets: later presses, presses Telegram serves again, and
+ * presses with data that is not a take button's change nothing recorded and are answered; the
+ * message then names who took the order and keeps only the buttons of orders still waiting; an
+ * edit Telegram refuses loses no acknowledgement and never stops the poller. Presses reach the
+ * service as Telegram serves them, through {@code getUpdates} on the fake Bot API.
+ */
+@DukanTest
+@TestPropertySource(properties = { "dukan.notification.updates-poll-wait=1s" })
+class AcknowledgementTests {
+
+    static final Duration WITHIN = Duration.ofSeconds(30);
+
+    @Autowired
+    FakeBotApi telegram;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @LocalServerPort
+    int port;
+
+    StaffConversation staff() {
+        return telegram.staff();
+    }
+
+    @Test
+    void thePressTakesTheOrderAndTheMessageSaysWhoTookItAndWhen() {
+        Orders orders = new Orders(port);
+        String orderId = orders.placeMany("Press me", 1).get(0);
+        Sent message = sentFor(orderId);
+        assertThat(message.callbackData()).contains(buttonOf(orderId));
+        assertThat(message.callbackData()).allMatch(data -> data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 64);
+        assertThat(orders.get(orderId).body().get("notification").get("acknowledgedAt").isNull()).isTrue();
+
+        long update = press(orderId, 7001, "Dilnoza");
+
+        await().atMost(WITHIN).until(() -> !staff().answersTo(update).isEmpty());
+        assertThat(staff().answersTo(update).get(0)).contains("is yours");
+        await().atMost(WITHIN).until(() -> !staff().editsOf(message.messageId()).isEmpty());
+        StaffConversation.Call edit = staff().editsOf(message.messageId()).get(0);
+        assertThat(edit.method()).isEqualTo("editMessageText");
+        assertThat(edit.text("text")).contains(orderId).contains("taken by <b>Dilnoza</b> at ").contains("UTC");
+        assertThat(edit.body().get("reply_markup").get("inline_keyboard").findValuesAsString("callback_data"))
+                .doesNotContain(buttonOf(orderId)).hasSize(message.callbackData().size() - 1);
+        JsonNode notification = orders.get(orderId).body().get("notification");
+        assertThat(notification.get("acknowledgedAt").isNull()).isFalse();
+
+        JsonNode views = new OpsClient(port).call("GET", "/api/ops/notifications?orderId=" + orderId, null).body();
+        assertThat(views.get(0).get("acknowledgedBy").get("name").asString()).isEqualTo("Dilnoza");
+        assertThat(views.get(0).get("acknowledgedBy").get("id").asLong()).isEqualTo(7001);
+        assertThat(views.get(0).get("acknowledgedAt").isNull()).isFalse();
+        JsonNode ops = new OpsClient(port).call("GET", "/api/ops/acknowledgements", null).body();
+        assertThat(ops.get("taken").findValuesAsString("orderId")).contains(orderId);
+    }
+
+    @Test
+    void onlyTheFirstOfManyPressesCountsAndTheOthersAreToldWhoTookIt() {
+        List<String> ids = new Orders(port).placeMany("Many hands", 3);
+        for (int order = 0; order < ids.size(); order++) {
+            Sent message = sentFor(ids.get(order));
+            List<Long> presses = new ArrayList<>();
+            // 2, 3, 4 people press the same button, queued together as Telegram would batch them.
+            for (int hand = 0; hand < order + 2; hand++) {
+                presses.add(press(ids.get(order), 8000 + hand, "Hand " + hand));
+            }
+            for (long update : presses) {
+                await().atMost(WITHIN).until(() -> !staff().answersTo(update).isEmpty());
+            }
+            assertThat(staff().answersTo(presses.get(0)).get(0)).contains("is yours");
+            for (long later : presses.subList(1, presses.size())) {
+                assertThat(staff().answersTo(later)).singleElement().asString().startsWith("Already taken by Hand 0 at ");
+            }
+            assertThat(takers(ids.get(order))).containsExactly("Hand 0");
+            await().atMost(WITHIN).until(() -> !staff().editsOf(message.messageId()).isEmpty());
+        }
+    }
+
+    @Test
+    void anUpdateServedAgainChangesNothing() {
+        List<String> ids = new Orders(port).placeMany("Served again", 2);
+        Sent first = sentFor(ids.get(0));
+        Sent second = sentFor(ids.get(1));
+        long update = press(ids.get(0), 9001, "First");
+        await().atMost(WITHIN).until(() -> !staff().answersTo(update).isEmpty());
+
+        // The same update id again, even carrying another press (on the other order, by someone else).
+        String other = staff().lastServed(update).replace(buttonOf(ids.get(0)), buttonOf(ids.get(1)))
+                .replace("\"id\":9001", "\"id\":9002").replace("\"message_id\":" + first.messageId(),
+                        "\"message_id\":" + second.messageId());
+        staff().serveAgain(update, staff().lastServed(update));
+        staff().serveAgain(update, other);
+        long marker = press(ids.get(0), 9003, "Marker");
+        await().atMost(WITHIN).until(() -> !staff().answersTo(marker).isEmpty());
+
+        assertThat(staff().answersTo(update)).hasSize(1);
+        assertThat(takers(ids.get(0))).containsExactly("First");
+        assertThat(takers(ids.get(1))).isEmpty();
+        assertThat(staff().answersTo(marker).get(0)).startsWith("Already taken by First");
+    }
+
+    @Test
+    void pressesThatAreNotTakeButtonsAreAnsweredAndThePollerGoesOn() {
+        String orderId = new Orders(port).placeMany("After the junk", 1).get(0);
+        Sent message = sentFor(orderId);
+        List<String> junk = List.of("", "ack:", "ack:!!!!!!!!!!!!!!!!!!!!!!", "x".repeat(64), "ack:" + "A".repeat(40),
+                "ACK:" + buttonOf(orderId).substring(4), buttonOf(orderId) + "=", " " + buttonOf(orderId), "ack:" + "é".repeat(22), "<b>ack</b>",
+                OrderButton.callbackData(UUID.randomUUID()));
+        List<Long> presses = new ArrayList<>();
+        for (String data : junk) {
+            presses.add(staff().press(data, 6000, "Prankster", message.chatId(), message.messageId()));
+        }
+        // Updates the library cannot read as a press, or that are no press at all.
+        staff().update("\"callback_query\":{\"id\":\"junk\",\"from\":\"not a user\",\"data\":7}");
+        staff().update("\"callback_query\":5");
+        staff().update("\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":1,\"type\":\"private\"},\"text\":\"hi\"}");
+        staff().update("");
+        long real = press(orderId, 6001, "Real person");
+
+        await().atMost(WITHIN).until(() -> !staff().answersTo(real).isEmpty());
+        assertThat(staff().answersTo(real).get(0)).contains("is yours");
+        for (long press : presses) {
+            assertThat(staff().answersTo(press)).as("answer to a junk press").hasSize(1);
+        }
+        assertThat(takers(orderId)).containsExactly("Real person");
+        await().atMost(WITHIN).until(() -> staff().unconfirmed() == 0);
+    }
+
+    @Test
+    void anEditTelegramRefusesLosesNoAcknowledgementAndStopsNothing() {
+        List<String> ids = new Orders(port).placeMany("Unedited", 2);
+        staff().refuseEdits(1, "Bad Request: message is not modified: specified new message content and reply markup "
+                + "are exactly the same as a current content and reply markup of the message");
+        staff().refuseEdits(1, "Bad Request: message can't be edited");
+        long first = press(ids.get(0), 5001, "One");
+        long second = press(ids.get(1), 5002, "Two");
+        await().atMost(WITHIN).until(() -> !staff().answersTo(second).isEmpty());
+        assertThat(staff().answersTo(first)).hasSize(1);
+        assertThat(takers(ids.get(0))).containsExactly("One");
+        assertThat(takers(ids.get(1))).containsExactly("Two");
+    }
+
+    @Test
+    void aPressOnADigestTakesThatOrderAloneAndKeepsTheOthersButtons() {
+        telegram.hold();
+        List<String> ids;
+        try {
+            ids = new Orders(port).placeMany("Digest", 4);
+            await().atMost(WITHIN).until(() -> jdbc.sql("SELECT count(*) FROM notification WHERE order_id IN (:ids)")
+                    .param("ids", ids.stream().map(UUID::fromString).toList()).query(Long.class).single() == 4);
+        }
+        finally {
+            telegram.release();
+        }
+        await().atMost(WITHIN).until(() -> ids.stream().allMatch(id -> !staff().sentMentioning(id).isEmpty()));
+        Sent digest = staff().sentMentioning(ids.get(3)).get(0);
+        List<String> inDigest = ids.stream().filter(id -> digest.text().contains(id)).toList();
+        assertThat(inDigest).as("orders in one digest").hasSizeGreaterThan(1);
+        assertThat(digest.callbackData()).hasSize(inDigest.size());
+
+        long press = press(inDigest.get(1), 4001, "Second button");
+        await().atMost(WITHIN).until(() -> !staff().editsOf(digest.messageId()).isEmpty());
+        assertThat(takers(inDigest.get(1))).containsExactly("Second button");
+        for (String other : inDigest) {
+            if (!other.equals(inDigest.get(1))) {
+                assertThat(takers(other)).isEmpty();
+            }
+        }
+        JsonNode buttons = staff().editsOf(digest.messageId()).get(0).body().get("reply_markup").get("inline_keyboard");
+        assertThat(buttons).hasSize(inDigest.size() - 1);
+        assertThat(buttons.findValuesAsString("callback_data")).doesNotContain(buttonOf(inDigest.get(1)))
+                .containsExactlyElementsOf(digest.callbackData().stream()
+                        .filter(data -> !data.equals(buttonOf(inDigest.get(1)))).toList());
+        assertThat(staff().answersTo(press)).singleElement().asString().contains("is yours");
+    }
+
+    private Sent sentFor(String orderId) {
+        await().atMost(WITHIN).until(() -> !staff().sentMentioning(orderId).isEmpty());
+        return staff().sentMentioning(orderId).get(0);
+    }
+
+    /** A press on this order's own button, wherever it is (alone, or in a digest). */
+    private long press(String orderId, long userId, String name) {
+        Sent message = sentFor(orderId);
+        return staff().press(message, message.callbackData().indexOf(buttonOf(orderId)), userId, name);
+    }
+
+    private String buttonOf(String orderId) {
+        return OrderButton.callbackData(jdbc.sql("SELECT event_id FROM notification WHERE order_id = CAST(? AS uuid)")
+                .param(orderId).query(UUID.class).single());
+    }
+
+    private List<String> takers(String orderId) {
+        return jdbc.sql("SELECT taken_by_name FROM order_acknowledgement WHERE order_id = CAST(? AS uuid) AND stage = 'TAKEN'")
+                .param(orderId).query(String.class).list();
+    }
+}

@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The delivery state machine, in one place. Claimed notifications are rendered one by one (an
@@ -310,7 +311,9 @@ class Delivery {
             try {
                 return write.getAsInt();
             }
-            catch (DataAccessException e) {
+            catch (DataAccessException | TransactionException e) {
+                // A transaction (the DELIVERED write with its listeners' rows) fails on begin or
+                // rollback as a TransactionException when the connection itself is gone.
                 Duration left = lease.minus(claims.get(0).age());
                 if (left.compareTo(backoff) <= 0) {
                     log.error("Could not record Telegram's answer for {} notification(s) within their claim: {}",

@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 /**
  * What a Redis error means, read from its root cause: Spring and Lettuce wrap the server's

@@ -1,4 +1,4 @@
-package com.onlinedukan.notification;
+package com.onlinedukan.cluster;
 
 import java.lang.management.ManagementFactory;
 import java.util.UUID;

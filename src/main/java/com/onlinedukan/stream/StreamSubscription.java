@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 /** A running {@link Subscriber}: close it to stop reading; it leaves the group if nothing is pending with it. */
 public interface StreamSubscription extends AutoCloseable {

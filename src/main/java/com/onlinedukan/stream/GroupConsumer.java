@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 /**
  * A member of a consumer group of the outbox stream, as Redis describes it (XINFO CONSUMERS).

@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 /**
  * A stream entry id ({@code <millis>-<sequence>}), compared as Redis compares them: by number,

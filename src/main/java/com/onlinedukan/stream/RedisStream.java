@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.onlinedukan.relay;
+package com.onlinedukan.cluster;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,18 +1,26 @@
 package com.onlinedukan.cluster;
 
-import java.lang.management.ManagementFactory;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
-/** This instance's name as a stream consumer and as the holder of delivery leases. */
+/**
+ * This instance's one name in the cluster: the holder of the lease, its consumer in the stream's
+ * group and the holder of delivery claims, and its row in the ops roster. Host, process id and a
+ * random suffix, so a restarted process is a new member.
+ */
 @Component
-class NotifierIdentity {
+public class InstanceIdentity {
 
-    private final String name = ManagementFactory.getRuntimeMXBean().getName() + "-"
+    private final String name = host() + "/" + ProcessHandle.current().pid() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
 
-    String name() {
+    public String name() {
         return name;
+    }
+
+    private static String host() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "host" : host;
     }
 }

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +15,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * Which instance runs the relay (and the reconciler and purges): the holder of a lease, a row of
- * {@code relay_leader} per slot that expires on the database's clock unless renewed every
+ * Which instance of the cluster leads, running the relay (and the reconciler and purges): the
+ * holder of a lease, a row of {@code relay_leader} per slot that expires on the database's clock unless renewed every
  * {@code leadership-check-interval}. A leader that cannot renew stops being one by its own
  * monotonic clock before the lease can run out for anyone else; a standby takes the row once it
  * has expired, so a leader whose machine died or was cut off silently is replaced within
@@ -27,9 +26,9 @@ import org.springframework.stereotype.Component;
  * relay disabled (Debezium Server publishes) take their turn too: for the reconciler and purges.
  */
 @Component
-public class RelayLeadership {
+public class Leadership {
 
-    private static final Logger log = LoggerFactory.getLogger(RelayLeadership.class);
+    private static final Logger log = LoggerFactory.getLogger(Leadership.class);
 
     /**
      * Takes the lease if it is ours, expired, or its holder's session is gone (the holder took the
@@ -54,7 +53,7 @@ public class RelayLeadership {
     private static final String MARK_LOCKED = "UPDATE relay_leader SET locked = true WHERE slot = ? AND holder = ?";
 
     private final JdbcConnectionDetails datasource;
-    private final RelayNames names;
+    private final LeaseKey names;
     private final Duration lease;
     /** Taken off the lease on our side, for the time it takes to stop the engine. */
     private final Duration margin;
@@ -67,14 +66,14 @@ public class RelayLeadership {
     private volatile long validUntilNanos;
     private volatile long epoch;
 
-    RelayLeadership(JdbcConnectionDetails datasource, RelayProperties properties, RelayNames names) {
+    Leadership(JdbcConnectionDetails datasource, LeaseProperties properties, LeaseKey names, InstanceIdentity identity) {
         this.datasource = datasource;
         this.names = names;
         this.lease = properties.leaderLease();
         this.margin = min(Duration.ofSeconds(1), lease.dividedBy(10));
         // A renewal that hangs (a silent network) must give up well within the lease.
         this.socketTimeoutSeconds = (int) Math.max(1, lease.dividedBy(3).toSeconds());
-        this.holder = host() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.holder = identity.name();
     }
 
     /**
@@ -85,13 +84,16 @@ public class RelayLeadership {
         return leader && System.nanoTime() - validUntilNanos < 0;
     }
 
-    /** This instance's name in {@code relay_leader.holder}: host, process id and a random suffix. */
+    /** This instance's name in {@code relay_leader.holder}: its {@link InstanceIdentity}. */
     public String holder() {
         return holder;
     }
 
-    /** Renews the lease if held, takes it if free or expired; returns whether we hold it. */
-    synchronized boolean check() {
+    /**
+     * Renews the lease if held, takes it if free or expired; returns whether we hold it. The relay's
+     * supervisor calls it every {@code leadership-check-interval}, also with the relay disabled.
+     */
+    public synchronized boolean check() {
         long started = System.nanoTime();
         try {
             if (connection == null || connection.isClosed()) {
@@ -168,7 +170,7 @@ public class RelayLeadership {
     }
 
     /** Gives the lease up, so a standby takes over at its next check instead of after the lease. */
-    synchronized void release() {
+    public synchronized void release() {
         boolean held = leader;
         leader = false;
         validUntilNanos = System.nanoTime();
@@ -217,11 +219,6 @@ public class RelayLeadership {
             }
             connection = null;
         }
-    }
-
-    private static String host() {
-        String host = System.getenv("HOSTNAME");
-        return host == null || host.isBlank() ? "host" : host;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.onlinedukan.relay.OutboxStream;
-import com.onlinedukan.relay.StreamDepth;
+import com.onlinedukan.stream.OutboxStream;
+import com.onlinedukan.stream.StreamDepth;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -32,12 +32,11 @@ public class Notifications {
     private final Dispatcher dispatcher;
     private final OutboxStream stream;
     private final NotificationProperties properties;
-    private final NotifierIdentity identity;
     private final Clock clock;
     private final TransactionTemplate chunkTransaction;
 
     Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
-            OutboxStream stream, NotificationProperties properties, NotifierIdentity identity, Clock clock,
+            OutboxStream stream, NotificationProperties properties, Clock clock,
             PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.queries = queries;
@@ -45,7 +44,6 @@ public class Notifications {
         this.dispatcher = dispatcher;
         this.stream = stream;
         this.properties = properties;
-        this.identity = identity;
         this.clock = clock;
         // Each chunk commits on its own, even when the caller holds a transaction.
         this.chunkTransaction = new TransactionTemplate(transactions);
@@ -84,11 +82,6 @@ public class Notifications {
     /** The consumer group this service reads the outbox stream in. */
     public String consumerGroup() {
         return properties.consumerGroup();
-    }
-
-    /** This instance's name in the consumer group. */
-    public String consumerName() {
-        return identity.name();
     }
 
     /** One notification with its attempt history. */

@@ -1,6 +1,6 @@
 package com.onlinedukan.notification;
 
-import com.onlinedukan.relay.StreamDepth;
+import com.onlinedukan.stream.StreamDepth;
 
 /**
  * The notifier's side of the pipeline.

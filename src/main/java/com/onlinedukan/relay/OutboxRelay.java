@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.onlinedukan.cluster.Leadership;
 import com.onlinedukan.outbox.EventTrace;
+import com.onlinedukan.stream.RelayedEvent;
+import com.onlinedukan.stream.StreamPublisher;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -36,7 +39,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the Debezium engine on the instance that holds the {@link RelayLeadership} lease: outbox inserts in,
+ * Runs the Debezium engine on the instance that holds the {@link Leadership} lease: outbox inserts in,
  * Redis Stream entries out.
  * A record is marked processed only after Redis answered its XADD, so the durable offset never
  * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
@@ -53,7 +56,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final JdbcConnectionDetails datasource;
     private final RelayProperties properties;
     private final StreamPublisher publisher;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final RelayNames names;
     private final ReplicationSlots slots;
     private final Clock clock;
@@ -69,7 +72,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private ScheduledExecutorService supervisor;
 
     OutboxRelay(JdbcConnectionDetails datasource, RelayProperties properties, StreamPublisher publisher,
-            RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
+            Leadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
             ObjectProvider<Tracer> tracer) {
         this.datasource = datasource;
         this.names = names;

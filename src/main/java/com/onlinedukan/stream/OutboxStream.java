@@ -39,7 +39,7 @@ public class OutboxStream {
     private ScheduledExecutorService upkeep;
     private volatile boolean upkeepFailing;
 
-    OutboxStream(RelayProperties properties, RedisStream redis, StreamTrimmer trimmer,
+    OutboxStream(StreamProperties properties, RedisStream redis, StreamTrimmer trimmer,
             MeterRegistry meters) {
         this.key = properties.stream();
         this.redis = redis;

@@ -50,7 +50,7 @@ class RedisStream {
     private final String key;
     private final byte[] rawKey;
 
-    RedisStream(RedisConnectionFactory connections, StringRedisTemplate redis, RelayProperties properties) {
+    RedisStream(RedisConnectionFactory connections, StringRedisTemplate redis, StreamProperties properties) {
         this.connections = connections;
         this.redis = redis;
         this.key = properties.stream();

@@ -18,14 +18,14 @@ import org.springframework.stereotype.Component;
  * answered for every entry; an exception means none may be assumed published.
  */
 @Component
-class StreamPublisher {
+public class StreamPublisher {
 
     private final StringRedisTemplate redis;
     private final String stream;
     private final XAddOptions trimming;
     private final Counter published;
 
-    StreamPublisher(StringRedisTemplate redis, RelayProperties properties, MeterRegistry meters) {
+    StreamPublisher(StringRedisTemplate redis, StreamProperties properties, MeterRegistry meters) {
         this.redis = redis;
         this.stream = properties.stream();
         this.trimming = XAddOptions.maxlen(properties.streamMaxLength()).approximateTrimming(true);
@@ -34,7 +34,7 @@ class StreamPublisher {
                 .register(meters);
     }
 
-    void publish(List<RelayedEvent> events) throws DataAccessException {
+    public void publish(List<RelayedEvent> events) throws DataAccessException {
         if (events.isEmpty()) {
             return;
         }

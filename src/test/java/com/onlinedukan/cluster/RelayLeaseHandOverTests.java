@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +29,8 @@ class RelayLeaseHandOverTests {
     @Autowired
     JdbcClient jdbc;
 
-    RelayLeadership first;
-    RelayLeadership second;
+    Leadership first;
+    Leadership second;
 
     @AfterEach
     void release() {
@@ -72,11 +71,8 @@ class RelayLeaseHandOverTests {
         assertThat(holder()).isEqualTo(second.holder());
     }
 
-    RelayLeadership leadership() {
-        RelayProperties properties = new RelayProperties(true, SLOT, SLOT, "dukan:outbox", 1_000_000,
-                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofMillis(500),
-                Duration.ofSeconds(2), DataSize.ofGigabytes(1), Duration.ofSeconds(1));
-        return new RelayLeadership(database, properties, new RelayNames(properties, jdbc));
+    Leadership leadership() {
+        return new Leadership(database, new LeaseProperties(Duration.ofSeconds(2)), () -> SLOT, new InstanceIdentity());
     }
 
     void terminate(String holder) {

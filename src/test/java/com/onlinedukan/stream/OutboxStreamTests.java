@@ -26,7 +26,6 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +43,7 @@ class OutboxStreamTests {
     static StringRedisTemplate redis;
 
     String key;
-    RelayProperties properties;
+    StreamProperties properties;
     CountingRedisStream commands;
     OutboxStream stream;
     final List<StreamSubscription> subscriptions = new ArrayList<>();
@@ -67,9 +66,7 @@ class OutboxStreamTests {
     @BeforeEach
     void newStream() {
         key = "relay-test:" + UUID.randomUUID() + ":outbox";
-        properties = new RelayProperties(true, "unused", "unused", key, 1_000_000, Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofGigabytes(1),
-                Duration.ofMillis(200));
+        properties = new StreamProperties(key, 1_000_000, Duration.ofMillis(200));
         commands = new CountingRedisStream(connections, redis, properties);
         stream = new OutboxStream(properties, commands, new StreamTrimmer(commands), new SimpleMeterRegistry());
     }
@@ -332,7 +329,7 @@ class OutboxStreamTests {
         final AtomicInteger acknowledgements = new AtomicInteger();
 
         CountingRedisStream(LettuceConnectionFactory connections, StringRedisTemplate redis,
-                RelayProperties properties) {
+                StreamProperties properties) {
             super(connections, redis, properties);
         }
 

@@ -10,10 +10,12 @@ import java.util.UUID;
  * @param traceId the trace of the order's POST, which every send of the notification joins (search
  *        the tracing backend or the logs for it); null for an event written outside a trace
  */
+@org.springframework.modulith.NamedInterface("reads")
 public record NotificationView(UUID eventId, UUID orderId, DeliveryStatus status, int attempts, String lastError,
         Instant nextAttemptAt, Instant createdAt, Instant deliveredAt, String traceId, List<Attempt> history) {
 
     /** One try, or an SRE's replay. */
+    @org.springframework.modulith.NamedInterface("reads")
     public record Attempt(Instant at, AttemptOutcome outcome, String error) {
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param streamEntryId its id in the Redis Stream
  * @param fields its fields as they arrived, cut to {@value #MAX_FIELDS} characters
  */
+@org.springframework.modulith.NamedInterface("reads")
 public record PoisonEntry(long id, String streamEntryId, String fields, String reason, Instant at) {
 
     /** The most characters of an entry's fields shown; whoever can write to Redis chooses their length. */

@@ -12,7 +12,7 @@ import com.onlinedukan.notification.DeliveredMinute;
 import com.onlinedukan.notification.DeliveryPause;
 import com.onlinedukan.notification.DeliveryStatus;
 import com.onlinedukan.notification.NotificationView;
-import com.onlinedukan.notification.Notifications;
+import com.onlinedukan.notification.NotificationReads;
 import com.onlinedukan.notification.PipelineCounts;
 import com.onlinedukan.notification.PoisonEntry;
 import com.onlinedukan.notification.ReplayScope;
@@ -67,7 +67,7 @@ class OpsController {
     /** The OpenAPI security scheme of every ops endpoint; the customer API declares none. */
     static final String CREDENTIAL = "opsBasic";
 
-    private final Notifications notifications;
+    private final NotificationReads notifications;
     private final Operations operations;
     private final RelayMonitor relay;
     private final OutboxStream stream;
@@ -75,7 +75,7 @@ class OpsController {
     private final TelegramSender telegram;
     private final OpsAudit audit;
 
-    OpsController(Notifications notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
+    OpsController(NotificationReads notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
             InstanceRoster roster, TelegramSender telegram, OpsAudit audit) {
         this.notifications = notifications;
         this.operations = operations;

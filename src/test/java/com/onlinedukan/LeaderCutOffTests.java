@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.Leadership;
 import com.onlinedukan.relay.RelayMonitor;
 import com.onlinedukan.relay.RelayState;
 import com.onlinedukan.support.DukanTestContext;
@@ -93,7 +93,7 @@ class LeaderCutOffTests {
     }
 
     private static boolean leads(ConfigurableApplicationContext instance) {
-        return instance.getBean(RelayLeadership.class).isLeader();
+        return instance.getBean(Leadership.class).isLeader();
     }
 
     private static RelayState relayState(ConfigurableApplicationContext instance) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.Leadership;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.FakeBotApi;
@@ -128,7 +128,7 @@ class MultiInstanceTests {
     }
 
     private static boolean leader(ConfigurableApplicationContext instance) {
-        return instance.isActive() && instance.getBean(RelayLeadership.class).isLeader();
+        return instance.isActive() && instance.getBean(Leadership.class).isLeader();
     }
 
     private void awaitEachDeliveredOnce(List<String> ids) {

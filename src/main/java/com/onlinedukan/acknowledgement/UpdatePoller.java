@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.Leadership;
 import com.onlinedukan.telegram.StaffBot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +29,14 @@ class UpdatePoller implements SmartLifecycle {
     private final StaffBot bot;
     private final Presses presses;
     private final AcknowledgementLedger ledger;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final Duration wait;
     private final boolean enabled;
     private volatile boolean running;
     private volatile Thread thread;
     private boolean conflictLogged;
 
-    UpdatePoller(StaffBot bot, Presses presses, AcknowledgementLedger ledger, RelayLeadership leadership,
+    UpdatePoller(StaffBot bot, Presses presses, AcknowledgementLedger ledger, Leadership leadership,
             AcknowledgementProperties properties, WebhookProperties webhook) {
         this.bot = bot;
         this.presses = presses;

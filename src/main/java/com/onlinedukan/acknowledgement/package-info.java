@@ -3,5 +3,5 @@
  * once (first press wins); an order nobody takes is reminded, then escalated, each step once.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Acknowledgement",
-        allowedDependencies = { "notification", "telegram", "relay" })
+        allowedDependencies = { "notification", "notification::commands", "telegram", "cluster" })
 package com.onlinedukan.acknowledgement;

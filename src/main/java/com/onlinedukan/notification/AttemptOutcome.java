@@ -3,6 +3,7 @@ package com.onlinedukan.notification;
 import java.util.Locale;
 
 /** What one entry of a notification's history says happened. */
+@org.springframework.modulith.NamedInterface("reads")
 public enum AttemptOutcome {
     /** Telegram accepted the message. */
     DELIVERED(true),

@@ -11,5 +11,6 @@ import java.time.Instant;
  * @param delayP50Seconds median of commit → Telegram's answer; null when none was delivered
  * @param delayP99Seconds 99th percentile of the same; null when none was delivered
  */
+@org.springframework.modulith.NamedInterface("reads")
 public record DeliveredMinute(Instant minute, long delivered, Double delayP50Seconds, Double delayP99Seconds) {
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
  * Whether delivery is paused, who switched it last and when, and why: an SRE, or
  * {@value #BY_TELEGRAM} when Telegram refused the bot or the chat itself.
  */
+@org.springframework.modulith.NamedInterface({ "reads", "commands" })
 public record DeliveryPause(boolean paused, String pausedBy, Instant pausedAt, String reason) {
 
     /** {@code pausedBy} when the pause is Telegram's refusal, not a person's decision. */

@@ -1,6 +1,7 @@
 package com.onlinedukan.notification;
 
 /** Where a notification is in its life: PENDING → RETRYING → DELIVERED | DEAD. */
+@org.springframework.modulith.NamedInterface({ "reads", "commands" })
 public enum DeliveryStatus {
     /** Known to the ledger, not attempted yet (or replayed). */
     PENDING,

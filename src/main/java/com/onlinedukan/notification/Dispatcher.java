@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.notification.DeliveryLedger.Claim;
 import com.onlinedukan.telegram.SendOutcome;
 import com.onlinedukan.telegram.TelegramSender;
@@ -31,7 +32,7 @@ class Dispatcher implements SmartLifecycle {
     private final Delivery delivery;
     private final TelegramSender telegram;
     private final DeliveryControl control;
-    private final NotifierIdentity identity;
+    private final InstanceIdentity identity;
     private final NotificationProperties properties;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile Thread thread;
@@ -39,7 +40,7 @@ class Dispatcher implements SmartLifecycle {
     private Instant lastProbe = Instant.EPOCH;
 
     Dispatcher(DeliveryLedger ledger, Delivery delivery, TelegramSender telegram, DeliveryControl control,
-            NotifierIdentity identity, NotificationProperties properties) {
+            InstanceIdentity identity, NotificationProperties properties) {
         this.ledger = ledger;
         this.delivery = delivery;
         this.telegram = telegram;

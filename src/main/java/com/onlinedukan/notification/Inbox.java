@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.order.OrderPlaced;
 import com.onlinedukan.outbox.Outbox;
 import com.onlinedukan.outbox.OutboxEvent;
-import com.onlinedukan.relay.EntryBytes;
-import com.onlinedukan.relay.OutboxStream;
-import com.onlinedukan.relay.StreamConsumer;
-import com.onlinedukan.relay.StreamEntry;
-import com.onlinedukan.relay.StreamSubscription;
-import com.onlinedukan.relay.Subscriber;
+import com.onlinedukan.stream.EntryBytes;
+import com.onlinedukan.stream.OutboxStream;
+import com.onlinedukan.stream.StreamConsumer;
+import com.onlinedukan.stream.StreamEntry;
+import com.onlinedukan.stream.StreamSubscription;
+import com.onlinedukan.stream.Subscriber;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -49,12 +50,12 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     private final DeliveryLedger ledger;
     private final Dispatcher dispatcher;
     private final NotificationProperties properties;
-    private final NotifierIdentity identity;
+    private final InstanceIdentity identity;
     private final Map<PoisonReason, Counter> poisoned = new EnumMap<>(PoisonReason.class);
     private volatile StreamSubscription subscription;
 
     Inbox(OutboxStream stream, Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher,
-            NotificationProperties properties, NotifierIdentity identity, MeterRegistry meters) {
+            NotificationProperties properties, InstanceIdentity identity, MeterRegistry meters) {
         this.stream = stream;
         this.outbox = outbox;
         this.ledger = ledger;

@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param acknowledgedAt when a member of staff took the order in Telegram; null until then
  * @param acknowledgedBy who took it (the Telegram user's name and id); null until then
  */
+@org.springframework.modulith.NamedInterface("reads")
 public record NotificationView(UUID eventId, UUID orderId, DeliveryStatus status, int attempts, String lastError,
         Instant nextAttemptAt, Instant createdAt, Instant deliveredAt, String traceId, Instant acknowledgedAt,
         TakenOrders.StaffMember acknowledgedBy, List<Attempt> history) {
@@ -23,6 +24,7 @@ public record NotificationView(UUID eventId, UUID orderId, DeliveryStatus status
     }
 
     /** One try, or an SRE's replay. */
+    @org.springframework.modulith.NamedInterface("reads")
     public record Attempt(Instant at, AttemptOutcome outcome, String error) {
     }
 }

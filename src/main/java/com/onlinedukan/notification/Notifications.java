@@ -1,16 +1,9 @@
 package com.onlinedukan.notification;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
-import com.onlinedukan.relay.OutboxStream;
-import com.onlinedukan.relay.StreamDepth;
-
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -20,36 +13,32 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How notifications are doing, and what SREs may do about them: replay (the one way to send a
- * notification again) and pause or resume delivery. Changes join the caller's transaction, so
- * an SRE's action and its audit record commit together.
+ * What SREs may do about notifications: replay (the one way to send a notification again) and
+ * pause or resume delivery; and an order's notification status. Changes join the caller's
+ * transaction, so an SRE's action and its audit record commit together. The ops reads are
+ * {@link NotificationReads}.
  */
 @Service
+@NamedInterface("commands")
 public class Notifications {
 
     private final DeliveryLedger ledger;
-    private final NotificationQueries queries;
     private final DeliveryControl control;
     private final Dispatcher dispatcher;
-    private final OutboxStream stream;
     private final NotificationProperties properties;
-    private final NotifierIdentity identity;
-    private final Clock clock;
     private final TransactionTemplate chunkTransaction;
     private final ObjectProvider<TakenOrders> taken;
 
+    private final NotificationQueries queries;
+
     Notifications(DeliveryLedger ledger, NotificationQueries queries, DeliveryControl control, Dispatcher dispatcher,
-            OutboxStream stream, NotificationProperties properties, NotifierIdentity identity, Clock clock,
-            PlatformTransactionManager transactions, ObjectProvider<TakenOrders> taken) {
+            NotificationProperties properties, PlatformTransactionManager transactions, ObjectProvider<TakenOrders> taken) {
         this.taken = taken;
-        this.ledger = ledger;
         this.queries = queries;
+        this.ledger = ledger;
         this.control = control;
         this.dispatcher = dispatcher;
-        this.stream = stream;
         this.properties = properties;
-        this.identity = identity;
-        this.clock = clock;
         // Each chunk commits on its own, even when the caller holds a transaction.
         this.chunkTransaction = new TransactionTemplate(transactions);
         this.chunkTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -65,54 +54,6 @@ public class Notifications {
     /** Whether a notification is due to be sent now: what else spends the chat's budget waits while one is. */
     public boolean anyDue() {
         return queries.anyDue();
-    }
-
-    public PipelineCounts pipeline() {
-        NotificationQueries.Open open = queries.open();
-        double oldest = open.oldestCommittedAt() == null ? 0
-                : Math.max(0, Duration.between(open.oldestCommittedAt(), clock.instant()).toMillis() / 1000.0);
-        StreamDepth depth = stream.depth(properties.consumerGroup());
-        return new PipelineCounts(new PipelineCounts.Backlog(open.pending() + open.retrying(), oldest), depth,
-                new PipelineCounts.Ledger(open.pending(), open.retrying(), queries.delivered(), open.dead()));
-    }
-
-    /** Newest first; any filter may be null. */
-    public List<NotificationView> list(UUID orderId, DeliveryStatus status, Instant from, Instant to, int limit) {
-        return withTaken(queries.list(orderId, status, from, to, limit));
-    }
-
-    private List<NotificationView> withTaken(List<NotificationView> views) {
-        TakenOrders orders = taken.getIfAvailable();
-        if (orders == null || views.isEmpty()) {
-            return views;
-        }
-        java.util.Map<UUID, TakenOrders.Taken> byEvent = orders.byEvent(views.stream().map(NotificationView::eventId).toList());
-        return views.stream().map(view -> view.taken(byEvent.get(view.eventId()))).toList();
-    }
-
-    /** Deliveries and their commit → delivery delay in each of the last {@code minutes} minutes, oldest first. */
-    public List<DeliveredMinute> deliveredPerMinute(int minutes) {
-        return queries.deliveredPerMinute(minutes);
-    }
-
-    /** The stream entries the inbox refused, newest first. */
-    public List<PoisonEntry> poison(int limit) {
-        return queries.poison(limit);
-    }
-
-    /** The consumer group this service reads the outbox stream in. */
-    public String consumerGroup() {
-        return properties.consumerGroup();
-    }
-
-    /** This instance's name in the consumer group. */
-    public String consumerName() {
-        return identity.name();
-    }
-
-    /** One notification with its attempt history. */
-    public Optional<NotificationView> find(UUID eventId) {
-        return queries.find(eventId).map(view -> withTaken(List.of(view)).get(0));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param fields its fields as text (NUL and other control characters as {@code \\uXXXX}, bytes that
  *     are not UTF-8 as U+FFFD), cut to {@value #MAX_FIELDS} characters
  */
+@org.springframework.modulith.NamedInterface("reads")
 public record PoisonEntry(long id, String streamEntryId, String fields, String reason, Instant at) {
 
     /** The most characters of an entry's fields shown; whoever can write to Redis chooses their length. */

@@ -10,7 +10,7 @@ import java.util.UUID;
 import com.onlinedukan.order.OrderPlaced;
 import com.onlinedukan.outbox.Outbox;
 import com.onlinedukan.outbox.OutboxEvent;
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.Leadership;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -38,12 +38,12 @@ class Reconciler {
     private final Outbox outbox;
     private final DeliveryLedger ledger;
     private final Dispatcher dispatcher;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final ReconcilerProperties properties;
     private final JdbcClient jdbc;
     private final Counter recovered;
 
-    Reconciler(Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher, RelayLeadership leadership,
+    Reconciler(Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher, Leadership leadership,
             ReconcilerProperties properties, JdbcClient jdbc, MeterRegistry meters) {
         this.outbox = outbox;
         this.ledger = ledger;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.outbox.Outbox;
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.Leadership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +28,11 @@ class Retention {
     private final Outbox outbox;
     private final DeliveryLedger ledger;
     private final Reconciler reconciler;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final NotificationProperties.Retention retention;
     private final Clock clock;
 
-    Retention(Outbox outbox, DeliveryLedger ledger, Reconciler reconciler, RelayLeadership leadership,
+    Retention(Outbox outbox, DeliveryLedger ledger, Reconciler reconciler, Leadership leadership,
             NotificationProperties properties, Clock clock) {
         this.outbox = outbox;
         this.ledger = ledger;

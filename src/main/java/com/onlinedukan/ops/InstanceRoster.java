@@ -9,8 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import com.onlinedukan.notification.Notifications;
-import com.onlinedukan.relay.RelayLeadership;
+import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.relay.RelayMonitor;
 import com.onlinedukan.relay.RelayState;
 import org.slf4j.Logger;
@@ -53,8 +52,8 @@ public class InstanceRoster implements SmartLifecycle {
     /**
      * One instance.
      *
-     * @param id its name (the relay lease's holder name)
-     * @param consumer its name in the outbox stream's consumer group
+     * @param id its {@code InstanceIdentity}: the lease's holder name
+     * @param consumer its name in the outbox stream's consumer group: the same identity
      * @param relayState its own relay's state at its last heartbeat (the leader's is RUNNING; the others' STANDBY)
      */
     public record Member(String id, String host, long pid, String consumer, RelayState relayState, Instant startedAt,
@@ -70,11 +69,11 @@ public class InstanceRoster implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean beatFailing;
 
-    InstanceRoster(JdbcClient jdbc, RelayLeadership leadership, RelayMonitor relay, Notifications notifications) {
+    InstanceRoster(JdbcClient jdbc, InstanceIdentity identity, RelayMonitor relay) {
         this.jdbc = jdbc;
         this.relay = relay;
-        this.id = leadership.holder();
-        this.consumer = notifications.consumerName();
+        this.id = identity.name();
+        this.consumer = identity.name();
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host on HotSpot
         this.host = runtime.contains("@") ? runtime.substring(runtime.indexOf('@') + 1) : "unknown";
         this.startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.onlinedukan.cluster.Leadership;
 import com.onlinedukan.outbox.EventTrace;
+import com.onlinedukan.stream.RelayedEvent;
+import com.onlinedukan.stream.StreamPublisher;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -40,7 +43,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the Debezium engine on the instance that holds the {@link RelayLeadership} lease: outbox inserts in,
+ * Runs the Debezium engine on the instance that holds the {@link Leadership} lease: outbox inserts in,
  * Redis Stream entries out.
  * A record is marked processed only after Redis answered its XADD, so the durable offset never
  * passes an event Redis does not have; while Redis is unreachable the batch is retried and the
@@ -64,7 +67,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final JdbcConnectionDetails datasource;
     private final RelayProperties properties;
     private final StreamPublisher publisher;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final RelayNames names;
     private final ReplicationSlots slots;
     private final Clock clock;
@@ -85,7 +88,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private ExecutorService announcer;
 
     OutboxRelay(JdbcConnectionDetails datasource, RelayProperties properties, StreamPublisher publisher,
-            RelayLeadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
+            Leadership leadership, RelayNames names, ReplicationSlots slots, Clock clock, MeterRegistry meters,
             ObjectProvider<Tracer> tracer, ApplicationEventPublisher events) {
         this.datasource = datasource;
         this.names = names;

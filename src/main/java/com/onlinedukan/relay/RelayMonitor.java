@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.onlinedukan.cluster.Leadership;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -31,14 +32,14 @@ public class RelayMonitor {
     private static final int STALE_AFTER_LEASES = 3;
 
     private final OutboxRelay relay;
-    private final RelayLeadership leadership;
+    private final Leadership leadership;
     private final JdbcClient jdbc;
     private final RelayNames names;
     private final Duration staleAfter;
     private final AtomicLong retainedWal = new AtomicLong(-1);
     private volatile boolean reportFailing;
 
-    RelayMonitor(OutboxRelay relay, RelayLeadership leadership, JdbcClient jdbc, RelayNames names,
+    RelayMonitor(OutboxRelay relay, Leadership leadership, JdbcClient jdbc, RelayNames names,
             RelayProperties properties, MeterRegistry meters) {
         this.relay = relay;
         this.leadership = leadership;

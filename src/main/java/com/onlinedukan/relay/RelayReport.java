@@ -2,13 +2,15 @@ package com.onlinedukan.relay;
 
 import java.time.Instant;
 
+import com.onlinedukan.cluster.Leadership;
+
 /**
  * The relay as the cluster knows it, the same whichever instance reads it: who holds the relay
  * lease now, and what the holder last reported of its relay to PostgreSQL.
  *
  * @param state what the leader's relay was doing at its last report; null before the first report
  * @param leader whether an instance holds the relay lease now
- * @param leaderInstance the instance holding the lease now (its {@link RelayLeadership#holder()}), or null
+ * @param leaderInstance the instance holding the lease now (its {@link Leadership#holder()}), or null
  * @param lagSeconds commit-to-publish delay of the last batch the leader published; null before the first report
  * @param retainedWalBytes WAL the slot retained at the last report (-1: the slot was missing); null before the first report
  * @param lastError the leader's relay error at the last report, if it had one

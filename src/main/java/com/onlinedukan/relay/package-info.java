@@ -1,8 +1,7 @@
 /**
  * Debezium embedded engine reading the outbox inserts from the WAL and publishing each one to
- * the Redis Stream; its offsets, in PostgreSQL, advance only after Redis has the event. Owns the
- * stream whole: subscribers read it in batches through {@link com.onlinedukan.relay.OutboxStream},
- * and what every group acknowledged is trimmed.
+ * the Redis Stream, on the cluster's leader; its offsets, in PostgreSQL, advance only after Redis
+ * has the event.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Relay", allowedDependencies = "outbox")
+@org.springframework.modulith.ApplicationModule(displayName = "Relay", allowedDependencies = { "outbox", "stream", "cluster" })
 package com.onlinedukan.relay;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.relay.RelayMonitor;
 import com.onlinedukan.relay.RelayState;
 import com.onlinedukan.support.DebeziumServerSink;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Ledger;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.OnlineDukanApplication;
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Orders;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;

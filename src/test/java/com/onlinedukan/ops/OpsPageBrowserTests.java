@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;

@@ -44,7 +44,7 @@ class OrderTransactionTests {
     FakeBotApi telegram;
 
     @Autowired
-    com.onlinedukan.relay.OutboxStream stream;
+    com.onlinedukan.stream.OutboxStream stream;
 
     @Test
     void orderAndItsEventCommitTogether() {

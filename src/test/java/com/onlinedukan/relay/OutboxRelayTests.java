@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 
 import com.onlinedukan.order.Order;
 import com.onlinedukan.order.OrderDesk;
+import com.onlinedukan.stream.OutboxStream;
+import com.onlinedukan.stream.RelayedEvent;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import io.micrometer.tracing.Span;

@@ -13,18 +13,18 @@ import com.onlinedukan.notification.DeliveredMinute;
 import com.onlinedukan.notification.DeliveryPause;
 import com.onlinedukan.notification.DeliveryStatus;
 import com.onlinedukan.notification.NotificationView;
-import com.onlinedukan.notification.Notifications;
+import com.onlinedukan.notification.NotificationReads;
 import com.onlinedukan.notification.PipelineCounts;
 import com.onlinedukan.notification.PoisonEntry;
 import com.onlinedukan.notification.ReplayScope;
 import com.onlinedukan.ops.InstanceRoster;
 import com.onlinedukan.ops.OpsAudit;
 import com.onlinedukan.ops.Operations;
-import com.onlinedukan.relay.GroupConsumer;
-import com.onlinedukan.relay.OutboxStream;
+import com.onlinedukan.stream.GroupConsumer;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.relay.RelayMonitor;
 import com.onlinedukan.relay.RelayReport;
-import com.onlinedukan.relay.StreamDepth;
+import com.onlinedukan.stream.StreamDepth;
 import com.onlinedukan.telegram.TelegramSender;
 import com.onlinedukan.telegram.TelegramStatus;
 import io.swagger.v3.oas.annotations.Operation;
@@ -68,7 +68,7 @@ class OpsController {
     /** The OpenAPI security scheme of every ops endpoint; the customer API declares none. */
     static final String CREDENTIAL = "opsBasic";
 
-    private final Notifications notifications;
+    private final NotificationReads notifications;
     private final Operations operations;
     private final RelayMonitor relay;
     private final OutboxStream stream;
@@ -77,7 +77,7 @@ class OpsController {
     private final OpsAudit audit;
     private final Acknowledgements acknowledgements;
 
-    OpsController(Notifications notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
+    OpsController(NotificationReads notifications, Operations operations, RelayMonitor relay, OutboxStream stream,
             InstanceRoster roster, TelegramSender telegram, OpsAudit audit, Acknowledgements acknowledgements) {
         this.acknowledgements = acknowledgements;
         this.notifications = notifications;

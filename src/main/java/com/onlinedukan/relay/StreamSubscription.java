@@ -1,9 +1,0 @@
-package com.onlinedukan.relay;
-
-/** A running {@link Subscriber}: close it to stop reading; it leaves the group if nothing is pending with it. */
-public interface StreamSubscription extends AutoCloseable {
-
-    /** Stops reading; returns once no batch is being handled. */
-    @Override
-    void close();
-}

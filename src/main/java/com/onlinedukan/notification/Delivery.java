@@ -157,18 +157,38 @@ class Delivery {
 
     /** The send and what follows from Telegram's answer. */
     private Duration sendAndSettle(Message message) {
-        SendOutcome outcome = send(message, false);
-        if (outcome == null) {
-            return Duration.ZERO;
-        }
-        if (outcome instanceof SendOutcome.Permanent p) {
-            return refusedAsAMessage(message, p.error());
-        }
-        return settle(message.claims(), outcome, message);
+        return sendAndSettle(message, false);
     }
 
     /**
-     * One send as one span in the order's trace; null when it was not made because the claim is
+     * The send and the recording of Telegram's answer as one span in the order's trace, so the log
+     * lines about the move carry its span; an error about the message is judged after the span.
+     */
+    private Duration sendAndSettle(Message message, boolean waitForBudget) {
+        Span span = traces.start(message.claims());
+        SendOutcome outcome;
+        try (Tracer.SpanInScope scope = traces.enter(span)) {
+            outcome = send(message, waitForBudget);
+            if (outcome == null) {
+                return Duration.ZERO;
+            }
+            span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
+            if (!(outcome instanceof SendOutcome.Permanent)) {
+                return settle(message.claims(), outcome, message);
+            }
+        }
+        catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        }
+        finally {
+            span.end();
+        }
+        return refusedAsAMessage(message, ((SendOutcome.Permanent) outcome).error());
+    }
+
+    /**
+     * One send, inside the span of {@link #sendAndSettle(Message, boolean)}; null when it was not made because the claim is
      * too old. No send starts later than {@code sendableFor} after the claim, measured from before
      * the claim's statement, so the pool wait, the chat's state and the budgets are inside the bound.
      * {@code waitForBudget}: within a bisection, a spent budget is waited for while the claim allows.
@@ -188,7 +208,8 @@ class Delivery {
                         carried.size(), age.toMillis(), sendableFor.toMillis());
                 return null;
             }
-            SendOutcome outcome = traced(carried, message.text(), first.claimedNanos() + sendableFor.toNanos());
+            SendOutcome outcome = telegram.send(message.text(), OrderButton.forClaims(carried),
+                    first.claimedNanos() + sendableFor.toNanos());
             if (waitForBudget && outcome instanceof SendOutcome.NotSent n && !n.retryIn().isZero()
                     && first.age().plus(n.retryIn()).compareTo(sendableFor) < 0) {
                 pause(n.retryIn());
@@ -198,21 +219,6 @@ class Delivery {
         }
     }
 
-    private SendOutcome traced(List<Claim> carried, String text, long startByNanos) {
-        Span span = traces.start(carried);
-        try (Tracer.SpanInScope scope = traces.enter(span)) {
-            SendOutcome outcome = telegram.send(text, OrderButton.forClaims(carried), startByNanos);
-            span.tag("dukan.send.outcome", outcome.getClass().getSimpleName());
-            return outcome;
-        }
-        catch (RuntimeException e) {
-            span.error(e);
-            throw e;
-        }
-        finally {
-            span.end();
-        }
-    }
 
     /**
      * Telegram answered with an error proven to be about the message: one notification is DEAD,
@@ -239,16 +245,7 @@ class Delivery {
         int half = message.claims().size() / 2;
         Duration wait = Duration.ZERO;
         for (Message part : List.of(message.part(0, half), message.part(half, message.claims().size()))) {
-            SendOutcome outcome = send(part, true);
-            if (outcome == null) {
-                continue;
-            }
-            if (outcome instanceof SendOutcome.Permanent p) {
-                wait = longer(wait, refusedAsAMessage(part, p.error()));
-            }
-            else {
-                wait = longer(wait, settle(part.claims(), outcome, part));
-            }
+            wait = longer(wait, sendAndSettle(part, true));
         }
         return wait;
     }

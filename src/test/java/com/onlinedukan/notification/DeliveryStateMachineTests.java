@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * a script: each answer Telegram can give moves a notification as ARCHITECTURE.md's table says,
  * and only its own failures cost it attempts.
  */
-@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES)
+// The relay too: it names the cluster lease (relay.RelayLeaseKey), which the notifier's leadership needs.
+@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = "relay")
 @ContextConfiguration(initializers = DukanTestContext.class)
 @TestPropertySource(properties = {
         "dukan.notification.retry.initial-backoff=50ms",

@@ -173,9 +173,19 @@ final class Report {
         String text = markdown(markdown.getParent() == null ? svg : markdown.getParent().relativize(svg));
         System.out.println();
         System.out.println(text);
-        Files.writeString(markdown, text);
+        Files.writeString(markdown, text + history(markdown));
         Files.createDirectories(svg.toAbsolutePath().getParent());
         Files.writeString(svg, svg());
+    }
+
+    /** The file's hand-written "## History" section, kept across runs. */
+    private static String history(Path markdown) throws IOException {
+        if (!Files.isRegularFile(markdown)) {
+            return "";
+        }
+        String old = Files.readString(markdown);
+        int at = old.indexOf("\n## History\n");
+        return at < 0 ? "" : old.substring(at);
     }
 
     private String markdown(Path chart) {

@@ -2,7 +2,8 @@
 // instances, the consumers and the poison entries; search an order and read its attempt history in
 // the side panel; replay a dead letter; bulk-replay a window after reading the dry-run count; pause
 // (confirming the dialog) and resume. Every click is a same-origin request the ops API's
-// cross-site guard lets through.
+// cross-site guard lets through. The page's ops.css and ES modules (js/*.js) must load as CSS and
+// JavaScript, with no inline script, and the session must log no error in the console.
 // Usage: node ops-page.mjs <baseUrl> <user> <password> <deadOrderId> <secondDeadOrderId> <screenshot.png>
 import { chromium } from 'playwright-core';
 
@@ -24,12 +25,36 @@ try {
   // Nothing external may load: every request stays on the service.
   const foreign = [];
   page.on('request', (request) => { if (!request.url().startsWith(baseUrl)) foreign.push(request.url()); });
+  // The page's own files (ops.css, the ES modules under js/) load, and run without an error.
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  // A failed load is reported by its response, with the URL (the console's line has none); the browser's
+  // own favicon.ico request (the page names none) and the Basic challenge before the credential are no error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
+  });
+  const assets = new Map();
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.status() !== 401 && !r.url().endsWith('/favicon.ico')) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+    if (/\/ops\/.+\.(css|js)$/.test(r.url())) assets.set(r.url().slice(baseUrl.length), [r.status(), r.headers()['content-type'] || '']);
+  });
   const response = await page.goto(`${baseUrl}/ops`);
   check(response.status() === 200, `/ops answered ${response.status()}`);
+  check(await page.locator('script:not([src])').count() === 0, 'the page has an inline script');
+  check(await page.locator('script[type="module"][src="/ops/js/main.js"]').count() === 1, 'main.js is not loaded as a module');
 
   // The test's service has a bot token: no dry-run banner.
   await page.waitForFunction(() => document.querySelector('#delivery-state')?.textContent === 'Running', null, { timeout: 20000 });
   check(!(await page.locator('#dry-run-banner').isVisible()), 'dry-run banner shown with a bot token');
+  const kinds = { css: 'text/css', js: 'text/javascript' };
+  for (const [path, [status, type]] of assets) {
+    check(status === 200, `${path} answered ${status}`);
+    check(type.startsWith(kinds[path.split('.').pop()]), `${path} came as ${type}`);
+  }
+  for (const path of ['/ops/ops.css', '/ops/js/main.js', '/ops/js/api.js', '/ops/js/refresh.js', '/ops/js/acknowledgements.js']) {
+    check(assets.has(path), `${path} was not loaded (loaded: ${[...assets.keys()].join(', ')})`);
+  }
+  check(await page.evaluate(() => getComputedStyle(document.body).backgroundColor) === 'rgb(15, 20, 32)', 'ops.css is not applied');
 
   // The relay as its leader reported it, and the instance that answered.
   await page.waitForFunction(() => document.querySelector('#relay-state')?.dataset.state === 'RUNNING', null, { timeout: 20000 });
@@ -105,6 +130,7 @@ try {
   await page.waitForTimeout(2500); // one more refresh, so the picture shows the audit and the redelivered counts
   await page.screenshot({ path: screenshot, fullPage: true });
   check(foreign.length === 0, 'the page loaded something from elsewhere: ' + foreign.join(', '));
+  check(errors.length === 0, 'the page logged errors:\n' + errors.join('\n'));
   console.log('ops page session done:', deadOrder, bulkOrder, 'answered by', answeredBy);
 } finally {
   await browser.close();

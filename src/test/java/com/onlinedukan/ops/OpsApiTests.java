@@ -112,6 +112,9 @@ class OpsApiTests {
                 Arguments.of("GET", "/api/ops/consumers", null),
                 Arguments.of("GET", "/api/ops/instances", null),
                 Arguments.of("GET", "/ops", null),
+                Arguments.of("GET", "/ops/index.html", null),
+                Arguments.of("GET", "/ops/ops.css", null),
+                Arguments.of("GET", "/ops/js/main.js", null),
                 Arguments.of("GET", "/actuator/metrics", null),
                 Arguments.of("GET", "/actuator/info", null));
     }

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.order.OrderPlaced;
@@ -41,6 +46,8 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     private static final int BATCH = 200;
     /** The most bytes of one poison entry kept; the rest is named by its length and SHA-256. */
     static final int MAX_RAW_BYTES = 8 * 1024 * 1024;
+    /** The most ids waiting to be looked for again; past it, an unknown id is poison at once. */
+    private static final int MAX_WAITING_TO_LOOK_AGAIN = 10_000;
     /** How long an id the outbox does not show yet is looked for again: about 3 s in all. */
     private static final List<Duration> LOOK_AGAIN = List.of(Duration.ofMillis(20), Duration.ofMillis(100),
             Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofMillis(1800));
@@ -52,6 +59,9 @@ class Inbox implements SmartLifecycle, StreamConsumer {
     private final NotificationProperties properties;
     private final InstanceIdentity identity;
     private final Map<PoisonReason, Counter> poisoned = new EnumMap<>(PoisonReason.class);
+    /** Ids waiting to be looked for again, off the reader's thread, so the next batch never waits for them. */
+    private volatile ScheduledExecutorService lookAgain;
+    private final AtomicInteger waitingToLookAgain = new AtomicInteger();
     private volatile StreamSubscription subscription;
 
     Inbox(OutboxStream stream, Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher,
@@ -93,19 +103,58 @@ class Inbox implements SmartLifecycle, StreamConsumer {
         List<OutboxEvent> notifications = new ArrayList<>(pointers.size());
         lookUp(pointers, notifications);
         register(notifications);
-        if (!pointers.isEmpty()) {
-            // PostgreSQL sends a commit to the replication stream once it is on disk, a moment before
-            // other sessions can see it; on a busy machine that moment grows. Look again before
-            // calling an entry a forgery (and the reconciler looks at poison again later). What was
-            // found is registered first: the entries of the batch that are real do not wait here.
-            for (Duration pause : LOOK_AGAIN) {
-                if (pointers.isEmpty() || !pauseQuietly(pause)) {
-                    break;
-                }
-                lookUp(pointers, notifications);
-                register(notifications);
-            }
+        if (pointers.isEmpty()) {
+            return;
         }
+        // PostgreSQL sends a commit to the replication stream once it is on disk, a moment before
+        // other sessions can see it; on a busy machine that moment grows. So an id the outbox does
+        // not show yet is looked for again before it is called a forgery, but on a thread of its
+        // own: the batch is acknowledged now and the next one is read at once, so a stream of
+        // forged ids costs the reader nothing. Should the process die meanwhile, a real event among
+        // them is the reconciler's (a committed outbox event the ledger lacks). Past
+        // MAX_WAITING_TO_LOOK_AGAIN ids (a flood) they are poison at once, and the reconciler still
+        // looks at poison again.
+        if (waitingToLookAgain.addAndGet(pointers.size()) > MAX_WAITING_TO_LOOK_AGAIN) {
+            waitingToLookAgain.addAndGet(-pointers.size());
+            poisonUnknown(pointers);
+            return;
+        }
+        scheduleLookAgain(new LinkedHashMap<>(pointers), 0);
+    }
+
+    private void scheduleLookAgain(Map<UUID, StreamEntry> pointers, int round) {
+        try {
+            lookAgain.schedule(() -> lookAgain(pointers, round), LOOK_AGAIN.get(round).toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (RejectedExecutionException e) {
+            // Stopping: what was not found is the reconciler's, as after a crash.
+            waitingToLookAgain.addAndGet(-pointers.size());
+        }
+    }
+
+    private void lookAgain(Map<UUID, StreamEntry> pointers, int round) {
+        int waiting = pointers.size();
+        try {
+            List<OutboxEvent> notifications = new ArrayList<>(pointers.size());
+            lookUp(pointers, notifications);
+            register(notifications);
+            if (!pointers.isEmpty() && round + 1 < LOOK_AGAIN.size()) {
+                waitingToLookAgain.addAndGet(pointers.size() - waiting);
+                scheduleLookAgain(pointers, round + 1);
+                return;
+            }
+            poisonUnknown(pointers);
+        }
+        catch (RuntimeException e) {
+            // PostgreSQL unreachable: the entries are acknowledged, so a real event among them is
+            // the reconciler's, which finds every committed outbox event the ledger lacks.
+            log.warn("Looking again for {} event id(s) the outbox did not show failed ({}); the reconciler has them",
+                    pointers.size(), e.getMessage());
+        }
+        waitingToLookAgain.addAndGet(-waiting);
+    }
+
+    private void poisonUnknown(Map<UUID, StreamEntry> pointers) {
         pointers.keySet().removeAll(ledger.known(pointers.keySet()));
         pointers.forEach((eventId, entry) -> poison(entry, eventId, PoisonReason.UNKNOWN_EVENT,
                 "event id is not in the outbox"));
@@ -125,17 +174,6 @@ class Inbox implements SmartLifecycle, StreamConsumer {
             if (isOrderNotification(event, entry)) {
                 notifications.add(event);
             }
-        }
-    }
-
-    private static boolean pauseQuietly(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-            return true;
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -171,6 +209,11 @@ class Inbox implements SmartLifecycle, StreamConsumer {
 
     @Override
     public void start() {
+        lookAgain = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "inbox-look-again");
+            thread.setDaemon(true);
+            return thread;
+        });
         subscription = stream.subscribe(new Subscriber(properties.consumerGroup(), identity.name(), BATCH,
                 properties.claimIdle(), properties.consumerExpiry(), this));
         log.info("Reading stream '{}' as '{}' in group '{}'", stream.key(), identity.name(), properties.consumerGroup());
@@ -183,6 +226,10 @@ class Inbox implements SmartLifecycle, StreamConsumer {
         subscription = null;
         if (running != null) {
             running.close();
+        }
+        ScheduledExecutorService looking = lookAgain;
+        if (looking != null) {
+            looking.shutdownNow();
         }
     }
 

@@ -352,17 +352,7 @@ public final class ServiceBench {
         command.addAll(List.of("-jar", launch.jar()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put("SERVER_PORT", Integer.toString(port));
-        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + arg("pg-port", "5432") + "/dukan");
-        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
-        env.put("SPRING_DATASOURCE_PASSWORD", "bench");
-        env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-        env.put("SPRING_DATA_REDIS_PORT", arg("redis-port", "6379"));
-        env.put("TELEGRAM_BOT_TOKEN", BOT_TOKEN);
-        env.put("TELEGRAM_CHAT_ID", CHAT_ID);
-        env.put("TELEGRAM_API_URL", telegram.url());
-        env.put("DUKAN_EMBEDDED_ENABLED", "false");
-        env.put("DUKAN_OPS_PASSWORD", "bench");
+        env.putAll(environment(port, arg("pg-port", "5432"), arg("redis-port", "6379"), telegram.url()));
         env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "WARN"));
         env.putAll(extra);
         // --env.NAME=value: any further setting of the service, e.g. --env.DUKAN_RELAY_POLLINTERVAL=10ms
@@ -374,9 +364,35 @@ public final class ServiceBench {
         service = builder.start();
         stats = new ProcessStats(service.pid());
         load = new OrderLoad(port);
+        awaitReady(service, port, log, Duration.ofSeconds(180));
+        System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
+    }
+
+    /**
+     * The service's settings as environment variables, nothing else: HTTP on {@code port}, the PostgreSQL
+     * and Redis that bench/run.sh started, a fake Bot API at {@code telegramUrl}, the ops credential.
+     */
+    static Map<String, String> environment(int port, String pgPort, String redisPort, String telegramUrl) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/dukan");
+        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        env.put("SPRING_DATASOURCE_PASSWORD", "bench");
+        env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+        env.put("SPRING_DATA_REDIS_PORT", redisPort);
+        env.put("TELEGRAM_BOT_TOKEN", BOT_TOKEN);
+        env.put("TELEGRAM_CHAT_ID", CHAT_ID);
+        env.put("TELEGRAM_API_URL", telegramUrl);
+        env.put("DUKAN_EMBEDDED_ENABLED", "false");
+        env.put("DUKAN_OPS_PASSWORD", "bench");
+        return env;
+    }
+
+    /** Waits until the service on {@code port} answers its readiness probe; fails when it exits or {@code limit} passes. */
+    static void awaitReady(Process service, int port, Path log, Duration limit) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             if (!service.isAlive()) {
                 throw new IllegalStateException("the service exited; see " + log);
@@ -384,18 +400,17 @@ public final class ServiceBench {
             try {
                 if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200) {
-                    break;
+                    return;
                 }
             }
             catch (IOException e) {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the service was not ready in 180 s; see " + log);
+                throw new IllegalStateException("the service was not ready in " + limit.toSeconds() + " s; see " + log);
             }
             Thread.sleep(50);
         }
-        System.out.printf("service pid %d on port %d (log %s)%n", service.pid(), port, log);
     }
 
     /** CPU ms per accepted order; NaN when the process that started the phase did not finish it. */

@@ -100,12 +100,21 @@ class AcknowledgementLedger {
         }
     }
 
-    /** A taken order whose message does not show it yet (the edit waited for the chat's budget), oldest first. */
+    /**
+     * A taken order whose message does not show it yet (the edit waited for the chat's budget),
+     * oldest first; only once the press's own edit has had {@code OWED_AFTER} to go, so the sweep
+     * and the press do not both edit the message.
+     */
     Optional<Row> owedEdit() {
         return jdbc.sql("""
-                SELECT * FROM order_acknowledgement WHERE stage = 'TAKEN' AND NOT edited ORDER BY taken_at LIMIT 1
-                """).query(AcknowledgementLedger::row).optional();
+                SELECT * FROM order_acknowledgement
+                 WHERE stage = 'TAKEN' AND NOT edited AND taken_at < now() - make_interval(secs => :after)
+                 ORDER BY taken_at LIMIT 1
+                """).param("after", OWED_AFTER.toSeconds()).query(AcknowledgementLedger::row).optional();
     }
+
+    /** How long a press's own edit has before the sweep makes it instead. */
+    static final Duration OWED_AFTER = Duration.ofSeconds(10);
 
     /**
      * Claims the next escalation step that is due: WAITING → REMINDED (the next step one period

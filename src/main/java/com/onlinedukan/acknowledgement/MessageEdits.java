@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes an order's message say who took it: the text as sent plus a line per taken order, and the
- * buttons of the orders still waiting (a digest's); just the buttons when the lines would not fit.
+ * buttons of the orders still waiting (a digest's); when the lines would not fit, the buttons alone,
+ * each taken order's naming who took it and when.
  * An edit Telegram will not make ("message is not modified", "message can't be edited") is done
  * with; one that could not go now (budget, pause, outage) stays owed and is made later.
  */
@@ -31,6 +32,20 @@ class MessageEdits {
     MessageEdits(AcknowledgementLedger ledger, StaffBot bot) {
         this.ledger = ledger;
         this.bot = bot;
+    }
+
+    /**
+     * When the lines would not fit (a digest at Telegram's 4096 characters), the buttons name who
+     * took each order and when instead: a taken order's button says so, and a press on it is
+     * answered "already taken by …".
+     */
+    private static List<Button> withTakers(List<Row> message) {
+        List<Button> buttons = new ArrayList<>();
+        for (Row member : message) {
+            buttons.add(new Button(member.stage() == Stage.TAKEN ? StaffTexts.takenLabel(member)
+                    : OrderButton.label(member.orderId(), message.size() > 1), OrderButton.callbackData(member.eventId())));
+        }
+        return buttons;
     }
 
     /** Edits the message that carries {@code row}; whether the message now shows every take it carries. */
@@ -52,7 +67,7 @@ class MessageEdits {
         }
         String text = StaffTexts.edited(message);
         SendOutcome outcome = text != null ? bot.edit(row.chatId(), row.messageId(), text, waiting)
-                : bot.editButtons(row.chatId(), row.messageId(), waiting);
+                : bot.editButtons(row.chatId(), row.messageId(), withTakers(message));
         if (outcome instanceof SendOutcome.Delivered) {
             ledger.edited(taken);
             return true;

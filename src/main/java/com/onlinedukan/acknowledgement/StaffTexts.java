@@ -33,6 +33,13 @@ final class StaffTexts {
         return text.length() <= MESSAGE_LIMIT ? text.toString() : null;
     }
 
+    /** A taken order's button, where the message has no room for its line: "✅ 1a2b3c4d · Aziz · 14:05". */
+    static String takenLabel(Row row) {
+        String name = name(row.takenByName());
+        return "✅ " + shortId(row) + " · " + (name.length() > 24 ? name.substring(0, 24) + "…" : name) + " · "
+                + TIME.format(row.takenAt());
+    }
+
     static String youTookIt(Row row) {
         return answer("✅ Order " + shortId(row) + " is yours");
     }

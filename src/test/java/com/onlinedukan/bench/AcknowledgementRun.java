@@ -281,10 +281,12 @@ public final class AcknowledgementRun {
         List<StaffConversation.Call> edits = new ArrayList<>(staff.calls("editMessageText"));
         edits.addAll(staff.calls("editMessageReplyMarkup"));
         table.row("edits (editMessageText/ReplyMarkup) in all", take, edits.size(), null);
+        // In its text, or, where a full digest has no room for the line, in the label of its button.
         table.row("  taken orders whose message names the first presser", take, taken.stream()
                 .filter(o -> staff.editsOf(o.message.messageId()).stream().anyMatch(e -> e.text("text") != null
-                        && e.text("text").contains("taken by <b>" + o.firstName() + "</b>"))).count(), null);
-        table.row("  taken orders whose button is gone from their message's last edit", take, taken.stream()
+                        && e.text("text").contains("taken by <b>" + o.firstName() + "</b>")
+                        || labels(e).stream().anyMatch(label -> label.contains(" · " + o.firstName() + " · ")))).count(), null);
+        table.row("  taken orders whose Take button is gone from their message's last edit", take, taken.stream()
                 .filter(o -> lastEditOffers(o).map(offers -> !offers).orElse(false)).count(), null);
         table.row("  edits naming a second presser", 0, edits.stream()
                 .filter(e -> e.text("text") != null && e.text("text").contains("taken by <b>Late ")).count(), null);
@@ -336,7 +338,25 @@ public final class AcknowledgementRun {
         }
         JsonNode markup = edits.get(edits.size() - 1).body().get("reply_markup");
         String button = order.message.callbackData().get(buttonOf(order.message, order.id));
-        return Optional.of(markup != null && markup.findValuesAsString("callback_data").contains(button));
+        boolean offered = false;
+        if (markup != null && markup.get("inline_keyboard") != null) {
+            for (JsonNode row : markup.get("inline_keyboard")) {
+                for (JsonNode b : row) {
+                    offered |= button.equals(b.get("callback_data").asString()) && b.get("text").asString().startsWith("✅ Take");
+                }
+            }
+        }
+        return Optional.of(offered);
+    }
+
+    /** The labels of an edit's buttons. */
+    static List<String> labels(StaffConversation.Call edit) {
+        List<String> labels = new ArrayList<>();
+        JsonNode markup = edit.body().get("reply_markup");
+        if (markup != null && markup.get("inline_keyboard") != null) {
+            markup.get("inline_keyboard").forEach(row -> row.forEach(b -> labels.add(b.get("text").asString())));
+        }
+        return labels;
     }
 
     /** Which edits each taken order's message got, in arrival order, and which takes their text named. */

@@ -50,7 +50,7 @@ class AcknowledgementLedger {
                     ON CONFLICT (event_id) DO UPDATE
                        SET chat_id = EXCLUDED.chat_id, message_id = EXCLUDED.message_id,
                            message_html = EXCLUDED.message_html, position = EXCLUDED.position
-                     WHERE order_acknowledgement.stage <> 'TAKEN'
+                     WHERE order_acknowledgement.stage <> 'TAKEN' OR order_acknowledgement.message_html = ''
                     """)
                     .param("eventId", carried.eventId())
                     .param("orderId", carried.orderId())
@@ -74,6 +74,31 @@ class AcknowledgementLedger {
                 RETURNING *
                 """)
                 .param("eventId", eventId)
+                .param("userId", userId)
+                .param("userName", userName)
+                .query(AcknowledgementLedger::row)
+                .optional();
+    }
+
+    /**
+     * A press that came before the DELIVERED commit (Telegram answered, the ledger had not recorded
+     * it yet): the order is taken now, on a row the delivery fills in when it commits (its text is
+     * empty until then, so the message is edited once it is there). Empty when the row appeared meanwhile.
+     */
+    Optional<Row> takeBeforeRecorded(UUID eventId, UUID orderId, Instant committedAt, String chatId, long messageId,
+            long userId, String userName) {
+        return jdbc.sql("""
+                INSERT INTO order_acknowledgement (event_id, order_id, chat_id, message_id, message_html, committed_at,
+                                                   stage, taken_at, taken_by_id, taken_by_name)
+                VALUES (:eventId, :orderId, :chatId, :messageId, '', :committedAt, 'TAKEN', now(), :userId, :userName)
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING *
+                """)
+                .param("eventId", eventId)
+                .param("orderId", orderId)
+                .param("chatId", chatId)
+                .param("messageId", messageId)
+                .param("committedAt", Timestamp.from(committedAt))
                 .param("userId", userId)
                 .param("userName", userName)
                 .query(AcknowledgementLedger::row)

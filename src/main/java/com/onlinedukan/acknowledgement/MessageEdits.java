@@ -54,6 +54,10 @@ class MessageEdits {
         if (message.isEmpty()) {
             return true;
         }
+        if (message.stream().anyMatch(member -> member.html().isEmpty())) {
+            // Taken before its delivery committed: the text is not recorded yet. Owed; the sweep edits it.
+            return false;
+        }
         List<Button> waiting = new ArrayList<>();
         List<UUID> taken = new ArrayList<>();
         for (Row member : message) {

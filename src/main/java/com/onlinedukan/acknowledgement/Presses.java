@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.onlinedukan.acknowledgement.AcknowledgementLedger.Row;
+import com.onlinedukan.notification.Notifications;
 import com.onlinedukan.notification.OrderButton;
 import com.onlinedukan.telegram.StaffBot;
 import com.onlinedukan.telegram.StaffBot.Press;
@@ -31,14 +32,16 @@ class Presses {
 
     private final AcknowledgementLedger ledger;
     private final MessageEdits edits;
+    private final Notifications notifications;
     private final StaffBot bot;
     private final TransactionTemplate transaction;
     private final Timer toTaken;
     private final Counter applied;
     private final Counter repeated;
 
-    Presses(AcknowledgementLedger ledger, MessageEdits edits, StaffBot bot, PlatformTransactionManager transactions,
-            MeterRegistry meters) {
+    Presses(AcknowledgementLedger ledger, MessageEdits edits, StaffBot bot, Notifications notifications,
+            PlatformTransactionManager transactions, MeterRegistry meters) {
+        this.notifications = notifications;
         this.ledger = ledger;
         this.edits = edits;
         this.bot = bot;
@@ -104,7 +107,26 @@ class Presses {
         if (took.isPresent()) {
             return new Took(took.get());
         }
-        return ledger.find(eventId.get()).<Outcome>map(AlreadyTaken::new).orElseGet(() -> new Unknown(eventId.get()));
+        Optional<Row> known = ledger.find(eventId.get());
+        if (known.isPresent()) {
+            return new AlreadyTaken(known.get());
+        }
+        // A press can come between Telegram's answer and the DELIVERED commit (a person is rarely that
+        // quick, but a commit retried under its claim is slow): the notification ledger knows the event.
+        Optional<Notifications.Ledgered> ledgered = notifications.ledgered(eventId.get());
+        if (ledgered.isEmpty()) {
+            return new Unknown(eventId.get());
+        }
+        Optional<Row> early = ledger.takeBeforeRecorded(eventId.get(), ledgered.get().orderId(),
+                ledgered.get().committedAt(), press.chatId() == null ? "" : press.chatId(),
+                press.messageId() == null ? 0 : press.messageId(), press.userId(), press.userName());
+        if (early.isPresent()) {
+            return new Took(early.get());
+        }
+        // The delivery's row committed meanwhile: this press is judged on it.
+        return ledger.take(eventId.get(), press.userId(), press.userName()).<Outcome>map(Took::new)
+                .or(() -> ledger.find(eventId.get()).map(AlreadyTaken::new))
+                .orElseGet(() -> new Unknown(eventId.get()));
     }
 
     /** After the commit: the answer first (the user's spinner stops), then the message. */

@@ -393,6 +393,15 @@ class DeliveryLedger {
                 .single();
     }
 
+    /** The order and the order's commit of a notification the ledger has, whatever its status. */
+    Optional<Notifications.Ledgered> ledgered(UUID eventId) {
+        return jdbc.sql("SELECT order_id, event_committed_at FROM notification WHERE event_id = :eventId")
+                .param("eventId", eventId)
+                .query((rs, row) -> new Notifications.Ledgered(rs.getObject("order_id", UUID.class),
+                        instant(rs, "event_committed_at")))
+                .optional();
+    }
+
     Optional<NotificationStatus> statusOfOrder(UUID orderId) {
         return jdbc.sql("""
                 SELECT status, attempts, delivered_at FROM notification

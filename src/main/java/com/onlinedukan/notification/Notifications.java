@@ -1,5 +1,6 @@
 package com.onlinedukan.notification;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -49,6 +50,18 @@ public class Notifications {
         NotificationStatus status = ledger.statusOfOrder(orderId).orElse(NotificationStatus.NOT_YET_SEEN);
         TakenOrders orders = taken.getIfAvailable();
         return orders == null ? status : status.takenAt(orders.takenAt(orderId).orElse(null));
+    }
+
+    /** A notification the ledger has: its order, and when the order committed. */
+    public record Ledgered(UUID orderId, java.time.Instant committedAt) {
+    }
+
+    /**
+     * The notification of this event, whatever its status: a press on its message can come between
+     * Telegram's answer and the DELIVERED commit, when only the ledger knows it was sent.
+     */
+    public Optional<Ledgered> ledgered(UUID eventId) {
+        return ledger.ledgered(eventId);
     }
 
     /** Whether a notification is due to be sent now: what else spends the chat's budget waits while one is. */

@@ -81,6 +81,35 @@ class AcknowledgementTests {
         assertThat(ops.get("taken").findValuesAsString("orderId")).contains(orderId);
     }
 
+    /**
+     * A press that comes after Telegram took the message but before the service recorded it
+     * DELIVERED (a commit retried under its claim is slow) still takes the order; the message is
+     * edited once its delivery is recorded.
+     */
+    @Test
+    void aPressBeforeTheDeliveryIsRecordedStillTakesTheOrder() {
+        java.util.concurrent.atomic.AtomicReference<String> placed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong early = new java.util.concurrent.atomic.AtomicLong();
+        telegram.beforeNextOkAnswer(() -> {
+            await().atMost(WITHIN).until(() -> placed.get() != null);
+            early.set(staff().press(buttonOf(placed.get()), 7101, "Early", DukanTestContext.CHAT_ID, 999_999));
+            // Telegram's ok waits until the press has been answered: the press is applied before the delivery.
+            await().atMost(WITHIN).until(() -> !staff().answersTo(early.get()).isEmpty());
+        });
+        Orders orders = new Orders(port);
+        String orderId = orders.placeMany("Pressed early", 1).get(0);
+        placed.set(orderId);
+        Sent message = sentFor(orderId);
+
+        await().atMost(WITHIN).until(() -> early.get() != 0 && !staff().answersTo(early.get()).isEmpty());
+        assertThat(staff().answersTo(early.get()).get(0)).contains("is yours");
+        assertThat(takers(orderId)).containsExactly("Early");
+        await().atMost(WITHIN).until(() -> !orders.get(orderId).body().get("notification").get("acknowledgedAt").isNull());
+        await().atMost(WITHIN).until(() -> staff().editsOf(message.messageId()).stream()
+                .anyMatch(edit -> edit.text("text") != null && edit.text("text").contains(orderId)
+                        && edit.text("text").contains("taken by <b>Early</b>")));
+    }
+
     @Test
     void onlyTheFirstOfManyPressesCountsAndTheOthersAreToldWhoTookIt() {
         List<String> ids = new Orders(port).placeMany("Many hands", 3);

@@ -40,7 +40,10 @@ class LeaderCutOffTests {
             "--dukan.notification.retry.max-backoff=1s", "--dukan.notification.retry.max-attempts=1000",
             "--dukan.notification.claim-idle=5s", "--dukan.reconciler.grace=2s", "--dukan.reconciler.interval=1s",
             "--dukan.relay.leadership-check-interval=" + CHECK.toMillis() + "ms",
-            "--dukan.relay.leader-lease=" + LEASE.toMillis() + "ms" };
+            "--dukan.relay.leader-lease=" + LEASE.toMillis() + "ms",
+            // Only the shutdown of the cut-off leader waits on these (a pool connection, the dispatcher's
+            // stop); the takeover is bounded by the lease and the check alone.
+            "--spring.datasource.hikari.connection-timeout=1000", "--dukan.notification.stop-grace=3s" };
 
     final FakeBotApi telegram = FakeBotApi.start();
     final FreezableProxy proxy = FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort());

@@ -58,7 +58,6 @@ import org.springframework.stereotype.Component;
 class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final Duration RESTART_PAUSE = Duration.ofSeconds(5);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(5);
     private static final Duration FENCE_INTERVAL = Duration.ofMillis(100);
     /** Failed starts in a row, with no batch streamed in between, that make a crash loop. */
@@ -176,7 +175,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                     return;
                 }
                 boolean failedLongEnough = failedAt != null
-                        && Duration.between(failedAt, clock.instant()).compareTo(RESTART_PAUSE) >= 0;
+                        && Duration.between(failedAt, clock.instant()).compareTo(properties.restartPause()) >= 0;
                 if ((engine == null && failedAt == null) || failedLongEnough) {
                     closeEngine();
                     if (slots.freeForLeader()) {
@@ -278,10 +277,10 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         int failures = consecutiveFailures.incrementAndGet();
         if (failures >= CRASH_LOOP_AFTER) {
             log.error("Outbox relay stopped for the {}th time in a row without streaming a batch (crash loop): {}; "
-                    + "restarting in {}s", failures, message, RESTART_PAUSE.toSeconds(), error);
+                    + "restarting in {}", failures, message, properties.restartPause(), error);
         }
         else {
-            log.error("Outbox relay stopped: {}; restarting in {}s", message, RESTART_PAUSE.toSeconds(), error);
+            log.error("Outbox relay stopped: {}; restarting in {}", message, properties.restartPause(), error);
         }
     }
 

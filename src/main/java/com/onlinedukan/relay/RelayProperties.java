@@ -41,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retainedWalWarning retained WAL above which the {@code replicationSlot} health turns WARNING
  * @param trimInterval how often an instance with a subscriber trims the stream to the oldest entry a
  *     consumer group has not acknowledged (and refreshes the stream's length and pending gauges)
+ * @param restartPause how long a failed engine stays down before the relay starts it again from its
+ *     durable offset (checked every {@code leadershipCheckInterval})
  */
 @Validated
 @ConfigurationProperties("dukan.relay")
@@ -56,7 +58,8 @@ record RelayProperties(
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration leadershipCheckInterval,
         @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration leaderLease,
         @DefaultValue("1GB") @NotNull DataSize retainedWalWarning,
-        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration trimInterval) {
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration trimInterval,
+        @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration restartPause) {
 
     @AssertTrue(message = "dukan.relay.retained-wal-warning must be positive")
     boolean isRetainedWalWarningPositive() {

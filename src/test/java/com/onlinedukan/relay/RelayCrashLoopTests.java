@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +30,12 @@ import static org.awaitility.Awaitility.await;
  * counts the failures (what {@code DukanRelayCrashLooping} alerts on) and the {@code relay} health
  * component is DOWN with {@code crashLooping} throughout, also in the moments between restarts when the
  * engine is not FAILED. Once the cause is gone, the relay streams again and both clear.
+ * The pause between restarts is 1 s here (5 s by default), so that the loop's five failures come in
+ * seconds and the health is sampled across several restarts; what counts as a loop does not depend on it.
  */
 @DukanTest
 @DirtiesContext
+@TestPropertySource(properties = { "dukan.relay.restart-pause=1s", "dukan.relay.leadership-check-interval=500ms" })
 class RelayCrashLoopTests {
 
     @LocalServerPort

@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  */
 @DukanTest
 @DirtiesContext
-@TestPropertySource(properties = { "dukan.reconciler.grace=2s", "dukan.reconciler.interval=1s" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=2s", "dukan.reconciler.interval=1s",
+        "dukan.relay.restart-pause=1s" })
 class RelayFaultTests {
 
     @LocalServerPort

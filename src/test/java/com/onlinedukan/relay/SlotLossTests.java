@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  */
 @DukanTest
 @DirtiesContext
-@TestPropertySource(properties = { "dukan.reconciler.grace=10m", "dukan.reconciler.interval=1s" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=10m", "dukan.reconciler.interval=1s",
+        "dukan.relay.restart-pause=1s" })
 class SlotLossTests {
 
     /** Far below the grace period; the recovery itself takes the 5 s restart pause and an engine start. */

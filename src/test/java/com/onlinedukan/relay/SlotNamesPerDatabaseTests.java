@@ -98,7 +98,7 @@ class SlotNamesPerDatabaseTests {
                 new DriverManagerDataSource(servers.jdbcUrl(database), servers.user(), servers.password()));
         RelayProperties defaults = new RelayProperties(true, null, null, "unused", 1_000_000, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                DataSize.ofGigabytes(1), Duration.ofSeconds(1));
+                DataSize.ofGigabytes(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
         return new RelayNames(defaults, jdbc);
     }
 

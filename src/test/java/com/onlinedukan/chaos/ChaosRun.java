@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.FreezableProxy;
 import tools.jackson.databind.JsonNode;
 
@@ -63,7 +64,8 @@ public final class ChaosRun {
     final List<Instance> instances = new ArrayList<>();
     final String opsPassword = UUID.randomUUID().toString();
     Servers servers;
-    ChaosTelegram telegram;
+    FakeBotApi telegram;
+    TelegramFaults telegramFaults;
     HostileEntries hostile;
     OrderDriver driver;
     /** Per new kind of fault, what its injections did, summed (for the report). */
@@ -119,7 +121,9 @@ public final class ChaosRun {
                 args.containsKey("pg-clock") ? Path.of(arg("pg-clock", "")) : null, arg("redis-server", "redis-server"), Path.of(arg("redis-dir", "target/chaos/redis")),
                 Integer.parseInt(arg("redis-port", "6379")));
         servers.startRedis();
-        telegram = new ChaosTelegram(2, telegramTimeout.toMillis(), CHAT_ID);
+        telegramFaults = new TelegramFaults(telegramTimeout.toMillis(), CHAT_ID);
+        telegram = FakeBotApi.start(2, true);
+        telegram.answerPolicy(telegramFaults);
         hostile = new HostileEntries("127.0.0.1", servers.redisPort, STREAM_KEY);
         if (!servers.canMoveDatabaseClock()) {
             notes.add("PostgreSQL does not run under libfaketime (chaos/run.sh needs the Debian package faketime): "
@@ -346,21 +350,21 @@ public final class ChaosRun {
             }
             case TELEGRAM_5XX, TELEGRAM_HANG, TELEGRAM_SLOW -> {
                 target = null;
-                telegram.mode(kind == FaultPlan.Kind.TELEGRAM_5XX ? ChaosTelegram.Mode.FAIL_5XX
-                        : kind == FaultPlan.Kind.TELEGRAM_HANG ? ChaosTelegram.Mode.HANG : ChaosTelegram.Mode.SLOW);
+                telegramFaults.mode(kind == FaultPlan.Kind.TELEGRAM_5XX ? TelegramFaults.Mode.FAIL_5XX
+                        : kind == FaultPlan.Kind.TELEGRAM_HANG ? TelegramFaults.Mode.HANG : TelegramFaults.Mode.SLOW);
                 Thread.sleep(duration);
-                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                telegramFaults.mode(TelegramFaults.Mode.NORMAL);
                 detail = String.format("%.1f s", duration / 1000.0);
             }
             case TELEGRAM_429 -> {
                 target = null;
-                telegram.rateLimit(planned.parameter());
+                telegramFaults.rateLimit(planned.parameter());
                 Thread.sleep(planned.parameter() * 1000L);
                 detail = "retry_after " + planned.parameter() + " s";
             }
             case TELEGRAM_MIGRATION -> {
                 target = null;
-                detail = "to chat " + telegram.migrate();
+                detail = "to chat " + telegramFaults.migrate();
             }
             case SLOT_DROPPED -> {
                 Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
@@ -396,18 +400,18 @@ public final class ChaosRun {
             case TELEGRAM_REFUSAL -> {
                 target = null;
                 FaultPlan.Refusal refusal = FaultPlan.REFUSALS.get(planned.parameter());
-                long refusedBefore = telegram.refused();
+                long refusedBefore = telegramFaults.refused();
                 long deadBefore = deadLettersNow();
-                telegram.refuse(refusal);
+                telegramFaults.refuse(refusal);
                 boolean paused = false;
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(duration);
                 while (System.nanoTime() < until) {
                     paused |= deliveryPaused().orElse(false);
                     Thread.sleep(Math.min(500, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
                 }
-                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                telegramFaults.mode(TelegramFaults.Mode.NORMAL);
                 ended = System.nanoTime();
-                long refused = telegram.refused() - refusedBefore;
+                long refused = telegramFaults.refused() - refusedBefore;
                 count("telegramCallsRefused", refused);
                 String recovery = recoverDelivery(paused);
                 long deadAfter = deadLettersNow();
@@ -637,7 +641,7 @@ public final class ChaosRun {
     }
 
     long undelivered() {
-        Map<String, List<ChaosTelegram.Copy>> copies = telegram.copies();
+        Map<String, List<FakeBotApi.Copy>> copies = telegram.copies();
         return driver.accepted().keySet().stream().filter(id -> !copies.containsKey(id)).count();
     }
 

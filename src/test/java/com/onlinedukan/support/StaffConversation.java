@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import okhttp3.mockwebserver.MockResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -123,7 +122,7 @@ public final class StaffConversation {
         }
     }
 
-    MockResponse answer(String method, JsonNode body) {
+    FakeBotApi.Answer.Reply answer(String method, JsonNode body) {
         switch (method) {
             case "getUpdates" -> {
                 return poll(body);
@@ -136,8 +135,7 @@ public final class StaffConversation {
                 calls.add(new Call(canonical(method), body, Instant.now()));
                 String refusal = editRefusals.poll();
                 if (refusal != null) {
-                    return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
-                            .setBody("{\"ok\":false,\"error_code\":400,\"description\":" + json.writeValueAsString(refusal) + "}");
+                    return FakeBotApi.Answer.error(400, refusal);
                 }
                 return ok("{\"message_id\":" + body.get("message_id").asLong() + ",\"date\":"
                         + Instant.now().getEpochSecond() + ",\"chat\":{\"id\":" + body.get("chat_id").asString()
@@ -159,13 +157,12 @@ public final class StaffConversation {
         };
     }
 
-    private MockResponse poll(JsonNode body) {
+    private FakeBotApi.Answer.Reply poll(JsonNode body) {
         if (polling.incrementAndGet() > 1) {
             polling.decrementAndGet();
             conflicts.incrementAndGet();
-            return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
-                    .setBody("{\"ok\":false,\"error_code\":409,\"description\":\"Conflict: terminated by other "
-                            + "getUpdates request; make sure that only one bot instance is running\"}");
+            return FakeBotApi.Answer.error(409, "Conflict: terminated by other getUpdates request; make sure that only "
+                    + "one bot instance is running");
         }
         try {
             polls.incrementAndGet();
@@ -251,8 +248,7 @@ public final class StaffConversation {
         return updates.size();
     }
 
-    private static MockResponse ok(String result) {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                .setBody("{\"ok\":true,\"result\":" + result + "}");
+    private static FakeBotApi.Answer.Reply ok(String result) {
+        return FakeBotApi.Answer.ok(result);
     }
 }

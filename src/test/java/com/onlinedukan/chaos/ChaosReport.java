@@ -61,6 +61,7 @@ final class ChaosReport {
     private final long unacceptedDelivered;
     private final List<String> phantomsDelivered = new ArrayList<>();
     private final Map<String, Long> firstCopyNanos = new java.util.HashMap<>();
+    private final TakesCheck takes;
 
     ChaosReport(ChaosRun run, long loadEnd, long drainStart, long drained, long end, long dead) {
         this.run = run;
@@ -69,6 +70,7 @@ final class ChaosReport {
         this.drained = drained;
         this.end = end;
         this.dead = dead;
+        this.takes = run.staffMember == null ? null : new TakesCheck(run);
         Map<String, Long> accepted = run.driver.accepted();
         Map<String, List<FakeBotApi.Copy>> copies = run.telegram.copies();
         this.acceptedCount = accepted.size();
@@ -214,7 +216,8 @@ final class ChaosReport {
     boolean write(Path jsonFile, Path markdownFile, Path svgFile) throws IOException {
         List<FaultPlan.Kind> missing = missingKinds();
         boolean passed = lost.isEmpty() && dead == 0 && unexplained() == 0 && acceptedCount > 0
-                && run.telegramFaults.earlySends().isEmpty() && missing.isEmpty() && phantomsDelivered.isEmpty();
+                && run.telegramFaults.earlySends().isEmpty() && missing.isEmpty() && phantomsDelivered.isEmpty()
+                && (takes == null || takes.violations() == 0);
         if (!missing.isEmpty()) {
             run.notes.add("Faults that never happened (the run proves nothing about them, so it fails): " + missing);
         }
@@ -239,6 +242,9 @@ final class ChaosReport {
         orders.put("deliveredWithout201", unacceptedDelivered);
         orders.put("phantomsDelivered", phantomsDelivered.size());
         json.put("orders", orders);
+        if (takes != null) {
+            json.put("acknowledgement", takes.json());
+        }
         Map<String, Object> delay = new LinkedHashMap<>();
         delay.put("p50Millis", percentile(50));
         delay.put("p99Millis", percentile(99));
@@ -326,6 +332,9 @@ final class ChaosReport {
         md.append(row("delivered orders whose client never saw the 201", unacceptedDelivered, ""));
         md.append(row("**phantoms** delivered (orders only a forged stream entry named)", phantomsDelivered.size() + " of "
                 + run.hostile.phantoms().size(), "0"));
+        if (takes != null) {
+            md.append(takes.markdownRows());
+        }
         md.append(row("sends inside a retry_after pause (later than 1 s after the 429)", run.telegramFaults.earlySends().size(), "0"));
         md.append(row("samples (one a second) in which both instances said they held the relay lease", twoLeaders(),
                 "0 (reported; not a pass criterion, the slot and the ledger absorb it)"));
@@ -388,7 +397,7 @@ final class ChaosReport {
         return "instance-" + (char) ('a' + instance);
     }
 
-    private static String row(String name, Object value, String goal) {
+    static String row(String name, Object value, String goal) {
         return "| " + name + " | " + value + " | " + goal + " |\n";
     }
 

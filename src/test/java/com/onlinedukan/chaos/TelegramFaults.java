@@ -2,6 +2,8 @@ package com.onlinedukan.chaos;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +31,8 @@ final class TelegramFaults implements FakeBotApi.AnswerPolicy {
     private static final Answer.Reply BAD_GATEWAY = Answer.error(502, "Bad Gateway");
 
     private final List<EarlySend> earlySends = new CopyOnWriteArrayList<>();
+    /** The staff chat's ids before its migrations: a send to one is refused with the current id. */
+    private final Set<String> retiredChats = ConcurrentHashMap.newKeySet();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong migrations = new AtomicLong();
@@ -79,9 +83,8 @@ final class TelegramFaults implements FakeBotApi.AnswerPolicy {
             rateLimited.incrementAndGet();
             return Answer.retryAfter(Math.max(1, (pausedUntil - call.atNanos() + 999_999_999L) / 1_000_000_000L));
         }
-        String current = chatId;
-        if (!current.equals(call.chatId())) {
-            return Answer.migratedTo(current);
+        if (call.chatId() != null && retiredChats.contains(call.chatId())) {
+            return Answer.migratedTo(chatId);
         }
         if (now == Mode.SLOW) {
             long delay = (long) (timeoutMillis * ThreadLocalRandom.current().nextDouble(0.3, 1.6));
@@ -112,16 +115,12 @@ final class TelegramFaults implements FakeBotApi.AnswerPolicy {
         return refused.get();
     }
 
-    /** The group becomes a supergroup: sends to any other chat id are refused with {@code migrate_to_chat_id}. */
+    /** The group becomes a supergroup: sends to its old ids are refused with {@code migrate_to_chat_id}. */
     String migrate() {
         long next = -1002000000000L - ThreadLocalRandom.current().nextInt(1_000_000);
+        retiredChats.add(chatId);
         chatId = Long.toString(next);
         migrations.incrementAndGet();
-        return chatId;
-    }
-
-    /** The chat the service should send to now (it moves on a migration). */
-    String chatId() {
         return chatId;
     }
 

@@ -43,6 +43,30 @@ public final class StaffConversation {
             return node == null ? "" : node.asString();
         }
 
+        /** The order ids the message names ({@code <code>} tags; several in a digest). */
+        public List<String> orderIds() {
+            return FakeBotApi.OrderIds.in(text());
+        }
+
+        /** Whether it replies to another message (a reminder does). */
+        public boolean isReply() {
+            return body.get("reply_parameters") != null;
+        }
+
+        /** The index of this order's button: the only one, or in a digest the one labelled with the order's short id. */
+        public int buttonOf(String orderId) {
+            List<String> labels = labels(body);
+            if (labels.size() == 1) {
+                return 0;
+            }
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i).contains(orderId.substring(0, 8))) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("no button for order " + orderId + " in message " + messageId);
+        }
+
         /** The {@code callback_data} of each inline button, in order. */
         public List<String> callbackData() {
             List<String> data = new ArrayList<>();
@@ -52,6 +76,16 @@ public final class StaffConversation {
             }
             return data;
         }
+    }
+
+    /** The labels of the inline buttons in a sent or edited message's {@code reply_markup}, in order. */
+    public static List<String> labels(JsonNode body) {
+        List<String> labels = new ArrayList<>();
+        JsonNode markup = body.get("reply_markup");
+        if (markup != null && markup.get("inline_keyboard") != null) {
+            markup.get("inline_keyboard").forEach(row -> row.forEach(b -> labels.add(b.get("text").asString())));
+        }
+        return labels;
     }
 
     private record Queued(long updateId, String json, boolean ignoreOffset) {
@@ -205,6 +239,12 @@ public final class StaffConversation {
     public List<String> answersTo(long updateId) {
         return calls("answerCallbackQuery").stream().filter(c -> ("q" + updateId).equals(c.text("callback_query_id")))
                 .map(c -> c.text("text")).toList();
+    }
+
+    /** The accepted messages from the {@code from}-th on (in order of acceptance), for a watcher that reads as they come. */
+    public List<Sent> sentSince(int from) {
+        int size = sent.size();
+        return from >= size ? List.of() : List.copyOf(sent.subList(from, size));
     }
 
     /** Every accepted message whose text mentions {@code fragment}. */

@@ -203,20 +203,7 @@ public final class AcknowledgementRun {
 
     /** The button of this order: the only one, or in a digest the one labelled with the order's short id. */
     static int buttonOf(Sent message, String orderId) {
-        List<String> data = message.callbackData();
-        if (data.size() == 1) {
-            return 0;
-        }
-        int index = 0;
-        for (JsonNode row : message.body().get("reply_markup").get("inline_keyboard")) {
-            for (JsonNode button : row) {
-                if (button.get("text").asString().contains(orderId.substring(0, 8))) {
-                    return index;
-                }
-                index++;
-            }
-        }
-        throw new IllegalStateException("no button for order " + orderId + " in message " + message.messageId());
+        return message.buttonOf(orderId);
     }
 
     /** Replies in the staff chat that name the order and reply to its message. */
@@ -351,12 +338,7 @@ public final class AcknowledgementRun {
 
     /** The labels of an edit's buttons. */
     static List<String> labels(StaffConversation.Call edit) {
-        List<String> labels = new ArrayList<>();
-        JsonNode markup = edit.body().get("reply_markup");
-        if (markup != null && markup.get("inline_keyboard") != null) {
-            markup.get("inline_keyboard").forEach(row -> row.forEach(b -> labels.add(b.get("text").asString())));
-        }
-        return labels;
+        return StaffConversation.labels(edit.body());
     }
 
     /** Which edits each taken order's message got, in arrival order, and which takes their text named. */

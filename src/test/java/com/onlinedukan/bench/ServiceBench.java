@@ -1,5 +1,6 @@
 package com.onlinedukan.bench;
 
+import com.onlinedukan.support.FakeBotApi;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ public final class ServiceBench {
     final Map<String, String> args;
     final boolean quick;
     final Report report;
-    final FakeTelegram telegram;
+    final FakeBotApi telegram;
     final Pgbench floor;
     final Path logs;
     Process service;
@@ -47,7 +48,7 @@ public final class ServiceBench {
     ServiceBench(Map<String, String> args) throws IOException {
         this.args = args;
         this.quick = args.containsKey("quick");
-        this.telegram = new FakeTelegram();
+        this.telegram = FakeBotApi.start(1, false);
         Path work = Path.of(arg("work-dir", System.getProperty("java.io.tmpdir")));
         this.floor = new Pgbench(arg("pgbench", "pgbench"), Integer.parseInt(arg("pg-port", "5432")), work);
         this.logs = Path.of("target", "bench");
@@ -153,10 +154,10 @@ public final class ServiceBench {
 
         // 4. The customer does not wait for Telegram.
         for (int delay : openOnly ? new int[0] : new int[] {0, slowTelegramMillis}) {
-            telegram.delay(delay);
+            telegram.delay(Duration.ofMillis(delay));
             OrderLoad.Result run = load.openLoop("100/s, Telegram " + delay + " ms", 100,
                     Duration.ofSeconds(intArg("slow-seconds", 20, 30)));
-            telegram.delay(0);
+            telegram.delay(Duration.ZERO);
             Report.Delivery delivery = check(run, Duration.ofSeconds(120));
             report.slowTelegram(delay, run, delivery);
         }
@@ -197,24 +198,24 @@ public final class ServiceBench {
         realistic.put("DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE", Integer.toString(chatPerMinute));
         realistic.put("DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", Integer.toString(chatPerSecond));
         startService(realistic);
-        telegram.limits(new FakeTelegram.Limits(botPerSecond, chatPerMinute, chatPerSecond, 50));
+        telegram.budgets(new FakeBotApi.Budgets(botPerSecond, chatPerMinute, chatPerSecond, 50));
         // A fresh process: warm it a little (a few digests' worth, inside the chat's burst) before the outage.
         OrderLoad.Result rewarm = load.openLoop("warm-up, real budget", 50, Duration.ofSeconds(intArg("outage-warmup-seconds", 3, 5)));
         check(rewarm, Duration.ofSeconds(120));
-        long rateLimitedBefore = telegram.rateLimited();
-        telegram.outage(true);
+        long rateLimitedBefore = telegram.counters().rateLimited();
+        telegram.failAll(502, "Bad Gateway");
         OrderLoad.Result during = load.openLoop(outageRate + "/s, Telegram down", outageRate,
                 Duration.ofSeconds(outageSeconds));
-        long messagesBefore = telegram.messages();
+        long messagesBefore = telegram.counters().accepted();
         long recovered = System.nanoTime();
-        telegram.outage(false);
+        telegram.recover();
         int perMessage = Integer.parseInt(arg("max-per-message", "50"));
         double budgetOrdersPerSecond = Math.min(botPerSecond, Math.min(chatPerSecond, chatPerMinute / 60.0)) * perMessage;
         long drainLimit = Math.max(120, Math.round(3 * during.accepted().size() / budgetOrdersPerSecond));
         Report.Delivery delivery = check(during, Duration.ofSeconds(drainLimit));
-        report.outage(outageSeconds, outageRate, during, delivery, recovered, telegram.messages() - messagesBefore,
-                telegram.rateLimited() - rateLimitedBefore, botPerSecond, chatPerMinute, chatPerSecond, perMessage);
-        telegram.limits(FakeTelegram.Limits.NONE);
+        report.outage(outageSeconds, outageRate, during, delivery, recovered, telegram.counters().accepted() - messagesBefore,
+                telegram.counters().rateLimited() - rateLimitedBefore, botPerSecond, chatPerMinute, chatPerSecond, perMessage);
+        telegram.budgets(FakeBotApi.Budgets.NONE);
 
         // 7. The first minute after a deploy, with and without the AOT cache.
         if (!arg("cold", "true").equals("false")) {

@@ -1,5 +1,6 @@
 package com.onlinedukan.chaos;
 
+import com.onlinedukan.support.FakeBotApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ final class ChaosReport {
     private final long unacceptedDelivered;
     private final List<String> phantomsDelivered = new ArrayList<>();
     private final Map<String, Long> firstCopyNanos = new java.util.HashMap<>();
+    private final TakesCheck takes;
 
     ChaosReport(ChaosRun run, long loadEnd, long drainStart, long drained, long end, long dead) {
         this.run = run;
@@ -68,34 +70,35 @@ final class ChaosReport {
         this.drained = drained;
         this.end = end;
         this.dead = dead;
+        this.takes = run.staffMember == null ? null : new TakesCheck(run);
         Map<String, Long> accepted = run.driver.accepted();
-        Map<String, List<ChaosTelegram.Copy>> copies = run.telegram.copies();
+        Map<String, List<FakeBotApi.Copy>> copies = run.telegram.copies();
         this.acceptedCount = accepted.size();
         List<Long> delays = new ArrayList<>();
         long deliveredCount = 0;
         for (Map.Entry<String, Long> order : new TreeMap<>(accepted).entrySet()) {
-            List<ChaosTelegram.Copy> its = copies.get(order.getKey());
+            List<FakeBotApi.Copy> its = copies.get(order.getKey());
             if (its == null || its.isEmpty()) {
                 lost.add(order.getKey());
                 continue;
             }
             deliveredCount++;
-            long first = its.stream().mapToLong(ChaosTelegram.Copy::atNanos).min().getAsLong();
+            long first = its.stream().mapToLong(FakeBotApi.Copy::atNanos).min().getAsLong();
             firstCopyNanos.put(order.getKey(), first);
             delays.add(Math.max(0, TimeUnit.NANOSECONDS.toMillis(first - order.getValue())));
         }
         this.delivered = deliveredCount;
         this.delaysMillis = delays.stream().mapToLong(Long::longValue).sorted().toArray();
         // Every order that reached Telegram, also one whose client gave up before its 201: a repeat is a repeat.
-        for (Map.Entry<String, List<ChaosTelegram.Copy>> order : new TreeMap<>(copies).entrySet()) {
-            List<ChaosTelegram.Copy> its = new ArrayList<>(order.getValue());
-            its.sort(Comparator.comparingLong(ChaosTelegram.Copy::atNanos));
+        for (Map.Entry<String, List<FakeBotApi.Copy>> order : new TreeMap<>(copies).entrySet()) {
+            List<FakeBotApi.Copy> its = new ArrayList<>(order.getValue());
+            its.sort(Comparator.comparingLong(FakeBotApi.Copy::atNanos));
             for (int k = 1; k < its.size(); k++) {
-                ChaosTelegram.Copy before = its.get(k - 1);
-                ChaosTelegram.Copy copy = its.get(k);
+                FakeBotApi.Copy before = its.get(k - 1);
+                FakeBotApi.Copy copy = its.get(k);
                 String why = explain(before, copy).orElse(null);
-                duplicates.add(new Duplicate(order.getKey(), k + 1, run.seconds(before.atNanos()), before.instance(),
-                        run.seconds(copy.atNanos()), copy.instance(), why));
+                duplicates.add(new Duplicate(order.getKey(), k + 1, run.seconds(before.atNanos()), before.port(),
+                        run.seconds(copy.atNanos()), copy.port(), why));
             }
         }
         java.util.Set<String> phantoms = run.hostile.phantoms();
@@ -145,7 +148,7 @@ final class ChaosReport {
     }
 
     /** The fault that explains {@code copy}, the closest in time to the copy before it when several could. */
-    private Optional<String> explain(ChaosTelegram.Copy before, ChaosTelegram.Copy copy) {
+    private Optional<String> explain(FakeBotApi.Copy before, FakeBotApi.Copy copy) {
         ChaosRun.Fault best = null;
         long bestDistance = Long.MAX_VALUE;
         for (ChaosRun.Fault fault : run.faults) {
@@ -169,12 +172,12 @@ final class ChaosReport {
      * Whether {@code fault} explains {@code copy}, a repeat of {@code before}: Telegram took
      * {@code before} while its sender could not learn or record it (the windows in the class comment).
      */
-    static boolean explains(ChaosRun.Fault fault, ChaosTelegram.Copy before, ChaosTelegram.Copy copy, long notificationLeaseNanos) {
+    static boolean explains(ChaosRun.Fault fault, FakeBotApi.Copy before, FakeBotApi.Copy copy, long notificationLeaseNanos) {
         long at = before.atNanos();
         boolean late = before.answerLate() && fault.kind() == FaultPlan.Kind.TELEGRAM_SLOW
                 && at >= fault.startNanos() && at <= fault.endNanos();
         boolean lostAcknowledgement = FaultPlan.LOSES_ACKNOWLEDGEMENTS.contains(fault.kind())
-                && (fault.instance() < 0 || fault.instance() == before.instance() || fault.instance() == copy.instance())
+                && (fault.instance() < 0 || fault.instance() == before.port() || fault.instance() == copy.port())
                 && at >= fault.startNanos() - BEFORE && at <= fault.endNanos() + AFTER;
         boolean leasesRanOut = FaultPlan.STEPS_THE_LEASE_CLOCK.contains(fault.kind())
                 && at >= fault.startNanos() - BEFORE && at <= fault.startNanos() + notificationLeaseNanos;
@@ -213,7 +216,8 @@ final class ChaosReport {
     boolean write(Path jsonFile, Path markdownFile, Path svgFile) throws IOException {
         List<FaultPlan.Kind> missing = missingKinds();
         boolean passed = lost.isEmpty() && dead == 0 && unexplained() == 0 && acceptedCount > 0
-                && run.telegram.earlySends().isEmpty() && missing.isEmpty() && phantomsDelivered.isEmpty();
+                && run.telegramFaults.earlySends().isEmpty() && missing.isEmpty() && phantomsDelivered.isEmpty()
+                && (takes == null || takes.violations() == 0);
         if (!missing.isEmpty()) {
             run.notes.add("Faults that never happened (the run proves nothing about them, so it fails): " + missing);
         }
@@ -238,6 +242,9 @@ final class ChaosReport {
         orders.put("deliveredWithout201", unacceptedDelivered);
         orders.put("phantomsDelivered", phantomsDelivered.size());
         json.put("orders", orders);
+        if (takes != null) {
+            json.put("acknowledgement", takes.json());
+        }
         Map<String, Object> delay = new LinkedHashMap<>();
         delay.put("p50Millis", percentile(50));
         delay.put("p99Millis", percentile(99));
@@ -249,8 +256,8 @@ final class ChaosReport {
         timeline.put("allDeliveredSeconds", round(run.seconds(drained)));
         timeline.put("endSeconds", round(run.seconds(end)));
         json.put("timeline", timeline);
-        json.put("telegram", run.telegram.counters());
-        json.put("sendsInsideRetryAfter", run.telegram.earlySends().size());
+        json.put("telegram", run.telegramFaults.counters(run.telegram.counters()));
+        json.put("sendsInsideRetryAfter", run.telegramFaults.earlySends().size());
         json.put("secondsWithTwoRelayLeaders", twoLeaders());
         List<Map<String, Object>> faultList = new ArrayList<>();
         for (ChaosRun.Fault fault : run.faults) {
@@ -325,12 +332,15 @@ final class ChaosReport {
         md.append(row("delivered orders whose client never saw the 201", unacceptedDelivered, ""));
         md.append(row("**phantoms** delivered (orders only a forged stream entry named)", phantomsDelivered.size() + " of "
                 + run.hostile.phantoms().size(), "0"));
-        md.append(row("sends inside a retry_after pause (later than 1 s after the 429)", run.telegram.earlySends().size(), "0"));
+        if (takes != null) {
+            md.append(takes.markdownRows());
+        }
+        md.append(row("sends inside a retry_after pause (later than 1 s after the 429)", run.telegramFaults.earlySends().size(), "0"));
         md.append(row("samples (one a second) in which both instances said they held the relay lease", twoLeaders(),
                 "0 (reported; not a pass criterion, the slot and the ledger absorb it)"));
         md.append(String.format(Locale.ROOT, "| timeline | load until %.0f s, all delivered at %.0f s, end %.0f s | |%n",
                 run.seconds(loadEnd), run.seconds(drained), run.seconds(end)));
-        md.append("\nTelegram: ").append(run.telegram.counters()).append(".\n\n");
+        md.append("\nTelegram: ").append(run.telegramFaults.counters(run.telegram.counters())).append(".\n\n");
         md.append("Faults injected by kind: ").append(injectedByKind()).append("; what the new kinds did, summed: ")
                 .append(run.faultCounters).append(".\n\n");
         md.append("Relay state, seconds in each (one sample a second): ").append(relayStates()).append("; at the end: ")
@@ -387,7 +397,7 @@ final class ChaosReport {
         return "instance-" + (char) ('a' + instance);
     }
 
-    private static String row(String name, Object value, String goal) {
+    static String row(String name, Object value, String goal) {
         return "| " + name + " | " + value + " | " + goal + " |\n";
     }
 

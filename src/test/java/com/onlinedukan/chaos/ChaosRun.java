@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.FreezableProxy;
 import tools.jackson.databind.JsonNode;
 
@@ -33,6 +34,7 @@ public final class ChaosRun {
 
     static final String BOT_TOKEN = "123456:chaos-token";
     static final String CHAT_ID = "-1001234567890";
+    static final String ESCALATION_CHAT_ID = "-1009999999999";
     static final String OPS_USER = "chaos";
     /** The service's stream key ({@code dukan.relay.stream}, its default). */
     static final String STREAM_KEY = "dukan:outbox";
@@ -57,15 +59,21 @@ public final class ChaosRun {
     final Duration relayLease = Duration.ofSeconds(5);
     final Duration notificationLease = Duration.ofSeconds(10);
     final Duration refusalProbeInterval = Duration.ofSeconds(5);
+    /** {@code dukan.notification.acknowledge-within}: short, so reminders and escalations happen within the run. */
+    final Duration acknowledgeWithin;
+    /** {@code --staff}: a member of staff presses "Take" (not finished: off by default, see chaos/reports/README.md). */
+    final boolean staff;
     final List<Fault> faults = new CopyOnWriteArrayList<>();
     final List<Sample> samples = new CopyOnWriteArrayList<>();
     final List<String> notes = new CopyOnWriteArrayList<>();
     final List<Instance> instances = new ArrayList<>();
     final String opsPassword = UUID.randomUUID().toString();
     Servers servers;
-    ChaosTelegram telegram;
+    FakeBotApi telegram;
+    TelegramFaults telegramFaults;
     HostileEntries hostile;
     OrderDriver driver;
+    StaffMember staffMember;
     /** Per new kind of fault, what its injections did, summed (for the report). */
     final Map<String, Long> faultCounters = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** What was left at the end ({@link #settledState()}). */
@@ -78,6 +86,8 @@ public final class ChaosRun {
         this.args = args;
         this.longRun = args.containsKey("long");
         this.seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : System.currentTimeMillis() % 1_000_000;
+        this.acknowledgeWithin = Duration.ofSeconds(number("acknowledge-within-seconds", 10, 30));
+        this.staff = args.containsKey("staff");
     }
 
     public static void main(String[] argv) throws Exception {
@@ -119,7 +129,9 @@ public final class ChaosRun {
                 args.containsKey("pg-clock") ? Path.of(arg("pg-clock", "")) : null, arg("redis-server", "redis-server"), Path.of(arg("redis-dir", "target/chaos/redis")),
                 Integer.parseInt(arg("redis-port", "6379")));
         servers.startRedis();
-        telegram = new ChaosTelegram(2, telegramTimeout.toMillis(), CHAT_ID);
+        telegramFaults = new TelegramFaults(telegramTimeout.toMillis(), CHAT_ID);
+        telegram = FakeBotApi.start(2, true);
+        telegram.answerPolicy(telegramFaults);
         hostile = new HostileEntries("127.0.0.1", servers.redisPort, STREAM_KEY);
         if (!servers.canMoveDatabaseClock()) {
             notes.add("PostgreSQL does not run under libfaketime (chaos/run.sh needs the Debian package faketime): "
@@ -152,6 +164,11 @@ public final class ChaosRun {
         sampler.setDaemon(true);
         sampler.start();
         driver.start(rate);
+        if (staff) {
+            staffMember = new StaffMember(telegram.staff(), seed, Double.parseDouble(arg("press-share", "0.5")),
+                Double.parseDouble(arg("press-twice-share", "0.2")), ESCALATION_CHAT_ID, () -> driver.accepted().keySet());
+            staffMember.start();
+        }
         System.out.printf("placing %.0f orders/s%n", rate);
 
         Thread.sleep(number("calm-seconds", 5, 20) * 1000);
@@ -182,7 +199,12 @@ public final class ChaosRun {
         long drained = System.nanoTime();
         System.out.printf("drain: %d undelivered after %.0f s; settling %d s for late copies%n", undelivered(),
                 (drained - drainStart) / 1e9, number("settle-seconds", 12, 20));
-        Thread.sleep(number("settle-seconds", 12, 20) * 1000);
+        // Long enough for the last orders' reminders and escalations (two periods) and late copies alike.
+        Thread.sleep(Math.max(number("settle-seconds", 12, 20) * 1000,
+                staff ? acknowledgeWithin.multipliedBy(2).plusSeconds(8).toMillis() : 0));
+        if (staffMember != null) {
+            staffMember.stop();
+        }
         sampling = false;
         long end = System.nanoTime();
 
@@ -233,6 +255,11 @@ public final class ChaosRun {
         env.put("DUKAN_RECONCILER_GRACE", "15s");
         env.put("DUKAN_RECONCILER_INTERVAL", "5s");
         env.put("DUKAN_NOTIFICATION_REFUSALPROBEINTERVAL", refusalProbeInterval.toMillis() + "ms");
+        if (staff) {
+            env.put("DUKAN_NOTIFICATION_ACKNOWLEDGEWITHIN", acknowledgeWithin.toMillis() + "ms");
+            env.put("DUKAN_NOTIFICATION_ESCALATIONCHATID", ESCALATION_CHAT_ID);
+            env.put("DUKAN_NOTIFICATION_UPDATESPOLLWAIT", "5s");
+        }
         env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "INFO"));
         args.forEach((key, value) -> {
             if (key.startsWith("env.")) {
@@ -346,21 +373,21 @@ public final class ChaosRun {
             }
             case TELEGRAM_5XX, TELEGRAM_HANG, TELEGRAM_SLOW -> {
                 target = null;
-                telegram.mode(kind == FaultPlan.Kind.TELEGRAM_5XX ? ChaosTelegram.Mode.FAIL_5XX
-                        : kind == FaultPlan.Kind.TELEGRAM_HANG ? ChaosTelegram.Mode.HANG : ChaosTelegram.Mode.SLOW);
+                telegramFaults.mode(kind == FaultPlan.Kind.TELEGRAM_5XX ? TelegramFaults.Mode.FAIL_5XX
+                        : kind == FaultPlan.Kind.TELEGRAM_HANG ? TelegramFaults.Mode.HANG : TelegramFaults.Mode.SLOW);
                 Thread.sleep(duration);
-                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                telegramFaults.mode(TelegramFaults.Mode.NORMAL);
                 detail = String.format("%.1f s", duration / 1000.0);
             }
             case TELEGRAM_429 -> {
                 target = null;
-                telegram.rateLimit(planned.parameter());
+                telegramFaults.rateLimit(planned.parameter());
                 Thread.sleep(planned.parameter() * 1000L);
                 detail = "retry_after " + planned.parameter() + " s";
             }
             case TELEGRAM_MIGRATION -> {
                 target = null;
-                detail = "to chat " + telegram.migrate();
+                detail = "to chat " + telegramFaults.migrate();
             }
             case SLOT_DROPPED -> {
                 Instance leader = leader(Duration.ofSeconds(20)).orElse(null);
@@ -396,18 +423,18 @@ public final class ChaosRun {
             case TELEGRAM_REFUSAL -> {
                 target = null;
                 FaultPlan.Refusal refusal = FaultPlan.REFUSALS.get(planned.parameter());
-                long refusedBefore = telegram.refused();
+                long refusedBefore = telegramFaults.refused();
                 long deadBefore = deadLettersNow();
-                telegram.refuse(refusal);
+                telegramFaults.refuse(refusal);
                 boolean paused = false;
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(duration);
                 while (System.nanoTime() < until) {
                     paused |= deliveryPaused().orElse(false);
                     Thread.sleep(Math.min(500, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
                 }
-                telegram.mode(ChaosTelegram.Mode.NORMAL);
+                telegramFaults.mode(TelegramFaults.Mode.NORMAL);
                 ended = System.nanoTime();
-                long refused = telegram.refused() - refusedBefore;
+                long refused = telegramFaults.refused() - refusedBefore;
                 count("telegramCallsRefused", refused);
                 String recovery = recoverDelivery(paused);
                 long deadAfter = deadLettersNow();
@@ -637,7 +664,7 @@ public final class ChaosRun {
     }
 
     long undelivered() {
-        Map<String, List<ChaosTelegram.Copy>> copies = telegram.copies();
+        Map<String, List<FakeBotApi.Copy>> copies = telegram.copies();
         return driver.accepted().keySet().stream().filter(id -> !copies.containsKey(id)).count();
     }
 

@@ -1,5 +1,6 @@
 package com.onlinedukan.chaos;
 
+import com.onlinedukan.support.FakeBotApi;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Random;
@@ -37,8 +38,8 @@ class DuplicateExplanationTests {
         for (int i = 0; i < 2000; i++) {
             // Anywhere from 10 s before the step to 10 s after the clock stepped back, by either instance, late or not.
             long at = start - 10 * S + (long) (random.nextDouble() * (end - start + 20 * S));
-            ChaosTelegram.Copy before = new ChaosTelegram.Copy(at, random.nextInt(2), random.nextBoolean());
-            ChaosTelegram.Copy copy = new ChaosTelegram.Copy(at + S, random.nextInt(2), false);
+            FakeBotApi.Copy before = new FakeBotApi.Copy(at, random.nextInt(2), random.nextBoolean());
+            FakeBotApi.Copy copy = new FakeBotApi.Copy(at + S, random.nextInt(2), false);
             boolean inWindow = at >= start - ChaosReport.BEFORE && at <= start + LEASE;
             assertThat(ChaosReport.explains(clock, before, copy, LEASE))
                     .as("previous copy %.2f s after the step", (at - start) / 1e9).isEqualTo(inWindow);
@@ -51,7 +52,7 @@ class DuplicateExplanationTests {
         long end = start + 25 * S;
         ChaosRun.Fault clock = fault(FaultPlan.Kind.DB_CLOCK_AHEAD, -1, start, end);
         for (long at = end - ChaosReport.BEFORE; at <= end + 10 * S; at += S / 4) {
-            assertThat(ChaosReport.explains(clock, new ChaosTelegram.Copy(at, 0, false), new ChaosTelegram.Copy(at + S, 1, false),
+            assertThat(ChaosReport.explains(clock, new FakeBotApi.Copy(at, 0, false), new FakeBotApi.Copy(at + S, 1, false),
                     LEASE)).as("%.2f s after the step back", (at - end) / 1e9).isFalse();
         }
     }
@@ -67,8 +68,8 @@ class DuplicateExplanationTests {
                 for (long at = start - 5 * S; at <= start + 20 * S; at += S / 4) {
                     for (int sender = 0; sender < 2; sender++) {
                         for (boolean late : new boolean[] {false, true}) {
-                            assertThat(ChaosReport.explains(fault, new ChaosTelegram.Copy(at, sender, late),
-                                    new ChaosTelegram.Copy(at + S, 1 - sender, false), LEASE))
+                            assertThat(ChaosReport.explains(fault, new FakeBotApi.Copy(at, sender, late),
+                                    new FakeBotApi.Copy(at + S, 1 - sender, false), LEASE))
                                     .as("%s on %d, copy at %.2f s", kind, instance, (at - start) / 1e9).isFalse();
                         }
                     }

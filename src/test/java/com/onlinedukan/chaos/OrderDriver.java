@@ -1,6 +1,6 @@
 package com.onlinedukan.chaos;
 
-import com.onlinedukan.bench.Threads;
+import com.onlinedukan.support.Threads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

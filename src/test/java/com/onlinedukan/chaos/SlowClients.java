@@ -1,6 +1,6 @@
 package com.onlinedukan.chaos;
 
-import com.onlinedukan.bench.Threads;
+import com.onlinedukan.support.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

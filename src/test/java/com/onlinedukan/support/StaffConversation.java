@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import okhttp3.mockwebserver.MockResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +43,30 @@ public final class StaffConversation {
             return node == null ? "" : node.asString();
         }
 
+        /** The order ids the message names ({@code <code>} tags; several in a digest). */
+        public List<String> orderIds() {
+            return FakeBotApi.OrderIds.in(text());
+        }
+
+        /** Whether it replies to another message (a reminder does). */
+        public boolean isReply() {
+            return body.get("reply_parameters") != null;
+        }
+
+        /** The index of this order's button: the only one, or in a digest the one labelled with the order's short id. */
+        public int buttonOf(String orderId) {
+            List<String> labels = labels(body);
+            if (labels.size() == 1) {
+                return 0;
+            }
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i).contains(orderId.substring(0, 8))) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("no button for order " + orderId + " in message " + messageId);
+        }
+
         /** The {@code callback_data} of each inline button, in order. */
         public List<String> callbackData() {
             List<String> data = new ArrayList<>();
@@ -53,6 +76,16 @@ public final class StaffConversation {
             }
             return data;
         }
+    }
+
+    /** The labels of the inline buttons in a sent or edited message's {@code reply_markup}, in order. */
+    public static List<String> labels(JsonNode body) {
+        List<String> labels = new ArrayList<>();
+        JsonNode markup = body.get("reply_markup");
+        if (markup != null && markup.get("inline_keyboard") != null) {
+            markup.get("inline_keyboard").forEach(row -> row.forEach(b -> labels.add(b.get("text").asString())));
+        }
+        return labels;
     }
 
     private record Queued(long updateId, String json, boolean ignoreOffset) {
@@ -123,7 +156,7 @@ public final class StaffConversation {
         }
     }
 
-    MockResponse answer(String method, JsonNode body) {
+    FakeBotApi.Answer.Reply answer(String method, JsonNode body) {
         switch (method) {
             case "getUpdates" -> {
                 return poll(body);
@@ -136,8 +169,7 @@ public final class StaffConversation {
                 calls.add(new Call(canonical(method), body, Instant.now()));
                 String refusal = editRefusals.poll();
                 if (refusal != null) {
-                    return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
-                            .setBody("{\"ok\":false,\"error_code\":400,\"description\":" + json.writeValueAsString(refusal) + "}");
+                    return FakeBotApi.Answer.error(400, refusal);
                 }
                 return ok("{\"message_id\":" + body.get("message_id").asLong() + ",\"date\":"
                         + Instant.now().getEpochSecond() + ",\"chat\":{\"id\":" + body.get("chat_id").asString()
@@ -159,13 +191,12 @@ public final class StaffConversation {
         };
     }
 
-    private MockResponse poll(JsonNode body) {
+    private FakeBotApi.Answer.Reply poll(JsonNode body) {
         if (polling.incrementAndGet() > 1) {
             polling.decrementAndGet();
             conflicts.incrementAndGet();
-            return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
-                    .setBody("{\"ok\":false,\"error_code\":409,\"description\":\"Conflict: terminated by other "
-                            + "getUpdates request; make sure that only one bot instance is running\"}");
+            return FakeBotApi.Answer.error(409, "Conflict: terminated by other getUpdates request; make sure that only "
+                    + "one bot instance is running");
         }
         try {
             polls.incrementAndGet();
@@ -210,6 +241,12 @@ public final class StaffConversation {
                 .map(c -> c.text("text")).toList();
     }
 
+    /** The accepted messages from the {@code from}-th on (in order of acceptance), for a watcher that reads as they come. */
+    public List<Sent> sentSince(int from) {
+        int size = sent.size();
+        return from >= size ? List.of() : List.copyOf(sent.subList(from, size));
+    }
+
     /** Every accepted message whose text mentions {@code fragment}. */
     public List<Sent> sentMentioning(String fragment) {
         return sent.stream().filter(s -> s.text().contains(fragment)).toList();
@@ -251,8 +288,7 @@ public final class StaffConversation {
         return updates.size();
     }
 
-    private static MockResponse ok(String result) {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                .setBody("{\"ok\":true,\"result\":" + result + "}");
+    private static FakeBotApi.Answer.Reply ok(String result) {
+        return FakeBotApi.Answer.ok(result);
     }
 }

@@ -1,4 +1,4 @@
-package com.onlinedukan.bench;
+package com.onlinedukan.support;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,9 +20,5 @@ public final class Threads {
                 return thread;
             });
         }
-    }
-
-    static boolean virtual() {
-        return Runtime.version().feature() >= 21;
     }
 }

@@ -55,6 +55,7 @@ public class Leadership {
     private final JdbcConnectionDetails datasource;
     private final LeaseKey names;
     private final Duration lease;
+    private final Duration checkInterval;
     /** Taken off the lease on our side, for the time it takes to stop the engine. */
     private final Duration margin;
     private final int socketTimeoutSeconds;
@@ -70,6 +71,7 @@ public class Leadership {
         this.datasource = datasource;
         this.names = names;
         this.lease = properties.leaderLease();
+        this.checkInterval = properties.leadershipCheckInterval();
         this.margin = min(Duration.ofSeconds(1), lease.dividedBy(10));
         // A renewal that hangs (a silent network) must give up well within the lease.
         this.socketTimeoutSeconds = (int) Math.max(1, lease.dividedBy(3).toSeconds());
@@ -82,6 +84,19 @@ public class Leadership {
      */
     public boolean isLeader() {
         return leader && System.nanoTime() - validUntilNanos < 0;
+    }
+
+    /** How long the lease lasts without renewal ({@code dukan.relay.leader-lease}). */
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * How often {@link #check()} is to be called ({@code dukan.relay.leadership-check-interval}): at
+     * least twice within a {@link #lease()}.
+     */
+    public Duration checkInterval() {
+        return checkInterval;
     }
 
     /** This instance's name in {@code relay_leader.holder}: its {@link InstanceIdentity}. */

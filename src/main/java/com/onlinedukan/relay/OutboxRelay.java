@@ -141,15 +141,15 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             // its turn at the lease, whose holder runs the reconciler and the purges.
             state.set(RelayState.DISABLED);
             log.info("Outbox relay disabled on this instance (dukan.relay.enabled=false): another relay, such as "
-                    + "Debezium Server, publishes to stream '{}'", properties.stream());
-            supervisor.scheduleWithFixedDelay(leadership::check, 0, properties.leadershipCheckInterval().toMillis(),
+                    + "Debezium Server, publishes to stream '{}'", publisher.key());
+            supervisor.scheduleWithFixedDelay(leadership::check, 0, leadership.checkInterval().toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
         state.set(RelayState.STANDBY);
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
         announcer = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay-announcer"));
-        supervisor.scheduleWithFixedDelay(this::supervise, 0, properties.leadershipCheckInterval().toMillis(),
+        supervisor.scheduleWithFixedDelay(this::supervise, 0, leadership.checkInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         supervisor.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -254,7 +254,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                         state.set(RelayState.RUNNING);
                         lastError.set(null);
                         log.info("Outbox relay streaming from slot '{}' to stream '{}'",
-                                names.slot(), properties.stream());
+                                names.slot(), publisher.key());
                     }
                 })
                 .using(this::completed)
@@ -341,7 +341,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                     .name("outbox publish")
                     .kind(Span.Kind.PRODUCER)
                     .tag("messaging.system", "redis")
-                    .tag("messaging.destination.name", properties.stream())
+                    .tag("messaging.destination.name", publisher.key())
                     .tag("dukan.event.id", event.eventId().toString())
                     .start());
         }
@@ -358,7 +358,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             try (MDC.MDCCloseable id = MDC.putCloseable("eventId", event.eventId().toString());
                     Tracer.SpanInScope scope = spans.get(i) == null ? null : tracer.withSpan(spans.get(i))) {
                 log.debug("Published event {} ({} {}) to stream '{}'", event.eventId(), event.aggregateType(),
-                        event.aggregateId(), properties.stream());
+                        event.aggregateId(), publisher.key());
             }
         }
     }

@@ -40,12 +40,12 @@ public class RelayMonitor {
     private volatile boolean reportFailing;
 
     RelayMonitor(OutboxRelay relay, Leadership leadership, JdbcClient jdbc, RelayNames names,
-            RelayProperties properties, MeterRegistry meters) {
+            MeterRegistry meters) {
         this.relay = relay;
         this.leadership = leadership;
         this.jdbc = jdbc;
         this.names = names;
-        this.staleAfter = properties.leaderLease().multipliedBy(STALE_AFTER_LEASES);
+        this.staleAfter = leadership.lease().multipliedBy(STALE_AFTER_LEASES);
         Gauge.builder("dukan.relay.retained.wal", retainedWal, AtomicLong::get).baseUnit("bytes")
                 .description("WAL retained by the relay's replication slot").register(meters);
         Gauge.builder("dukan.relay.leader", leadership, l -> l.isLeader() ? 1 : 0)
@@ -79,7 +79,7 @@ public class RelayMonitor {
      * The statement writes only while {@code relay_leader} names this instance with a live lease,
      * so a leader that lost its lease cannot overwrite its successor's report.
      */
-    @Scheduled(fixedDelayString = "${dukan.relay.leadership-check-interval:2s}", initialDelayString = "500ms")
+    @Scheduled(fixedDelayString = "#{@leadership.checkInterval().toMillis()}", initialDelayString = "500ms")
     void reportToCluster() {
         if (!leadership.isLeader()) {
             return;

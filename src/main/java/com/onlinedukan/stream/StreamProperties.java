@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The stream's part of {@code dukan.relay.*}: the names stay where the contract put them, under the
- * relay, so that a running deployment's configuration keeps working; the stream module reads them here.
+ * The stream's part of {@code dukan.relay.*}, bound here and nowhere else: the names stay where the
+ * README documents them, under the relay, so that a running deployment's configuration keeps working;
+ * the relay learns the stream's key from {@link StreamPublisher#key()}.
  *
  * @param stream the Redis Stream key events are published to
  * @param streamMaxLength approximate cap on the stream's length (older entries are trimmed)

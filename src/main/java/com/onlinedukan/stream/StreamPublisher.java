@@ -34,6 +34,11 @@ public class StreamPublisher {
                 .register(meters);
     }
 
+    /** The key of the stream this publishes to ({@code dukan.relay.stream}). */
+    public String key() {
+        return stream;
+    }
+
     public void publish(List<RelayedEvent> events) throws DataAccessException {
         if (events.isEmpty()) {
             return;

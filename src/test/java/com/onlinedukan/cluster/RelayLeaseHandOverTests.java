@@ -72,7 +72,7 @@ class RelayLeaseHandOverTests {
     }
 
     Leadership leadership() {
-        return new Leadership(database, new LeaseProperties(Duration.ofSeconds(2)), () -> SLOT, new InstanceIdentity());
+        return new Leadership(database, new LeaseProperties(Duration.ofSeconds(2), Duration.ofMillis(500)), () -> SLOT, new InstanceIdentity());
     }
 
     void terminate(String holder) {

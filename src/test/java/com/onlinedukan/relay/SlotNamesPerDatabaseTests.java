@@ -96,9 +96,8 @@ class SlotNamesPerDatabaseTests {
         TestServers servers = TestServers.get();
         JdbcClient jdbc = JdbcClient.create(
                 new DriverManagerDataSource(servers.jdbcUrl(database), servers.user(), servers.password()));
-        RelayProperties defaults = new RelayProperties(true, null, null, "unused", 1_000_000, Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                DataSize.ofGigabytes(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        RelayProperties defaults = new RelayProperties(true, null, null, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), Duration.ofMillis(50), DataSize.ofGigabytes(1), Duration.ofSeconds(5));
         return new RelayNames(defaults, jdbc);
     }
 

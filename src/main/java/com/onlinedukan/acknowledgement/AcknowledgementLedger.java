@@ -213,6 +213,47 @@ class AcknowledgementLedger {
                 .param("orderId", orderId).query(AcknowledgementLedger::row).optional();
     }
 
+    /** Where a walk over settled rows has got to: the last row seen, by delivery time then event id. */
+    record Settled(UUID eventId, Instant deliveredAt) {
+
+        static final Settled START = new Settled(new UUID(0, 0), Instant.EPOCH);
+    }
+
+    /**
+     * Rows delivered before {@code before} that nothing is left to do for (escalated, or taken and
+     * the message shows it), after {@code after}, oldest first. The predicate is the one of
+     * {@link #purgeSettled} and of the partial index {@code order_acknowledgement_settled} (V18).
+     */
+    List<Settled> settledBefore(Instant before, Settled after, int limit) {
+        return jdbc.sql("""
+                SELECT event_id, delivered_at FROM order_acknowledgement
+                 WHERE (stage = 'ESCALATED' OR (stage = 'TAKEN' AND edited)) AND delivered_at < :before
+                   AND (delivered_at, event_id) > (:afterAt, :afterId)
+                 ORDER BY delivered_at, event_id LIMIT :limit
+                """)
+                .param("before", Timestamp.from(before))
+                .param("afterAt", Timestamp.from(after.deliveredAt()))
+                .param("afterId", after.eventId())
+                .param("limit", limit)
+                .query((rs, row) -> new Settled(rs.getObject("event_id", UUID.class), instant(rs, "delivered_at")))
+                .list();
+    }
+
+    /** Deletes these rows, each only if it is still settled and delivered before {@code before}. */
+    int purgeSettled(Collection<UUID> eventIds, Instant before) {
+        if (eventIds.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                DELETE FROM order_acknowledgement
+                 WHERE event_id IN (:ids) AND (stage = 'ESCALATED' OR (stage = 'TAKEN' AND edited))
+                   AND delivered_at < :before
+                """)
+                .param("ids", eventIds)
+                .param("before", Timestamp.from(before))
+                .update();
+    }
+
     /** The first update id not yet applied for this bot (0: none applied yet, Telegram's oldest comes first). */
     long offset(String botId) {
         return jdbc.sql("SELECT next_id FROM telegram_update_offset WHERE bot_id = :botId")

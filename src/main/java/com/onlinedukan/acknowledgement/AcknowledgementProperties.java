@@ -18,13 +18,16 @@ import org.springframework.validation.annotation.Validated;
  *     reminder in the staff chat; a second period later it is escalated
  * @param escalationChatId where orders nobody took are escalated; unset: reminders only
  * @param updatesPollWait how long one {@code getUpdates} long poll waits for a press (at most 50s)
+ * @param acknowledgementRetention how long an order's acknowledgement is kept after its message
+ *     (only once nothing is left to do for it and the notification ledger no longer holds it)
  */
 @Validated
 @ConfigurationProperties("dukan.notification")
 record AcknowledgementProperties(
         @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration acknowledgeWithin,
         String escalationChatId,
-        @DefaultValue("25s") @NotNull @DurationMin(seconds = 0) Duration updatesPollWait) {
+        @DefaultValue("25s") @NotNull @DurationMin(seconds = 0) Duration updatesPollWait,
+        @DefaultValue("30d") @NotNull @DurationMin(millis = 1) Duration acknowledgementRetention) {
 
     @AssertTrue(message = "dukan.notification.updates-poll-wait must be at most 50s")
     boolean isPollWaitBounded() {

@@ -393,6 +393,15 @@ class DeliveryLedger {
                 .single();
     }
 
+    /** Those of these events the ledger still holds, whatever their status. */
+    java.util.Set<UUID> heldAmong(java.util.Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(jdbc.sql("SELECT event_id FROM notification WHERE event_id IN (:ids)")
+                .param("ids", eventIds).query(UUID.class).list());
+    }
+
     /** The order and the order's commit of a notification the ledger has, whatever its status. */
     Optional<Notifications.Ledgered> ledgered(UUID eventId) {
         return jdbc.sql("SELECT order_id, event_committed_at FROM notification WHERE event_id = :eventId")

@@ -64,6 +64,14 @@ public class Notifications {
         return ledger.ledgered(eventId);
     }
 
+    /**
+     * Those of these events whose notification the ledger still holds: a press on one of their
+     * messages can still be applied, so what depends on them must stay.
+     */
+    public java.util.Set<UUID> ledgeredAmong(java.util.Collection<UUID> eventIds) {
+        return ledger.heldAmong(eventIds);
+    }
+
     /** Whether a notification is due to be sent now: what else spends the chat's budget waits while one is. */
     public boolean anyDue() {
         return queries.anyDue();

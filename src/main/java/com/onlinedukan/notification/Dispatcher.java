@@ -2,9 +2,11 @@ package com.onlinedukan.notification;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.notification.DeliveryLedger.Claim;
@@ -22,6 +24,11 @@ import org.springframework.stereotype.Component;
  * them to {@link Delivery}. Woken at once when the stream brings something new, otherwise every
  * {@code retry-poll-interval}. While Telegram refuses the bot or the chat, it asks Telegram every
  * {@code refusal-probe-interval} whether that is fixed, and resumes when it is.
+ *
+ * <p>{@code dukan.notification.senders} threads do this side by side, each with a claim of its own
+ * (the ledger's claims are leased per claim, exactly as between instances), so the round trips of
+ * one send overlap those of the others; the shared budgets decide what Telegram gets. Only the first
+ * sender probes a refusing Telegram.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
@@ -34,8 +41,8 @@ class Dispatcher implements SmartLifecycle {
     private final DeliveryControl control;
     private final InstanceIdentity identity;
     private final NotificationProperties properties;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile Thread thread;
+    private final List<Semaphore> wakeUps;
+    private volatile List<Thread> threads = List.of();
     private volatile boolean running;
     private Instant lastProbe = Instant.EPOCH;
 
@@ -47,26 +54,34 @@ class Dispatcher implements SmartLifecycle {
         this.control = control;
         this.identity = identity;
         this.properties = properties;
+        this.wakeUps = IntStream.range(0, properties.senders()).mapToObj(i -> new Semaphore(0)).toList();
     }
 
     /** Something new is due: look now rather than at the next poll. */
     void wakeUp() {
-        wakeUp.release();
+        wakeUps.forEach(Semaphore::release);
     }
 
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::run, "notification-dispatcher");
-        // A send still in flight when the JVM exits dies with it; its lease hands it to another instance.
-        thread.setDaemon(true);
-        thread.start();
+        List<Thread> started = new ArrayList<>(wakeUps.size());
+        for (int i = 0; i < wakeUps.size(); i++) {
+            int sender = i;
+            Thread thread = new Thread(() -> run(sender), "notification-dispatcher-" + i);
+            // A send still in flight when the JVM exits dies with it; its lease hands it to another instance.
+            thread.setDaemon(true);
+            thread.start();
+            started.add(thread);
+        }
+        threads = List.copyOf(started);
     }
 
-    private void run() {
+    private void run(int sender) {
+        Semaphore wakeUp = wakeUps.get(sender);
         while (running) {
             try {
-                Duration wait = dispatchDue();
+                Duration wait = dispatchDue(sender == 0);
                 wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUp.drainPermits();
             }
@@ -82,12 +97,12 @@ class Dispatcher implements SmartLifecycle {
     }
 
     /** Sends while Telegram could take it and something is due; returns how long to wait before looking again. */
-    Duration dispatchDue() {
+    private Duration dispatchDue(boolean probes) {
         Duration poll = properties.retryPollInterval();
         while (running) {
             DeliveryPause pause = control.state();
             if (pause.paused()) {
-                if (pause.byTelegram()) {
+                if (pause.byTelegram() && probes) {
                     probeWhenDue(pause);
                 }
                 return poll;
@@ -150,22 +165,23 @@ class Dispatcher implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        Thread current = thread;
-        if (current != null) {
-            wakeUp.release();
-            try {
-                current.join(properties.stopGrace().toMillis());
-                if (current.isAlive()) {
-                    // Stuck outside a send, e.g. waiting for a database connection. What it holds
-                    // stays claimed until the lease runs out; then any instance retries it.
-                    log.warn("Dispatcher did not stop within {}; leaving it to the JVM's exit", properties.stopGrace());
-                }
+        List<Thread> current = threads;
+        wakeUp();
+        long deadline = System.nanoTime() + properties.stopGrace().toNanos();
+        try {
+            for (Thread thread : current) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (current.stream().anyMatch(Thread::isAlive)) {
+                // Stuck outside a send, e.g. waiting for a database connection. What it holds
+                // stays claimed until the lease runs out; then any instance retries it.
+                log.warn("Dispatcher did not stop within {}; leaving it to the JVM's exit", properties.stopGrace());
             }
         }
-        thread = null;
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        threads = List.of();
     }
 
     @Override

@@ -82,7 +82,7 @@ final class Report {
 
     void jfr(int samples, Map<String, Integer> threads, Map<String, Integer> top, Map<String, Integer> ours) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` (`settings=profile`) during a second 8-client burst after the measured one, so JFR's overhead is in no figure above. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher` and `OkHttp Dispatcher`.%n%n", samples));
+                "%n## Where the time goes (JFR, 8-client burst, %d execution samples)%n%nRecorded with `--jfr` (`settings=profile`) during a second 8-client burst after the measured one, so JFR's overhead is in no figure above. `tomcat-handler-N` are the request threads (virtual); the relay is the Debezium coordinator thread, the notifier `stream-dukan-notifier`, `notification-dispatcher-N` (the senders) and `OkHttp Dispatcher`.%n%n", samples));
         s.append("| thread (digits as N) | samples | share |\n|---|---|---|\n");
         threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
                 .forEach(e -> s.append(String.format(Locale.ROOT, "| `%s` | %d | %.0f %% |%n", e.getKey(), e.getValue(),

@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param grace how old an outbox event must be before the reconciler writes it into the ledger
  *     itself, if the stream has not brought it
  * @param interval how often the reconciler looks
- * @param outboxRetention how long events stay in the outbox; only events the reconciler has
- *     already checked are purged
+ * @param outboxRetention how long events stay in the outbox (the outbox's own retention reads this
+ *     name too, and deletes only events every consumer, the reconciler included, has accounted for); a
+ *     poison entry naming an event id is looked up in the outbox again for this long
  */
 @Validated
 @ConfigurationProperties("dukan.reconciler")

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.onlinedukan.order.OrderPlaced;
 import com.onlinedukan.outbox.Outbox;
+import com.onlinedukan.outbox.OutboxConsumers;
 import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.cluster.Leadership;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,15 +29,21 @@ import org.springframework.stereotype.Component;
  * and whatever either clock says. It walks the outbox by the id of the transaction that wrote each
  * row, behind a watermark that never passes a transaction still running or an event still inside
  * its grace: an event that becomes visible late is still above the watermark when it does. Ages
- * are the database's own clock. Runs on the relay leader only.
+ * are the database's own clock. Runs on the relay leader only. The watermark is also what the
+ * notifier tells the outbox it has accounted for ({@link OutboxConsumers}, as consumer
+ * {@value #CONSUMER}): the outbox keeps every row above it.
  */
 @Component
-class Reconciler {
+class Reconciler implements SmartInitializingSingleton {
+
+    /** The notifier's name among the outbox's consumers. */
+    static final String CONSUMER = "notification";
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final int PAGE = 500;
 
     private final Outbox outbox;
+    private final OutboxConsumers consumers;
     private final DeliveryLedger ledger;
     private final Dispatcher dispatcher;
     private final Leadership leadership;
@@ -43,9 +51,10 @@ class Reconciler {
     private final JdbcClient jdbc;
     private final Counter recovered;
 
-    Reconciler(Outbox outbox, DeliveryLedger ledger, Dispatcher dispatcher, Leadership leadership,
-            ReconcilerProperties properties, JdbcClient jdbc, MeterRegistry meters) {
+    Reconciler(Outbox outbox, OutboxConsumers consumers, DeliveryLedger ledger, Dispatcher dispatcher,
+            Leadership leadership, ReconcilerProperties properties, JdbcClient jdbc, MeterRegistry meters) {
         this.outbox = outbox;
+        this.consumers = consumers;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.leadership = leadership;
@@ -54,6 +63,12 @@ class Reconciler {
         this.recovered = Counter.builder("dukan.reconciler.events.recovered")
                 .description("Outbox events the stream never brought, written into the ledger by the reconciler")
                 .register(meters);
+    }
+
+    /** Before the inbox reads anything: from here on the outbox keeps what the notifier has not checked. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        consumers.register(CONSUMER);
     }
 
     @Scheduled(fixedDelayString = "${dukan.reconciler.interval:30s}", initialDelayString = "${dukan.reconciler.interval:30s}")
@@ -136,7 +151,7 @@ class Reconciler {
      * the outbox row.
      */
     private int recheckPoison() {
-        List<UUID> named = ledger.unresolvedPoison(databaseNow().minus(properties.outboxRetention()), PAGE);
+        List<UUID> named = ledger.unresolvedPoison(databaseNow().minus(consumers.retention()), PAGE);
         if (named.isEmpty()) {
             return 0;
         }
@@ -156,11 +171,16 @@ class Reconciler {
         return jdbc.sql("SELECT checked_below_txid FROM reconciler_watermark WHERE id = 1").query(Long.class).single();
     }
 
-    /** Plain assignment: each round's value is true on its own, and a lower one only means looking again. */
+    /**
+     * Plain assignment: each round's value is true on its own, and a lower one only means looking again.
+     * Reported to the outbox after it is stored, so the outbox never lets go of a row the next round
+     * would start below.
+     */
     private void advanceTo(long below) {
         jdbc.sql("UPDATE reconciler_watermark SET checked_below_txid = :below WHERE id = 1")
                 .param("below", below)
                 .update();
+        consumers.checkedBelow(CONSUMER, below);
     }
 
     private Instant databaseNow() {
@@ -175,22 +195,6 @@ class Reconciler {
         catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /**
-     * How far the outbox may be purged: events older than the retention (by the database's clock)
-     * that the reconciler has checked, i.e. written by a transaction below the watermark. The time
-     * also stays before every event not yet checked, so no delivered ledger row is purged while its
-     * outbox event could still be reconciled (and sent twice).
-     */
-    record PurgeHorizon(Instant before, long belowTransaction) {
-    }
-
-    PurgeHorizon outboxPurgeHorizon() {
-        long checked = checkedBelow();
-        Instant retained = databaseNow().minus(properties.outboxRetention());
-        Instant unchecked = outbox.oldestWrittenByTransactionsFrom(checked);
-        return new PurgeHorizon(unchecked != null && unchecked.isBefore(retained) ? unchecked : retained, checked);
     }
 
     Duration interval() {

@@ -15,13 +15,13 @@ import org.springframework.validation.annotation.Validated;
  * @param grace how old an outbox event must be before the reconciler writes it into the ledger
  *     itself, if the stream has not brought it
  * @param interval how often the reconciler looks
- * @param outboxRetention how long events stay in the outbox; only events the reconciler has
- *     already checked are purged
+ * <p>{@code dukan.reconciler.outbox-retention} is the outbox's own (it deletes only events every
+ * consumer, the reconciler included, has accounted for); a poison entry naming an event id is looked
+ * up in the outbox again for that long.
  */
 @Validated
 @ConfigurationProperties("dukan.reconciler")
 record ReconcilerProperties(
         @DefaultValue("2m") @NotNull @DurationMin(millis = 1) Duration grace,
-        @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration interval,
-        @DefaultValue("7d") @NotNull @DurationMin(millis = 1) Duration outboxRetention) {
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration interval) {
 }

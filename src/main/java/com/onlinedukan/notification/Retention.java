@@ -14,10 +14,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the tables bounded, on the relay leader. The order matters: outbox events go only once
- * the reconciler has checked them (so nothing unregistered is lost), and delivered ledger rows
- * only once their outbox events are gone (so no snapshot or reconciliation can bring them back
- * and send them twice). Dead letters stay until an SRE replays them.
+ * Keeps the notifier's own tables bounded, on the relay leader. Outbox events are the outbox's to
+ * delete (once the reconciler reported them checked); a delivered ledger row goes only once its
+ * outbox event is gone (so no snapshot or reconciliation can bring it back and send it twice): it was
+ * delivered before the oldest event the outbox still holds was written. Dead letters stay until an
+ * SRE replays them.
  */
 @Component
 class Retention {
@@ -27,16 +28,14 @@ class Retention {
 
     private final Outbox outbox;
     private final DeliveryLedger ledger;
-    private final Reconciler reconciler;
     private final Leadership leadership;
     private final NotificationProperties.Retention retention;
     private final Clock clock;
 
-    Retention(Outbox outbox, DeliveryLedger ledger, Reconciler reconciler, Leadership leadership,
-            NotificationProperties properties, Clock clock) {
+    Retention(Outbox outbox, DeliveryLedger ledger, Leadership leadership, NotificationProperties properties,
+            Clock clock) {
         this.outbox = outbox;
         this.ledger = ledger;
-        this.reconciler = reconciler;
         this.leadership = leadership;
         this.retention = properties.retention();
         this.clock = clock;
@@ -56,18 +55,9 @@ class Retention {
     }
 
     void purge() {
-        Reconciler.PurgeHorizon horizon = reconciler.outboxPurgeHorizon();
-        Instant outboxHorizon = horizon.before();
-        int events = 0;
-        int batch;
-        do {
-            batch = outbox.purgeWrittenBefore(outboxHorizon, horizon.belowTransaction(), BATCH);
-            events += batch;
-        }
-        while (batch == BATCH);
-
         Instant ledgerHorizon = clock.instant().minus(retention.ledger());
-        Instant before = ledgerHorizon.isBefore(outboxHorizon) ? ledgerHorizon : outboxHorizon;
+        Instant oldestEvent = outbox.oldestWritten();
+        Instant before = oldestEvent != null && oldestEvent.isBefore(ledgerHorizon) ? oldestEvent : ledgerHorizon;
         int notifications = 0;
         List<UUID> done;
         do {
@@ -77,9 +67,9 @@ class Retention {
         while (done.size() == BATCH);
 
         int poison = ledger.purgePoison(clock.instant().minus(retention.poison()));
-        if (events + notifications + poison > 0) {
-            log.info("Purged {} outbox events, {} delivered notifications and {} poison entries past their retention",
-                    events, notifications, poison);
+        if (notifications + poison > 0) {
+            log.info("Purged {} delivered notifications and {} poison entries past their retention",
+                    notifications, poison);
         }
     }
 }

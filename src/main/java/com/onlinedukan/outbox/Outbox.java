@@ -31,8 +31,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The outbox table and the only code that touches it. An event is written with the change it
  * describes, so it exists exactly when that change committed: {@link #append} joins the caller's
  * transaction and refuses to run without one; {@link #appendWith} sends the change and the event as
- * one statement, atomic by itself. Consumers read events back by id or by age, and purge what they
- * are done with.
+ * one statement, atomic by itself. Consumers read events back by id or by age, and report how far
+ * they have accounted for them ({@link OutboxConsumers}); the outbox deletes its own rows
+ * ({@code OutboxRetention}).
  */
 @Component
 public class Outbox {
@@ -219,39 +220,14 @@ public class Outbox {
                 .list();
     }
 
-    /** When the oldest event written by a transaction {@code >= fromTransaction} was written; null if none. */
-    public Instant oldestWrittenByTransactionsFrom(long fromTransaction) {
-        return jdbc.sql("SELECT created_at FROM outbox WHERE txid >= :from ORDER BY created_at LIMIT 1")
-                .param("from", fromTransaction)
-                .query((rs, row) -> rs.getTimestamp(1).toInstant())
-                .optional()
-                .orElse(null);
-    }
-
     /**
-     * Deletes up to {@code limit} of the events written before {@code before} by transactions below
-     * {@code belowTransaction}, oldest first; returns how many.
+     * When the oldest event the outbox still holds was written, by the database's clock; null when
+     * it is empty. Whatever was recorded downstream before it, its event is gone from the outbox.
      */
-    public int purgeWrittenBefore(Instant before, long belowTransaction, int limit) {
-        return jdbc.sql("""
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox WHERE created_at < :before AND txid < :below ORDER BY created_at LIMIT :limit)
-                """)
-                .param("before", Timestamp.from(before))
-                .param("below", belowTransaction)
-                .param("limit", limit)
-                .update();
-    }
-
-    /** Deletes up to {@code limit} of the events written before {@code before}, oldest first; returns how many. */
-    public int purgeWrittenBefore(Instant before, int limit) {
-        return jdbc.sql("""
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox WHERE created_at < :before ORDER BY created_at LIMIT :limit)
-                """)
-                .param("before", Timestamp.from(before))
-                .param("limit", limit)
-                .update();
+    public Instant oldestWritten() {
+        return jdbc.sql("SELECT min(created_at) FROM outbox")
+                .query((rs, row) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
+                .single();
     }
 
     private static OutboxEvent event(ResultSet rs, int row) throws SQLException {

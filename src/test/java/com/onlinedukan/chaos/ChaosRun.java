@@ -61,7 +61,7 @@ public final class ChaosRun {
     final Duration refusalProbeInterval = Duration.ofSeconds(5);
     /** {@code dukan.notification.acknowledge-within}: short, so reminders and escalations happen within the run. */
     final Duration acknowledgeWithin;
-    /** {@code --staff}: a member of staff presses "Take" (not finished: off by default, see chaos/reports/README.md). */
+    /** A member of staff presses "Take" on a share of the orders (on by default; {@code --no-staff} turns it off). */
     final boolean staff;
     final List<Fault> faults = new CopyOnWriteArrayList<>();
     final List<Sample> samples = new CopyOnWriteArrayList<>();
@@ -87,7 +87,7 @@ public final class ChaosRun {
         this.longRun = args.containsKey("long");
         this.seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : System.currentTimeMillis() % 1_000_000;
         this.acknowledgeWithin = Duration.ofSeconds(number("acknowledge-within-seconds", 10, 30));
-        this.staff = args.containsKey("staff");
+        this.staff = !args.containsKey("no-staff");
     }
 
     public static void main(String[] argv) throws Exception {

@@ -75,7 +75,11 @@ final class TakesCheck {
         else {
             notAcknowledged.add(press.orderId());
         }
-        boolean named = staff.editsOf(press.messageId()).stream().anyMatch(edit -> edit.text("text") != null
+        // The edit goes to the message the ledger recorded: a press on an earlier copy of a message sent
+        // twice (a duplicate window) is named on the copy the delivery recorded.
+        List<Long> copies = new ArrayList<>(List.of(press.messageId()));
+        staff.sentMentioning(press.orderId()).stream().filter(m -> !m.isReply()).forEach(m -> copies.add(m.messageId()));
+        boolean named = copies.stream().distinct().flatMap(id -> staff.editsOf(id).stream()).anyMatch(edit -> edit.text("text") != null
                 && edit.text("text").contains("taken by <b>" + press.name() + "</b>")
                 || StaffConversation.labels(edit.body()).stream().anyMatch(label -> label.contains(" · " + press.name() + " · ")));
         if (!named) {

@@ -305,7 +305,9 @@ public final class FakeBotApi implements AutoCloseable {
         boolean answered = respond(exchange, Answer.ok("{\"message_id\":" + id + ",\"date\":" + Instant.now().getEpochSecond()
                 + ",\"chat\":{\"id\":" + chatId + ",\"type\":\"supergroup\"},\"text\":" + quote(text == null ? "" : text) + "}"));
         boolean late = !answered || (after != null && after.pastClientTimeout());
-        if (text != null) {
+        // Copies of an order's message only: a reminder (a reply) or an escalation (no button) names
+        // the order too, but is not another copy of its notification.
+        if (text != null && body.has("reply_markup") && !body.has("reply_parameters") && !body.has("reply_to_message_id")) {
             for (String orderId : OrderIds.in(text)) {
                 copies.computeIfAbsent(orderId, k -> new CopyOnWriteArrayList<>()).add(new Copy(acceptedAt, port, late));
             }

@@ -53,8 +53,11 @@ free_port() {
 
 # 2. A throwaway PostgreSQL in a temp dir (stopped on exit); pgctl.sh lets the runner stop and start it.
 # It runs under libfaketime with its offset in pg-clock.rc ("+0": the real time), which the runner rewrites
-# to step the database's wall clock (now(), clock_timestamp()) ahead; every PostgreSQL process re-reads it
-# within a second. The monotonic clock is left alone, as an NTP step leaves it.
+# to step the database's wall clock (now(), clock_timestamp()) ahead. Every PostgreSQL process reads it on
+# every clock call (FAKETIME_NO_CACHE), so the server has one clock that steps at one instant, as a host's
+# clock does; with libfaketime's cache each backend stepped up to two seconds after the others, and a
+# backend still ahead judged leases granted by one already back as run out (two copies of an order).
+# The monotonic clock is left alone, as an NTP step leaves it.
 TMP=$(mktemp -d /tmp/dukan-chaos.XXXXXX)
 chmod 755 "$TMP"
 PGDATA="$TMP/pg"
@@ -67,7 +70,7 @@ FAKETIME_ENV=""
 if [[ -f "$LIBFAKETIME" ]]; then
   echo "+0" >"$TMP/pg-clock.rc"
   chmod 644 "$TMP/pg-clock.rc"
-  FAKETIME_ENV="LD_PRELOAD=$LIBFAKETIME FAKETIME_TIMESTAMP_FILE=$TMP/pg-clock.rc FAKETIME_CACHE_DURATION=1 FAKETIME_DONT_FAKE_MONOTONIC=1"
+  FAKETIME_ENV="LD_PRELOAD=$LIBFAKETIME FAKETIME_TIMESTAMP_FILE=$TMP/pg-clock.rc FAKETIME_NO_CACHE=1 FAKETIME_DONT_FAKE_MONOTONIC=1"
   PGCLOCK_ARGS=(--pg-clock="$TMP/pg-clock.rc")
 else
   echo "no libfaketime at $LIBFAKETIME (apt-get install faketime): the database clock fault cannot happen"

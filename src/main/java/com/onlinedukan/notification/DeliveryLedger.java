@@ -111,6 +111,9 @@ class DeliveryLedger {
     private List<Claim> claim(String owner, Duration lease, int limit, String pauseGuard) {
         // The claim's age counts from before its statement, the wait for a pooled connection included:
         // the lease PostgreSQL grants starts later, so an age measured from here never understates it.
+        // A lease is judged run out by the clock as it reads now (clock_timestamp()), not by now(), which
+        // is when this transaction began: across a step back of the server's clock, a statement that began
+        // before the step would otherwise judge a lease granted just after it as long run out.
         long before = System.nanoTime();
         return jdbc.sql("""
                 UPDATE notification
@@ -120,7 +123,7 @@ class DeliveryLedger {
                         SELECT event_id FROM notification
                          WHERE status IN ('PENDING', 'RETRYING')
                            AND next_attempt_at <= now()
-                           AND (lease_until IS NULL OR lease_until < now())
+                           AND (lease_until IS NULL OR lease_until < clock_timestamp())
                            %s
                          ORDER BY next_attempt_at
                          LIMIT :limit
@@ -225,7 +228,7 @@ class DeliveryLedger {
                     UPDATE notification
                        SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
                            first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
-                     WHERE (lease_until IS NULL OR lease_until < now()) AND %s
+                     WHERE (lease_until IS NULL OR lease_until < clock_timestamp()) AND %s
                     RETURNING event_id),
                 recorded AS (
                     INSERT INTO notification_attempt (event_id, outcome, error)
@@ -260,7 +263,7 @@ class DeliveryLedger {
         List<ReplayCursor> replayed = jdbc.sql("""
                 WITH picked AS (
                     SELECT event_id FROM notification
-                     WHERE (lease_until IS NULL OR lease_until < now()) AND %s
+                     WHERE (lease_until IS NULL OR lease_until < clock_timestamp()) AND %s
                        AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, event_id) > (:afterAt, :afterId))
                      ORDER BY created_at, event_id
                      LIMIT :limit),
@@ -269,7 +272,7 @@ class DeliveryLedger {
                        SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
                            first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
                      WHERE event_id IN (SELECT event_id FROM picked)
-                       AND (lease_until IS NULL OR lease_until < now())
+                       AND (lease_until IS NULL OR lease_until < clock_timestamp())
                     RETURNING event_id, created_at),
                 recorded AS (
                     INSERT INTO notification_attempt (event_id, outcome, error)

@@ -98,12 +98,10 @@ class RedisTopologyTests {
                 "STREAMS", stream, ">")).contains(orphaned);
         inboxes(Lifecycle.START, a, b);
 
-        Backlog drained = backlogThenDrain(a, b, 16);
-        List<String> ids = new ArrayList<>(drained.ids());
+        List<String> ids = drainedWithinOneBotBudget(a, b, 16);
         ids.add(orphaned);
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(90));
 
-        assertWithinOneBotBudget(sharing, sendsSince(drained.from()));
         assertThat(Stream.of(a, b)).allSatisfy(instance -> assertThat(budgetsShared(instance)).isEqualTo(1.0));
         assertThat(cluster.keys("dukan:telegram:budget:*")).as("the budgets' buckets live on the cluster").isNotEmpty();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(cluster.onKey(stream, "XLEN", stream).strip())
@@ -119,9 +117,7 @@ class RedisTopologyTests {
         ConfigurableApplicationContext a = first();
         ConfigurableApplicationContext b = second();
 
-        Backlog before = backlogThenDrain(a, b, 10);
-        telegram.awaitEachAcceptedOnce(before.ids(), Duration.ofSeconds(90));
-        assertWithinOneBotBudget(sharing, sendsSince(before.from()));
+        List<String> before = drainedWithinOneBotBudget(a, b, 10);
 
         List<String> during = new ArrayList<>();
         Thread load = new Thread(() -> during.addAll(placeSteadily(a, b, 10, Duration.ofMillis(300))));
@@ -132,10 +128,8 @@ class RedisTopologyTests {
 
         // Both follow the Sentinel to the new master; from then on they share one budget there.
         await().atMost(Duration.ofSeconds(30)).until(() -> budgetsShared(a) == 1.0 && budgetsShared(b) == 1.0);
-        Backlog after = backlogThenDrain(a, b, 10);
-        telegram.awaitEachAcceptedOnce(after.ids(), Duration.ofSeconds(90));
-        assertWithinOneBotBudget(sharing, sendsSince(after.from()));
-        telegram.awaitEachAcceptedOnce(before.ids(), Duration.ofSeconds(1));
+        drainedWithinOneBotBudget(a, b, 10);
+        telegram.awaitEachAcceptedOnce(before, Duration.ofSeconds(1));
         assertThat(sentinel.onMaster("--scan", "--pattern", "dukan:telegram:budget:*"))
                 .as("the budgets' buckets live on the new master").isNotBlank();
     }
@@ -196,6 +190,29 @@ class RedisTopologyTests {
         return new Backlog(ids, from);
     }
 
+    /**
+     * A backlog drained by both instances, checked against one bot budget. No round may exceed the
+     * budget while both shared it; a round in which the machine starved the budget calls into the
+     * fallback (so that too few sends were made while shared to judge) is measured again, at most
+     * three rounds in all. Returns every order placed, each accepted once.
+     */
+    private List<String> drainedWithinOneBotBudget(ConfigurableApplicationContext a, ConfigurableApplicationContext b,
+            int count) {
+        List<String> placed = new ArrayList<>();
+        for (int round = 1; ; round++) {
+            Backlog drained = backlogThenDrain(a, b, count);
+            placed.addAll(drained.ids());
+            telegram.awaitEachAcceptedOnce(placed, Duration.ofSeconds(90));
+            List<Instant> sends = sendsSince(drained.from());
+            assertNoMoreThanOneBotBudget(sharing, sends);
+            if (judgedEnough(sharing, sends) || round == 3) {
+                assertThat(judged(sharing, sends)).as("sends made while both instances shared their budgets (of %d), round %d",
+                        sends.size(), round).isGreaterThanOrEqualTo(enough(sends));
+                return placed;
+            }
+        }
+    }
+
     private static void ops(ConfigurableApplicationContext instance, String action) {
         int port = ((WebServerApplicationContext) instance).getWebServer().getPort();
         assertThat(new OpsClient(port).call("POST", "/api/ops/delivery/" + action, null).status())
@@ -212,14 +229,11 @@ class RedisTopologyTests {
      * more than the bucket allows: its burst plus the refill over the interval, and one more for the
      * time a request takes to reach the fake. An instance that falls back to budgets of its own (a
      * budget call slower than 500 ms on a starved machine) says so in its gauge, and those intervals
-     * are the fallback's, not the shared budget's; but most sends must fall in shared ones.
+     * are the fallback's, not the shared budget's.
      */
-    private static void assertWithinOneBotBudget(SharingWatch sharing, List<Instant> sends) {
+    private static void assertNoMoreThanOneBotBudget(SharingWatch sharing, List<Instant> sends) {
         int burst = Math.max(1, BOT_PER_SECOND / 20);
         int refill = Math.max(1, BOT_PER_SECOND - burst);
-        long judged = sends.stream().filter(at -> sharing.sharedThroughout(at, at)).count();
-        assertThat(judged).as("sends made while both instances shared their budgets (of %d)", sends.size())
-                .isGreaterThanOrEqualTo(Math.max(8, sends.size() * 2 / 3));
         for (int i = 0; i < sends.size(); i++) {
             for (int j = i + 1; j < sends.size(); j++) {
                 if (!sharing.sharedThroughout(sends.get(i), sends.get(j))) {
@@ -231,6 +245,19 @@ class RedisTopologyTests {
                         .isLessThanOrEqualTo(allowed);
             }
         }
+    }
+
+    /** Most sends must fall while both shared, or the round proves nothing about the shared budget. */
+    private static boolean judgedEnough(SharingWatch sharing, List<Instant> sends) {
+        return judged(sharing, sends) >= enough(sends);
+    }
+
+    private static long judged(SharingWatch sharing, List<Instant> sends) {
+        return sends.stream().filter(at -> sharing.sharedThroughout(at, at)).count();
+    }
+
+    private static int enough(List<Instant> sends) {
+        return Math.max(8, sends.size() * 2 / 3);
     }
 
     /** Samples every 50 ms whether every instance's budgets are shared ({@code dukan_telegram_budgets_shared}). */

@@ -7,7 +7,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.onlinedukan.cluster.InstanceIdentity;
 import com.onlinedukan.relay.RelayMonitor;
@@ -38,6 +41,7 @@ public class InstanceRoster implements SmartLifecycle {
     static final Duration HEARTBEAT = Duration.ofSeconds(HEARTBEAT_SECONDS);
     private static final Duration SILENT_AFTER = HEARTBEAT.multipliedBy(3);
     private static final Duration FORGOTTEN_AFTER = Duration.ofHours(1);
+    private static final Duration STOP_MARK_WAIT = Duration.ofSeconds(2);
 
     /** How an instance is doing, by its heartbeats. */
     public enum Presence {
@@ -159,20 +163,33 @@ public class InstanceRoster implements SmartLifecycle {
         record(true);
     }
 
-    /** Marks this instance stopped, so the page tells a clean stop from a crash. */
+    /**
+     * Marks this instance stopped, so the page tells a clean stop from a crash. Waits at most
+     * {@link #STOP_MARK_WAIT}: with PostgreSQL out of reach the write would wait for the pool's
+     * connection timeout and hold the shutdown with it; unmarked, the instance turns silent instead.
+     */
     @Override
     public void stop() {
         if (!running) {
             return;
         }
         running = false;
+        CompletableFuture<Integer> marked = CompletableFuture.supplyAsync(() -> jdbc
+                .sql("UPDATE service_instance SET stopped_at = now(), last_seen = now() WHERE id = :id")
+                .param("id", id).update());
         try {
-            jdbc.sql("UPDATE service_instance SET stopped_at = now(), last_seen = now() WHERE id = :id")
-                    .param("id", id).update();
+            marked.get(STOP_MARK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (RuntimeException e) {
+        catch (ExecutionException e) {
             log.warn("Could not mark this instance stopped in PostgreSQL ({}); it turns silent instead",
-                    e.getMessage());
+                    e.getCause().getMessage());
+        }
+        catch (TimeoutException e) {
+            log.warn("Could not mark this instance stopped in PostgreSQL within {}; it turns silent instead",
+                    STOP_MARK_WAIT);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

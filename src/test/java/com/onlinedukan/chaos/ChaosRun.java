@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.FreezableProxy;
+import com.onlinedukan.support.StaffConversation;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -204,6 +205,7 @@ public final class ChaosRun {
                 staff ? acknowledgeWithin.multipliedBy(2).plusSeconds(8).toMillis() : 0));
         if (staffMember != null) {
             staffMember.stop();
+            awaitPressesApplied(Duration.ofSeconds(drainLimit));
         }
         sampling = false;
         long end = System.nanoTime();
@@ -217,6 +219,28 @@ public final class ChaosRun {
                 out.resolve(mode + "-latest.svg"));
         System.out.println(passed ? "CHAOS RUN PASSED" : "CHAOS RUN FAILED");
         return passed;
+    }
+
+    /**
+     * The presses are judged once the service has applied them all, as deliveries are once drained: a
+     * press waits in getUpdates until the leader polls, and a leader killed or stopped late in the run
+     * leaves a backlog that its successor works through one press at a time. Every update confirmed by a
+     * later offset has been applied (the offset commits with the take). How long that took is a note; a
+     * press still unconfirmed at the deadline is judged as it stands, and fails the run if it was lost.
+     */
+    private void awaitPressesApplied(Duration within) throws InterruptedException {
+        StaffConversation staff = telegram.staff();
+        long start = System.nanoTime();
+        long deadline = start + within.toNanos();
+        while (staff.unconfirmed() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        String took = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9);
+        int left = staff.unconfirmed();
+        System.out.printf("presses: %d update(s) unconfirmed %s after the staff member stopped%n", left, took);
+        notes.add(left == 0 ? "Every press was applied (its update confirmed by a later offset) " + took
+                + " after the staff member stopped pressing"
+                : left + " update(s) still unconfirmed " + took + " after the staff member stopped pressing");
     }
 
     List<String> command() {

@@ -204,14 +204,6 @@ class RequestBodyLimit extends OncePerRequestFilter {
         }
     }
 
-    /** Thrown while reading a body past the limit; turned into 413 by {@link ApiProblems}. */
-    static final class BodyTooLargeException extends IOException {
-
-        BodyTooLargeException(long max) {
-            super("The request body is larger than " + max + " bytes.");
-        }
-    }
-
     /** The request with its body already read: downstream reads it from memory, at once. */
     private static final class Buffered extends HttpServletRequestWrapper {
 

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
 
+import com.onlinedukan.web.ProblemTypes;
+import com.onlinedukan.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -61,10 +64,10 @@ final class CrossSiteRequests extends OncePerRequestFilter {
         // The reason is one of ours, the path the server's; no header value (nor any credential) is logged.
         log.warn("Refused {} {} from {}: {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
                 refusal);
-        OpsSecurity.problem(response, HttpServletResponse.SC_FORBIDDEN, OpsSecurity.CROSS_SITE_REQUEST,
+        Problems.write(response, OpsSecurity.refusal(HttpStatus.FORBIDDEN, ProblemTypes.CROSS_SITE_REQUEST,
                 "Cross-site request refused",
                 "A state-changing ops request must come from an API client or the ops page itself: " + refusal
-                        + ". Send JSON or no body, from the same origin.", refusal);
+                        + ". Send JSON or no body, from the same origin.", refusal));
     }
 
     /** Why the request is refused, or null when it may pass. */

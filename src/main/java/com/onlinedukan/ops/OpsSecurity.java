@@ -1,17 +1,18 @@
 package com.onlinedukan.ops;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 
+import com.onlinedukan.web.ProblemTypes;
+import com.onlinedukan.web.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -37,11 +38,6 @@ class OpsSecurity {
     private static final Logger log = LoggerFactory.getLogger(OpsSecurity.class);
     static final String ROLE = "OPS";
     private static final String REALM = "OnlineDukan ops";
-
-    // Problem types, relative to the service and documented in docs/problems.md.
-    static final String UNAUTHORIZED = "/problems/unauthorized";
-    static final String TOO_MANY_LOGINS = "/problems/too-many-logins";
-    static final String CROSS_SITE_REQUEST = "/problems/cross-site-request";
 
     @Bean
     @Order(1)
@@ -111,31 +107,24 @@ class OpsSecurity {
                 log.warn("Refused a wrong ops credential from {} with 429: too many failed logins for that user name "
                         + "within a minute", request.getRemoteAddr());
                 response.setHeader("Retry-After", "60");
-                problem(response, 429, TOO_MANY_LOGINS, "Too many failed logins", failure.getMessage(), "throttled");
+                Problems.write(response, refusal(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_LOGINS,
+                        "Too many failed logins", failure.getMessage(), "throttled"));
                 return;
             }
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
-            problem(response, 401, UNAUTHORIZED, "Unauthorized",
-                    "The ops API, the ops page and the actuator need the dukan.ops credential (HTTP Basic).", null);
+            Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized",
+                    "The ops API, the ops page and the actuator need the dukan.ops credential (HTTP Basic)."));
         };
     }
 
     /**
-     * An RFC 9457 problem; {@code type}, {@code title}, {@code detail} and {@code reason} (null: none)
-     * are our own texts, never request data.
+     * A refused request's problem, with a {@code reason} that says briefly why; every text is our
+     * own, never request data.
      */
-    static void problem(HttpServletResponse response, int status, String type, String title, String detail,
-            String reason) throws IOException {
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"type\":\"" + json(type) + "\",\"title\":\"" + json(title) + "\",\"status\":"
-                + status + ",\"detail\":\"" + json(detail) + "\""
-                + (reason == null ? "" : ",\"reason\":\"" + json(reason) + "\"") + "}");
-    }
-
-    private static String json(String text) {
-        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    static ProblemDetail refusal(HttpStatus status, URI type, String title, String detail, String reason) {
+        ProblemDetail problem = Problems.of(status, type, title, detail);
+        problem.setProperty("reason", reason);
+        return problem;
     }
 
     private static RequestMatcher anyOf(String... patterns) {

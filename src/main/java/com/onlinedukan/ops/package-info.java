@@ -3,5 +3,6 @@
  * and resume, the audit of every such action; behind the {@code dukan.ops} credential.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Ops", allowedDependencies = {
-        "notification::reads", "notification::commands", "notification::events", "relay", "stream", "cluster", "telegram", "acknowledgement" })
+        "notification::reads", "notification::commands", "notification::events", "relay", "stream", "cluster", "telegram",
+        "acknowledgement", "web" })
 package com.onlinedukan.ops;

@@ -1,6 +1,5 @@
 package com.onlinedukan.ops.web;
 
-import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import com.onlinedukan.relay.RelayReport;
 import com.onlinedukan.stream.StreamDepth;
 import com.onlinedukan.telegram.TelegramSender;
 import com.onlinedukan.telegram.TelegramStatus;
+import com.onlinedukan.web.ProblemTypes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -233,7 +233,7 @@ class OpsController {
         if (!errors.isEmpty()) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "The replay's time window is missing or empty.");
-            problem.setType(URI.create("/problems/validation")); // docs/problems.md
+            problem.setType(ProblemTypes.VALIDATION);
             problem.setTitle("Invalid request");
             problem.setProperty("errors", errors);
             throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ApiDocumentation implements OpenApiCustomizer {
 
-    /** The RFC 9457 body of every error, as {@link ApiProblems} writes it. */
+    /** The RFC 9457 body of every error, as {@link com.onlinedukan.web.Problems} makes it. */
     static final String PROBLEM = "Problem";
 
     private final List<OrderAspect> aspects;

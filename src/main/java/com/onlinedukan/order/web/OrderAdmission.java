@@ -5,6 +5,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.order.OrderProperties;
+import com.onlinedukan.web.ProblemTypes;
+import com.onlinedukan.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -14,7 +16,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -78,11 +79,9 @@ class OrderAdmission extends OncePerRequestFilter {
     }
 
     private static void busy(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
         response.setHeader("Retry-After", "1");
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"" + ApiProblems.OVERLOADED + "\",\"title\":\"Busy\",\"status\":503,"
-                + "\"detail\":\"The service is at its capacity; nothing was stored. Retry after a second "
-                + "(with the same Idempotency-Key, if you sent one).\"}");
+        Problems.write(response, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.OVERLOADED, "Busy",
+                "The service is at its capacity; nothing was stored. Retry after a second "
+                        + "(with the same Idempotency-Key, if you sent one)."));
     }
 }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.onlinedukan.order.OrderProperties;
+import com.onlinedukan.web.ProblemTypes;
+import com.onlinedukan.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncContext;
@@ -22,7 +24,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -41,7 +42,6 @@ class RequestBodyLimit extends OncePerRequestFilter {
     /** Before {@link OrderAdmission}. */
     static final int ORDER = 0;
     private static final String BODY = RequestBodyLimit.class.getName() + ".BODY";
-    static final String REQUEST_TIMEOUT = "/problems/request-timeout";
 
     private final long max;
     private final long deadlineMillis;
@@ -117,20 +117,17 @@ class RequestBodyLimit extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"" + ApiProblems.PAYLOAD_TOO_LARGE + "\",\"title\":\"Request body too large\",\"status\":413,"
-                + "\"detail\":\"The request body is larger than " + max + " bytes.\"}");
+        Problems.write(response, Problems.of(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+                "Request body too large", "The request body is larger than " + max + " bytes."));
     }
 
     private void timedOut(HttpServletResponse response) throws IOException {
         timedOut.increment();
-        response.setStatus(HttpStatus.REQUEST_TIMEOUT.value());
         // The rest of the body is never read: the connection goes with the answer.
         response.setHeader("Connection", "close");
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"" + REQUEST_TIMEOUT + "\",\"title\":\"Request body too slow\",\"status\":408,"
-                + "\"detail\":\"The request body did not arrive within " + deadlineMillis + " ms; nothing was stored.\"}");
+        Problems.write(response, Problems.of(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.REQUEST_TIMEOUT,
+                "Request body too slow", "The request body did not arrive within " + deadlineMillis
+                        + " ms; nothing was stored."));
     }
 
     /**
@@ -204,14 +201,6 @@ class RequestBodyLimit extends OncePerRequestFilter {
 
         @Override
         public void onStartAsync(AsyncEvent event) {
-        }
-    }
-
-    /** Thrown while reading a body past the limit; turned into 413 by {@link ApiProblems}. */
-    static final class BodyTooLargeException extends IOException {
-
-        BodyTooLargeException(long max) {
-            super("The request body is larger than " + max + " bytes.");
         }
     }
 

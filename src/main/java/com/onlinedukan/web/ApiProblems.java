@@ -1,10 +1,9 @@
-package com.onlinedukan.order.web;
+package com.onlinedukan.web;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
-import com.onlinedukan.order.IdempotencyKeys.KeyReusedException;
+import com.onlinedukan.web.Problems.FieldError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -12,6 +11,8 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -27,33 +28,31 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import static com.onlinedukan.web.ProblemTypes.INTERNAL_ERROR;
+import static com.onlinedukan.web.ProblemTypes.MALFORMED_REQUEST;
+import static com.onlinedukan.web.ProblemTypes.METHOD_NOT_ALLOWED;
+import static com.onlinedukan.web.ProblemTypes.NOT_ACCEPTABLE;
+import static com.onlinedukan.web.ProblemTypes.NOT_FOUND;
+import static com.onlinedukan.web.ProblemTypes.PAYLOAD_TOO_LARGE;
+import static com.onlinedukan.web.ProblemTypes.UNSUPPORTED_MEDIA_TYPE;
+import static com.onlinedukan.web.ProblemTypes.VALIDATION;
+
 /**
  * RFC 9457 problem details for every error the HTTP API gives, with an {@code errors} list that
  * names each bad field. Internal failures say nothing about the internals.
  * <p>
  * Each kind of error has its problem {@code type}, a URI relative to the service (RFC 9457 resolves
  * it against the request's URI) and documented in {@code docs/problems.md}, one section per type:
- * clients branch on the type, people read the title and detail.
+ * clients branch on the type, people read the title and detail ({@link ProblemTypes}).
+ * <p>
+ * A module answers its own exceptions with an advice of its own, ordered before this one: the last
+ * word, whose handler of {@code Exception} would otherwise take them.
  */
 @RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
 class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
-
-    static final URI VALIDATION = URI.create("/problems/validation");
-    static final URI MALFORMED_REQUEST = URI.create("/problems/malformed-request");
-    static final URI INVALID_IDEMPOTENCY_KEY = URI.create("/problems/invalid-idempotency-key");
-    static final URI IDEMPOTENCY_KEY_MISMATCH = URI.create("/problems/idempotency-key-mismatch");
-    static final URI NOT_FOUND = URI.create("/problems/not-found");
-    static final URI METHOD_NOT_ALLOWED = URI.create("/problems/method-not-allowed");
-    static final URI NOT_ACCEPTABLE = URI.create("/problems/not-acceptable");
-    static final URI PAYLOAD_TOO_LARGE = URI.create("/problems/payload-too-large");
-    static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("/problems/unsupported-media-type");
-    static final URI OVERLOADED = URI.create("/problems/overloaded");
-    static final URI INTERNAL_ERROR = URI.create("/problems/internal-error");
-
-    record FieldError(String field, String message) {
-    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -65,7 +64,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                 errors, headers, request);
     }
 
-    /** A query or path parameter out of its bounds (e.g. an ops {@code limit} above 1000). */
+    /** A query or path parameter out of its bounds (e.g. a {@code limit} above its maximum). */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -82,10 +81,6 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-        if (cause instanceof RequestBodyLimit.BodyTooLargeException tooLarge) {
-            return problem(ex, HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, "Request body too large",
-                    tooLarge.getMessage(), List.of(), headers, request);
-        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request has an unknown field.",
                     List.of(new FieldError(path(unknown), "unknown field")), headers, request);
@@ -106,21 +101,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail malformedParameter(MethodArgumentTypeMismatchException ex) {
         String type = ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName();
-        return detail(HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "'" + ex.getName() + "' is not a valid " + type + ".",
+        return Problems.of(HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
+                "'" + ex.getName() + "' is not a valid " + type + ".",
                 List.of(new FieldError(ex.getName(), "not a valid " + type)));
-    }
-
-    @ExceptionHandler(InvalidIdempotencyKeyException.class)
-    ProblemDetail invalidIdempotencyKey(InvalidIdempotencyKeyException ex) {
-        return detail(HttpStatus.BAD_REQUEST, INVALID_IDEMPOTENCY_KEY, "Invalid Idempotency-Key", ex.getMessage(),
-                List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, ex.getMessage())));
-    }
-
-    @ExceptionHandler(KeyReusedException.class)
-    ProblemDetail keyReused(KeyReusedException ex) {
-        return detail(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY_MISMATCH, "Idempotency-Key reused",
-                ex.getMessage(),
-                List.of(new FieldError(OrderController.IDEMPOTENCY_KEY, "already used with a different body")));
     }
 
     @ExceptionHandler(Exception.class)
@@ -129,8 +112,8 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             return typed(ex, known.getBody());
         }
         log.error("Request failed", ex);
-        return detail(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR, "Internal error",
-                "The request could not be completed. Nothing was stored; it is safe to retry.", List.of());
+        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR, "Internal error",
+                "The request could not be completed. Nothing was stored; it is safe to retry.");
     }
 
     /** Every problem Spring MVC makes for us (404, 405, 415, ...) gets its type too. */
@@ -174,19 +157,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<Object> problem(Exception ex, HttpStatus status, URI type, String title, String detail,
             List<FieldError> errors, HttpHeaders headers, WebRequest request) {
-        return handleExceptionInternal(ex, detail(status, type, title, detail, errors), headers, status, request);
-    }
-
-    private static ProblemDetail detail(HttpStatus status, URI type, String title, String detail,
-            List<FieldError> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        problem.setTitle(title);
-        if (!errors.isEmpty()) {
-            problem.setProperty("errors", errors.stream()
-                    .map(e -> Map.of("field", e.field(), "message", e.message())).toList());
-        }
-        return problem;
+        return handleExceptionInternal(ex, Problems.of(status, type, title, detail, errors), headers, status, request);
     }
 
     private static String path(JacksonException ex) {

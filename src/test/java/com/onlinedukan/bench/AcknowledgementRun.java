@@ -18,8 +18,9 @@ import java.util.function.BooleanSupplier;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
-import com.onlinedukan.support.StaffConversation;
+import com.onlinedukan.support.Runner;
 import com.onlinedukan.support.StaffConversation.Sent;
+import com.onlinedukan.support.StaffConversation;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -87,30 +88,15 @@ public final class AcknowledgementRun {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (String a : argv) {
-            String[] kv = a.replaceFirst("^--", "").split("=", 2);
-            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
-        AcknowledgementRun run = new AcknowledgementRun(args);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AcknowledgementRun run = new AcknowledgementRun(Runner.arguments(argv));
+        Runner.exit(run::run, () -> {
             if (run.service != null) {
                 run.service.destroyForcibly();
             }
-        }));
-        int status;
-        try {
-            status = run.run() ? 0 : 1;
-        }
-        catch (Throwable e) {
-            e.printStackTrace();
-            status = 2;
-        }
-        finally {
+        }, () -> {
             run.stopService();
             run.telegram.close();
-        }
-        System.exit(status);
+        });
     }
 
     boolean run() throws Exception {

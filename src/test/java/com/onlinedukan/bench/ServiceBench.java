@@ -1,6 +1,7 @@
 package com.onlinedukan.bench;
 
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Runner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,31 +58,19 @@ public final class ServiceBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (String a : argv) {
-            String[] kv = a.replaceFirst("^--", "").split("=", 2);
-            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
-        ServiceBench bench = new ServiceBench(args);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ServiceBench bench = new ServiceBench(Runner.arguments(argv));
+        Runner.exit(() -> {
+            bench.run();
+            return true;
+        }, () -> {
             Process service = bench.service;
             if (service != null) {
                 service.destroyForcibly();
             }
-        }));
-        int status = 0;
-        try {
-            bench.run();
-        }
-        catch (Throwable e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        finally {
+        }, () -> {
             bench.stopService();
             bench.telegram.close();
-        }
-        System.exit(status);
+        });
     }
 
     String arg(String name, String otherwise) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.FreezableProxy;
+import com.onlinedukan.support.Runner;
 import com.onlinedukan.support.StaffConversation;
 import tools.jackson.databind.JsonNode;
 
@@ -92,25 +93,8 @@ public final class ChaosRun {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (String a : argv) {
-            String[] kv = a.replaceFirst("^--", "").split("=", 2);
-            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
-        ChaosRun run = new ChaosRun(args);
-        Runtime.getRuntime().addShutdownHook(new Thread(run::forceStop));
-        int status;
-        try {
-            status = run.run() ? 0 : 1;
-        }
-        catch (Throwable e) {
-            e.printStackTrace();
-            status = 2;
-        }
-        finally {
-            run.shutDown();
-        }
-        System.exit(status);
+        ChaosRun run = new ChaosRun(Runner.arguments(argv));
+        Runner.exit(run::run, run::forceStop, run::shutDown);
     }
 
     String arg(String name, String otherwise) {

@@ -93,7 +93,15 @@ class Presses {
         }
         applied.increment();
         if (update instanceof Press press) {
-            follow(press, outcome);
+            try {
+                follow(press, outcome);
+            }
+            catch (RuntimeException e) {
+                // The press is recorded and its update with it: a failing answer or edit must not stop the
+                // poller before the offset moves on (the update would come again as seen, and go unanswered).
+                log.error("Answering update {} failed after it was applied ({}); the take stands", update.updateId(),
+                        outcome, e);
+            }
         }
         return outcome;
     }
@@ -103,13 +111,9 @@ class Presses {
         if (eventId.isEmpty()) {
             return new NotOurs();
         }
-        Optional<Row> took = ledger.take(eventId.get(), press.userId(), press.userName());
-        if (took.isPresent()) {
-            return new Took(took.get());
-        }
-        Optional<Row> known = ledger.find(eventId.get());
-        if (known.isPresent()) {
-            return new AlreadyTaken(known.get());
+        Optional<Outcome> judged = judgeOnTheRow(eventId.get(), press);
+        if (judged.isPresent()) {
+            return judged.get();
         }
         // A press can come between Telegram's answer and the DELIVERED commit (a person is rarely that
         // quick, but a commit retried under its claim is slow): the notification ledger knows the event.
@@ -124,9 +128,30 @@ class Presses {
             return new Took(early.get());
         }
         // The delivery's row committed meanwhile: this press is judged on it.
-        return ledger.take(eventId.get(), press.userId(), press.userName()).<Outcome>map(Took::new)
-                .or(() -> ledger.find(eventId.get()).map(AlreadyTaken::new))
-                .orElseGet(() -> new Unknown(eventId.get()));
+        return judgeOnTheRow(eventId.get(), press).orElseGet(() -> new Unknown(eventId.get()));
+    }
+
+    /**
+     * The press judged on the order's row: it takes the order unless someone took it before; empty when
+     * there is no row. The delivery inserts the row when it commits, which can fall between the take
+     * (no row yet) and the look (a row nobody took): then the take is tried again on it, so the first
+     * press wins whenever it comes. Only a taken row answers "already taken".
+     */
+    private Optional<Outcome> judgeOnTheRow(UUID eventId, Press press) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Row> took = ledger.take(eventId, press.userId(), press.userName());
+            if (took.isPresent()) {
+                return Optional.of(new Took(took.get()));
+            }
+            Optional<Row> known = ledger.find(eventId);
+            if (known.isEmpty()) {
+                return Optional.empty();
+            }
+            if (known.get().stage() == Stage.TAKEN) {
+                return Optional.of(new AlreadyTaken(known.get()));
+            }
+        }
+        throw new IllegalStateException("the row of notification " + eventId + " kept changing under a press");
     }
 
     /** After the commit: the answer first (the user's spinner stops), then the message. */

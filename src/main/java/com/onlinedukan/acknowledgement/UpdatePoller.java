@@ -64,7 +64,9 @@ class UpdatePoller implements SmartLifecycle {
                 pause(leadership.isLeader() ? pollOnce() : STANDBY);
             }
             catch (RuntimeException e) {
-                log.warn("Reading Telegram updates failed: {}", e.getMessage());
+                // Telegram's and PostgreSQL's failures come back as values or DataAccessExceptions; anything
+                // else is a fault of ours, and its stack says where.
+                log.warn("Reading Telegram updates failed: {}", e.toString(), e);
                 pause(AFTER_FAILURE);
             }
         }

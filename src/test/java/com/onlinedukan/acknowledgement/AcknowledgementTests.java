@@ -44,6 +44,18 @@ class AcknowledgementTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    MessageEdits edits;
+
+    @Autowired
+    com.onlinedukan.telegram.StaffBot bot;
+
+    @Autowired
+    com.onlinedukan.notification.Notifications notifications;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
     @LocalServerPort
     int port;
 
@@ -108,6 +120,48 @@ class AcknowledgementTests {
         await().atMost(WITHIN).until(() -> staff().editsOf(message.messageId()).stream()
                 .anyMatch(edit -> edit.text("text") != null && edit.text("text").contains(orderId)
                         && edit.text("text").contains("taken by <b>Early</b>")));
+    }
+
+    /**
+     * The delivery's row can commit between a press's take (no row yet) and its look at the row (a row
+     * nobody took): the press must still take the order, not be told "already taken" by nobody. The
+     * commit is put exactly there, into the press's own judgement, by a ledger that inserts the row
+     * the moment the first take has found none. (Against the packaged jar, bench/acknowledgement-run.sh
+     * --one-by-one hit that moment in two runs of two: the first presser's press was lost and a second
+     * user took the order.)
+     */
+    @Test
+    void aPressWhoseOrderRowCommitsBetweenItsTakeAndItsLookStillTakesTheOrder() {
+        UUID eventId = UUID.randomUUID();
+        UUID orderId = UUID.randomUUID();
+        AcknowledgementLedger rowAppearsAfterTheTake = new AcknowledgementLedger(jdbc) {
+            boolean committed;
+
+            @Override
+            java.util.Optional<Row> take(UUID event, long userId, String userName) {
+                java.util.Optional<Row> took = super.take(event, userId, userName);
+                if (took.isEmpty() && !committed) {
+                    committed = true;
+                    jdbc.sql("""
+                            INSERT INTO order_acknowledgement (event_id, order_id, chat_id, message_id, message_html,
+                                                               position, committed_at, stage, next_step_at)
+                            VALUES (:eventId, :orderId, :chatId, 4242, 'Order', 0, now(), 'WAITING', now() + interval '1 hour')
+                            """).param("eventId", eventId).param("orderId", orderId)
+                            .param("chatId", DukanTestContext.CHAT_ID).update();
+                }
+                return took;
+            }
+        };
+        Presses presses = new Presses(rowAppearsAfterTheTake, edits, bot, notifications, transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        long updateId = 9_000_000_000L + (System.nanoTime() & 0xFFFFFF);
+
+        Presses.Outcome outcome = presses.apply(new com.onlinedukan.telegram.StaffBot.Press(updateId, "race-" + updateId,
+                7301, "First", OrderButton.callbackData(eventId), DukanTestContext.CHAT_ID, 4242L));
+
+        assertThat(outcome).isInstanceOf(Presses.Took.class);
+        assertThat(jdbc.sql("SELECT stage || ' ' || taken_by_name FROM order_acknowledgement WHERE event_id = :id")
+                .param("id", eventId).query(String.class).single()).isEqualTo("TAKEN First");
     }
 
     @Test

@@ -104,8 +104,10 @@ class MultiInstanceTests {
             Duration placing = Duration.ofNanos(System.nanoTime() - started);
             // Orders are PostgreSQL's business only: placing them does not wait for Redis.
             assertThat(placing).isLessThan(Duration.ofSeconds(5));
-            Thread.sleep(2_000);
-            assertThat(duringOutage).allMatch(id -> telegram.acceptedMentioning(id).isEmpty());
+            // Whether these reach Telegram while Redis is still down is not asserted either way: the stream
+            // cannot carry them, but the reconciler writes events past its grace (2 s here) into the ledger
+            // from the outbox, which needs no Redis; on a slow machine the first of them are past it
+            // before the last is placed. What must hold is below: each is delivered, once.
 
             redis = ownRedis(port);
             redis.start();

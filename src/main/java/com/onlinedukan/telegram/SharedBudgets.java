@@ -34,6 +34,7 @@ class SharedBudgets implements AutoCloseable {
     private volatile RedisBuckets remote;
     private volatile long redisRetryAtNanos;
     private volatile boolean onRedis;
+    private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
     private volatile String localBecause;
 
     /**
@@ -60,6 +61,14 @@ class SharedBudgets implements AutoCloseable {
     /** Whether the budgets are shared through Redis right now (false: this instance's own buckets). */
     boolean shared() {
         return onRedis;
+    }
+
+    /**
+     * How often this instance has fallen back to budgets of its own: a fallback can last less than
+     * any scrape of {@link #shared()} sees, and each one may let an extra burst through.
+     */
+    long fallbacks() {
+        return fallbacks.get();
     }
 
     /** What the budgets are shared through ({@code cluster}, {@code sentinel}, {@code standalone}), or why they are not. */
@@ -158,6 +167,7 @@ class SharedBudgets implements AutoCloseable {
         localBecause = "Redis failed: " + e;
         if (onRedis) {
             onRedis = false;
+            fallbacks.incrementAndGet();
             log.warn("Redis is unavailable for the Telegram send budgets ({}); this instance keeps budgets of its own "
                     + "until it is back", e.toString());
         }

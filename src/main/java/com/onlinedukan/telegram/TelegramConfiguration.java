@@ -1,5 +1,6 @@
 package com.onlinedukan.telegram;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -69,6 +70,10 @@ class TelegramConfiguration {
         Gauge.builder("dukan.telegram.budgets.shared", budgets, b -> b.shared() ? 1 : 0)
                 .description("1 while this instance's Telegram send budgets are shared through Redis, "
                         + "0 while it keeps budgets of its own")
+                .register(meters);
+        FunctionCounter.builder("dukan.telegram.budgets.fallbacks", budgets, SharedBudgets::fallbacks)
+                .description("Times this instance fell back to Telegram send budgets of its own (Redis did not "
+                        + "answer); a fallback can be shorter than a scrape of the gauge")
                 .register(meters);
         return new BotApiSender(new BotApi(telegram, client.timeout()), new StaffChat(jdbc, telegram.chatId()),
                 budgets, new BotApiCircuit(client.circuit(), meters));

@@ -100,15 +100,32 @@ public final class TestServers {
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "300")
                     .start();
-            int redisPort = freePort();
-            RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                    .setting("dir " + redisDir.toAbsolutePath())
-                    .setting("save \"\"").setting("appendonly no").build();
-            redis.start();
+            RedisServer redis = null;
+            int redisPort = 0;
+            // A port free when asked can be taken before Redis binds it: the forks start servers side by side,
+            // and a Redis Cluster node of another fork binds its bus port (its port + 10000) unannounced.
+            for (int attempt = 1; redis == null; attempt++) {
+                redisPort = freePort();
+                RedisServer candidate = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                        .setting("dir " + redisDir.toAbsolutePath())
+                        .setting("save \"\"").setting("appendonly no").build();
+                try {
+                    candidate.start();
+                    redis = candidate;
+                }
+                catch (IOException e) {
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    System.err.println("Embedded Redis could not start on port " + redisPort + " (" + e.getMessage()
+                            + "); another port");
+                }
+            }
+            RedisServer started = redis;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     awaitSpringShutdown();
-                    redis.stop();
+                    started.stop();
                     postgres.close();
                 }
                 catch (IOException e) {

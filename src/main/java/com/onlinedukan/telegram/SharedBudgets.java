@@ -3,6 +3,7 @@ package com.onlinedukan.telegram;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,7 +35,7 @@ class SharedBudgets implements AutoCloseable {
     private volatile RedisBuckets remote;
     private volatile long redisRetryAtNanos;
     private volatile boolean onRedis;
-    private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
     private volatile String localBecause;
 
     /**

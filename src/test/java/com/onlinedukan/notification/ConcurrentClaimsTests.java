@@ -18,7 +18,6 @@ import com.onlinedukan.notification.DeliveryLedger.Claim;
 import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.support.TestServers;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,15 +42,8 @@ class ConcurrentClaimsTests {
 
     @BeforeAll
     static void migratedDatabase() {
-        TestServers servers = TestServers.get();
-        String name = "dukan_claims_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
-        servers.createDatabase(name);
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(servers.jdbcUrl(name));
-        dataSource.setUsername(servers.user());
-        dataSource.setPassword(servers.password());
-        dataSource.setMaximumPoolSize(16);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        dataSource = TestServers.get().migratedDatabase(
+                "dukan_claims_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet(), 16);
         jdbc = JdbcClient.create(dataSource);
         ledger = new DeliveryLedger(jdbc, JsonMapper.builder().build());
     }

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -322,6 +324,21 @@ public final class TestServers {
         catch (SQLException e) {
             throw new IllegalStateException("Could not create test database " + name, e);
         }
+    }
+
+    /**
+     * A new database on the shared server with the service's migrations applied, as a pool of
+     * {@code poolSize}: for tests that need PostgreSQL alone, no Spring context. The caller closes it.
+     */
+    public HikariDataSource migratedDatabase(String name, int poolSize) {
+        createDatabase(name);
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(jdbcUrl(name));
+        dataSource.setUsername(user);
+        dataSource.setPassword(password);
+        dataSource.setMaximumPoolSize(poolSize);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
     }
 
     public Connection connect(String database) throws SQLException {

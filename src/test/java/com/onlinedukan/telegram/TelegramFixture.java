@@ -13,7 +13,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -47,13 +46,7 @@ final class TelegramFixture implements AutoCloseable {
     TelegramFixture() {
         TestServers servers = TestServers.get();
         String name = "dukan_tg" + databases.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        servers.createDatabase(name);
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(servers.jdbcUrl(name));
-        dataSource.setUsername(servers.user());
-        dataSource.setPassword(servers.password());
-        dataSource.setMaximumPoolSize(8);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        dataSource = servers.migratedDatabase(name, 8);
         jdbc = JdbcClient.create(dataSource);
         redis = RedisClient.create(RedisURI.create(servers.redisHost(), servers.redisPort()));
         // Budgets of this fixture alone: other tests in the JVM use the same Redis.

@@ -225,9 +225,9 @@ public class Outbox {
      * it is empty. Whatever was recorded downstream before it, its event is gone from the outbox.
      */
     public Instant oldestWritten() {
-        return jdbc.sql("SELECT min(created_at) FROM outbox")
-                .query((rs, row) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
-                .single();
+        // min() of no rows is one row holding NULL; single() refuses a null result, so it is read as a list.
+        List<Timestamp> oldest = jdbc.sql("SELECT min(created_at) FROM outbox").query(Timestamp.class).list();
+        return oldest.isEmpty() || oldest.get(0) == null ? null : oldest.get(0).toInstant();
     }
 
     private static OutboxEvent event(ResultSet rs, int row) throws SQLException {

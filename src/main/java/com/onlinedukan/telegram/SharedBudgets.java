@@ -122,8 +122,7 @@ class SharedBudgets implements AutoCloseable {
                 ProxyManager<String> proxies = buckets.proxies();
                 T result = use.apply(key -> proxies.getProxy(key, () -> configuration(key)));
                 if (!onRedis) {
-                    onRedis = true;
-                    log.info("Telegram send budgets are shared through Redis ({}) again", buckets.topology());
+                    sharedAgain(buckets);
                 }
                 return result;
             }
@@ -132,6 +131,18 @@ class SharedBudgets implements AutoCloseable {
             }
         }
         return use.apply(key -> local.computeIfAbsent(key, this::localBucket));
+    }
+
+    /**
+     * Shared again, but only on the connection still in use: a call that went out before another one
+     * failed and answered after it says nothing about the calls to come, which use this instance's own
+     * buckets until Redis is tried again (said otherwise, the gauge would read "shared" for those seconds).
+     */
+    private synchronized void sharedAgain(RedisBuckets used) {
+        if (!onRedis && remote == used) {
+            onRedis = true;
+            log.info("Telegram send budgets are shared through Redis ({}) again", used.topology());
+        }
     }
 
     private RedisBuckets remote() {

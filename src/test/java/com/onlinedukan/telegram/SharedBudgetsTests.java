@@ -1,8 +1,13 @@
 package com.onlinedukan.telegram;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.onlinedukan.support.TestServers;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.junit.jupiter.api.Test;
@@ -57,5 +62,71 @@ class SharedBudgetsTests {
             assertThat(budgets.tryTake("-200")).isFalse();
             assertThat(budgets.waitFor("-100")).isPositive().isLessThan(Duration.ofMillis(400));
         }
+    }
+
+    /**
+     * Invariant: the budgets read "shared" only while the next call goes to Redis. A call that went
+     * out before another one failed, and was answered after it, must not flip them back to shared:
+     * after the failure this instance uses buckets of its own until it tries Redis again (seconds
+     * later), and the gauge said "shared" for those seconds (a CI run: two instances sent three
+     * messages in 0.89 s under a budget of one a second, the gauge reading shared throughout).
+     */
+    @Test
+    void aCallAnsweredAfterAnotherFailedLeavesTheBudgetsLocalAndSaysSo() throws Exception {
+        CountDownLatch slowCallWaiting = new CountDownLatch(1);
+        CountDownLatch answerSlowCall = new CountDownLatch(1);
+        Bucket remoteBucket = bucket(invocation -> {
+            if (Thread.currentThread().getName().equals("slow-budget-call")) {
+                slowCallWaiting.countDown();
+                answerSlowCall.await();
+                return true;
+            }
+            throw new IllegalStateException("Violated timeout while waiting for redis future");
+        });
+        @SuppressWarnings("unchecked")
+        ProxyManager<String> proxies = (ProxyManager<String>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { ProxyManager.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("getProxy")) {
+                        return remoteBucket;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        try (SharedBudgets budgets = new SharedBudgets(new TelegramClientProperties.Rate(1000, 60_000, 1000),
+                "test:race", "1", () -> new RedisBuckets(proxies, "standalone", () -> { }))) {
+            var slowResult = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread slowCall = new Thread(() -> slowResult.set(budgets.tryTakeBot()), "slow-budget-call");
+            slowCall.start();
+            assertThat(slowCallWaiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // Another call fails meanwhile: this instance falls back to buckets of its own.
+            assertThat(budgets.tryTake("-100")).isTrue();
+            assertThat(budgets.shared()).isFalse();
+            assertThat(budgets.fallbacks()).isEqualTo(1);
+
+            // Then the slow call is answered.
+            answerSlowCall.countDown();
+            slowCall.join(10_000);
+            assertThat(slowResult.get()).isTrue();
+            assertThat(budgets.shared()).as("shared, while the next call uses this instance's buckets").isFalse();
+            assertThat(budgets.sharedThrough()).startsWith("local: Redis failed");
+        }
+    }
+
+    /** What the bucket's tryConsume does, for each call. */
+    interface Answer {
+        boolean answer(Object[] args) throws Exception;
+    }
+
+    private static Bucket bucket(Answer tryConsume) {
+        return (Bucket) Proxy.newProxyInstance(SharedBudgetsTests.class.getClassLoader(),
+                new Class<?>[] { io.github.bucket4j.distributed.BucketProxy.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("tryConsume")) {
+                        return tryConsume.answer(args);
+                    }
+                    if (method.getName().equals("addTokens")) {
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

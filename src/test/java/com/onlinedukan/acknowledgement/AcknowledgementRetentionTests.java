@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @DukanTest
 @TestPropertySource(properties = { "dukan.notification.acknowledgement-retention=1h",
-        "dukan.notification.retention.interval=1s", "dukan.notification.updates-poll-wait=1s" })
+        "dukan.notification.retention.interval=1s" })
 class AcknowledgementRetentionTests {
 
     static final Duration WITHIN = Duration.ofSeconds(60);

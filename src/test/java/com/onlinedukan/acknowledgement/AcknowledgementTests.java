@@ -19,7 +19,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +32,6 @@ import static org.awaitility.Awaitility.await;
  * service as Telegram serves them, through {@code getUpdates} on the fake Bot API.
  */
 @DukanTest
-@TestPropertySource(properties = { "dukan.notification.updates-poll-wait=1s" })
 class AcknowledgementTests {
 
     static final Duration WITHIN = Duration.ofSeconds(30);
@@ -252,7 +250,8 @@ class AcknowledgementTests {
 
     @Test
     void aPressOnADigestTakesThatOrderAloneAndKeepsTheOthersButtons() {
-        telegram.hold();
+        // Four orders waiting together (delivery paused) go out as one digest when delivery resumes.
+        notifications.pause("test", "four orders for one digest");
         List<String> ids;
         try {
             ids = new Orders(port).placeMany("Digest", 4);
@@ -260,7 +259,7 @@ class AcknowledgementTests {
                     .param("ids", ids.stream().map(UUID::fromString).toList()).query(Long.class).single() == 4);
         }
         finally {
-            telegram.release();
+            notifications.resume("test");
         }
         await().atMost(WITHIN).until(() -> ids.stream().allMatch(id -> !staff().sentMentioning(id).isEmpty()));
         Sent digest = staff().sentMentioning(ids.get(3)).get(0);

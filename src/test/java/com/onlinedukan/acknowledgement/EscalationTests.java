@@ -29,8 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 @DukanTest
 @TestPropertySource(properties = { "dukan.notification.acknowledge-within=3s",
-        "dukan.notification.escalation-chat-id=" + EscalationTests.ESCALATION_CHAT,
-        "dukan.notification.updates-poll-wait=1s" })
+        "dukan.notification.escalation-chat-id=" + EscalationTests.ESCALATION_CHAT })
 class EscalationTests {
 
     static final String ESCALATION_CHAT = "-1009999999999";

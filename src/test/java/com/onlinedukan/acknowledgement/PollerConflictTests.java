@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +35,6 @@ import static org.awaitility.Awaitility.await;
  * long polls over HTTP to the fake Bot API with the same token, as a forgotten staging deploy would make.
  */
 @DukanTest
-@TestPropertySource(properties = { "dukan.notification.updates-poll-wait=1s" })
 class PollerConflictTests {
 
     static final Duration WITHIN = Duration.ofSeconds(60);

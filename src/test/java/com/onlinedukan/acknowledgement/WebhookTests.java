@@ -26,8 +26,7 @@ import static org.awaitility.Awaitility.await;
  * secret, and only a call carrying that secret changes anything; an update posted twice is applied once.
  */
 @DukanTest
-@TestPropertySource(properties = { "telegram.webhook-url=https://shop.example/api/telegram/updates",
-        "dukan.notification.updates-poll-wait=1s" })
+@TestPropertySource(properties = { "telegram.webhook-url=https://shop.example/api/telegram/updates" })
 class WebhookTests {
 
     @Autowired

@@ -13,12 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. */
 @DukanTest
 @DirtiesContext
+// Telegram's budgets as in production (tests run with them lifted): this test is about them.
+@TestPropertySource(properties = { "dukan.telegram.rate.global-per-second=30",
+        "dukan.telegram.rate.per-chat-per-minute=20", "dukan.telegram.rate.per-chat-per-second=1" })
 class BurstTests {
 
     @LocalServerPort

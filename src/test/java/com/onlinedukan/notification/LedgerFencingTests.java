@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,10 +25,6 @@ import static org.awaitility.Awaitility.await;
 
 /** Claims are fenced, and each claimed notification is handled on its own. */
 @DukanTest
-@TestPropertySource(properties = {
-        "dukan.notification.retry-poll-interval=100ms",
-        "dukan.telegram.rate.per-chat-per-minute=6000",
-        "dukan.telegram.rate.per-chat-per-second=100" })
 class LedgerFencingTests {
 
     @LocalServerPort

@@ -26,13 +26,8 @@ import static org.awaitility.Awaitility.await;
  */
 @DukanTest
 @Import(ReconcilerClockTests.DayAhead.class)
-@TestPropertySource(properties = {
-        "dukan.reconciler.grace=1s",
-        "dukan.reconciler.interval=1h",
-        "dukan.notification.retry-poll-interval=100ms",
-        "dukan.telegram.rate.global-per-second=1000",
-        "dukan.telegram.rate.per-chat-per-minute=60000",
-        "dukan.telegram.rate.per-chat-per-second=1000" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=1s",
+        "dukan.reconciler.interval=1h" })
 class ReconcilerClockTests {
 
     @TestConfiguration(proxyBeanMethods = false)

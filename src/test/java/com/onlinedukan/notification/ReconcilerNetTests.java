@@ -29,13 +29,8 @@ import static org.awaitility.Awaitility.await;
  * is run by the test (its schedule is an hour) so that its passes come exactly where they must.
  */
 @DukanTest
-@TestPropertySource(properties = {
-        "dukan.reconciler.grace=1s",
-        "dukan.reconciler.interval=1h",
-        "dukan.notification.retry-poll-interval=100ms",
-        "dukan.telegram.rate.global-per-second=1000",
-        "dukan.telegram.rate.per-chat-per-minute=60000",
-        "dukan.telegram.rate.per-chat-per-second=1000" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=1s",
+        "dukan.reconciler.interval=1h" })
 class ReconcilerNetTests {
 
     @Autowired

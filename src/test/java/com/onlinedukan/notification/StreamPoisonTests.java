@@ -35,13 +35,8 @@ import static org.awaitility.Awaitility.await;
  * grace an hour long so the reconciler cannot be what delivers them.
  */
 @DukanTest
-@TestPropertySource(properties = {
-        "dukan.reconciler.grace=1h",
-        "dukan.reconciler.interval=1h",
-        "dukan.notification.retry-poll-interval=100ms",
-        "dukan.telegram.rate.global-per-second=1000",
-        "dukan.telegram.rate.per-chat-per-minute=60000",
-        "dukan.telegram.rate.per-chat-per-second=1000" })
+@TestPropertySource(properties = { "dukan.reconciler.grace=1h",
+        "dukan.reconciler.interval=1h" })
 class StreamPoisonTests {
 
     static final Duration PROMPTLY = Duration.ofSeconds(15);

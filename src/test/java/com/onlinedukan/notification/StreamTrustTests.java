@@ -18,7 +18,6 @@ import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,11 +27,6 @@ import static org.awaitility.Awaitility.await;
  * what was acknowledged leaves Redis.
  */
 @DukanTest
-@TestPropertySource(properties = {
-        "dukan.notification.retry-poll-interval=100ms",
-        "dukan.telegram.rate.global-per-second=1000",
-        "dukan.telegram.rate.per-chat-per-minute=60000",
-        "dukan.telegram.rate.per-chat-per-second=1000" })
 class StreamTrustTests {
 
     @LocalServerPort

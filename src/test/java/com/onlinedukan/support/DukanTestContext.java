@@ -1,5 +1,6 @@
 package com.onlinedukan.support;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -9,6 +10,7 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Gives each Spring test context a fresh database, replication slot, publication and stream key
@@ -22,6 +24,20 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     public static final String CHAT_ID = "-1001234567890";
     public static final String OPS_USER = "sre";
     public static final String OPS_PASSWORD = "TEST-ops-password-never-logged";
+
+    /**
+     * What every test context runs with unless its test says otherwise: Telegram's budgets lifted
+     * (a test of the budgets sets them, as {@code BurstTests} and {@code RedisTopologyTests} do), so
+     * that a test's messages and edits never wait for the 20-a-minute budget of one chat; a retry
+     * due is picked up within 100 ms; a long poll for updates returns within a second. Tests with
+     * the same settings share a cached context instead of starting one each.
+     */
+    static final Map<String, Object> TEST_DEFAULTS = Map.of(
+            "dukan.telegram.rate.global-per-second", "1000",
+            "dukan.telegram.rate.per-chat-per-minute", "60000",
+            "dukan.telegram.rate.per-chat-per-second", "1000",
+            "dukan.notification.retry-poll-interval", "100ms",
+            "dukan.notification.updates-poll-wait", "1s");
 
     private static final AtomicInteger contexts = new AtomicInteger();
 
@@ -107,6 +123,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
                 "dukan.ops.password=" + OPS_PASSWORD,
                 "server.port=0")
                 .applyTo(context);
+        // Below every other source, so a test's own @TestPropertySource or arguments win.
+        context.getEnvironment().getPropertySources().addLast(new MapPropertySource("dukanTestDefaults", TEST_DEFAULTS));
         BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context.getBeanFactory();
         // PostgreSQL and Redis as Spring Boot connection details (containers or embedded), narrowed to this context.
         registry.registerBeanDefinition("testInfrastructure", new RootBeanDefinition(TestInfrastructure.class));

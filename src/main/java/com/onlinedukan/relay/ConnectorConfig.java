@@ -48,6 +48,11 @@ final class ConnectorConfig {
         props.setProperty("offset.storage.jdbc.connection.password", password == null ? "" : password);
         props.setProperty("offset.storage.jdbc.table.name", OFFSET_TABLE);
         props.setProperty("offset.flush.interval.ms", Long.toString(relay.offsetFlushInterval().toMillis()));
+        // An offset write that cannot reach PostgreSQL is tried 3 times 1 s apart (Debezium: 5 times 3 s). A flush
+        // that fails is simply made again later (the offset only ever trails what Redis has); the long retries
+        // held the engine's stop for 15 to 25 s whenever PostgreSQL was out of reach.
+        props.setProperty("offset.storage.jdbc.connection.wait.retry.delay.ms", "1000");
+        props.setProperty("offset.storage.jdbc.connection.retry.max.attempts", "3");
 
         props.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
         props.setProperty("database.port", url.getProperty("PGPORT").split(",")[0]);

@@ -29,7 +29,9 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
      * What every test context runs with unless its test says otherwise: Telegram's budgets lifted
      * (a test of the budgets sets them, as {@code BurstTests} and {@code RedisTopologyTests} do), so
      * that a test's messages and edits never wait for the 20-a-minute budget of one chat; a retry
-     * due is picked up within 100 ms; a long poll for updates returns within a second. Tests with
+     * due is picked up within 100 ms; a long poll for updates returns within a second; the relay hands
+     * its batches over every 50 ms instead of every 10 (Debezium's queue spins for the last millisecond of
+     * each wait: a tenth of a core per idle context at 10 ms). Tests with
      * the same settings share a cached context instead of starting one each.
      */
     static final Map<String, Object> TEST_DEFAULTS = Map.of(
@@ -37,7 +39,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
             "dukan.telegram.rate.per-chat-per-minute", "60000",
             "dukan.telegram.rate.per-chat-per-second", "1000",
             "dukan.notification.retry-poll-interval", "100ms",
-            "dukan.notification.updates-poll-wait", "1s");
+            "dukan.notification.updates-poll-wait", "1s",
+            "dukan.relay.poll-interval", "50ms");
 
     private static final AtomicInteger contexts = new AtomicInteger();
 
@@ -109,7 +112,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         String name = shared != null ? shared.name()
                 : "dukan_t" + contexts.incrementAndGet() + "_" + ProcessHandle.current().pid();
         if (shared == null) {
-            servers.createDatabase(name);
+            servers.createMigratedDatabase(name);
         }
         FakeBotApi telegram = sharedTelegram != null ? sharedTelegram : FakeBotApi.start();
         TestPropertyValues relayNames = defaultRelayNames ? TestPropertyValues.empty()

@@ -12,7 +12,7 @@ import com.onlinedukan.order.Order;
 import com.onlinedukan.order.OrderDesk;
 import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.stream.RelayedEvent;
-import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -22,13 +22,21 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.test.ApplicationModuleTest;
+import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@DukanTest
-// These tests watch what the relay published in the stream; trimming would remove what the notifier acknowledged.
+/**
+ * The relay module's own behaviour, as a module test: the relay with what it needs (the stream, the
+ * outbox, the cluster's lease) and the order module to write real orders, on real PostgreSQL, Redis
+ * and Debezium. No notifier, Telegram or ops module is started: nothing reads the stream but the test.
+ */
+@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = { "order", "outbox" })
+@ContextConfiguration(initializers = DukanTestContext.class)
+// These tests watch what the relay published in the stream; trimming would remove what a reader acknowledged.
 @TestPropertySource(properties = { "dukan.relay.heartbeat-interval=300ms", "dukan.relay.trim-interval=1h" })
 class OutboxRelayTests {
 

@@ -1,12 +1,15 @@
 package com.onlinedukan.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.TestServers;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -17,17 +20,48 @@ import static org.awaitility.Awaitility.await;
  * One relay leader at a time, also when a deposed leader comes back: a leader that was frozen past
  * its lease still holds its session's advisory lock, so its successor (who took the expired lease)
  * cannot lock; the free-lock shortcut must not hand the lease back to the deposed leader.
+ * <p>
+ * A JDBC slice: the lease's statements alone against PostgreSQL (no Spring context, relay or Redis).
  */
-@DukanTest
 class RelayLeaseHandOverTests {
 
     static final String SLOT = "dukan_lease_handover_test";
+    private static final AtomicInteger databases = new AtomicInteger();
 
-    @Autowired
-    JdbcConnectionDetails database;
+    static HikariDataSource dataSource;
+    static JdbcConnectionDetails database;
+    static JdbcClient jdbc;
 
-    @Autowired
-    JdbcClient jdbc;
+    @BeforeAll
+    static void migratedDatabase() {
+        TestServers servers = TestServers.get();
+        String name = "dukan_lease_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+        dataSource = servers.migratedDatabase(name, 4);
+        jdbc = JdbcClient.create(dataSource);
+        database = new JdbcConnectionDetails() {
+            @Override
+            public String getUsername() {
+                return servers.user();
+            }
+
+            @Override
+            public String getPassword() {
+                return servers.password();
+            }
+
+            @Override
+            public String getJdbcUrl() {
+                return servers.jdbcUrl(name);
+            }
+        };
+    }
+
+    @AfterAll
+    static void close() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
 
     Leadership first;
     Leadership second;

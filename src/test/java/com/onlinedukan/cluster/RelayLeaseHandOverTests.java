@@ -38,22 +38,7 @@ class RelayLeaseHandOverTests {
         String name = "dukan_lease_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
         dataSource = servers.migratedDatabase(name, 4);
         jdbc = JdbcClient.create(dataSource);
-        database = new JdbcConnectionDetails() {
-            @Override
-            public String getUsername() {
-                return servers.user();
-            }
-
-            @Override
-            public String getPassword() {
-                return servers.password();
-            }
-
-            @Override
-            public String getJdbcUrl() {
-                return servers.jdbcUrl(name);
-            }
-        };
+        database = servers.connectionDetails(name);
     }
 
     @AfterAll

@@ -160,7 +160,12 @@ public final class TestServers {
 
     /** The embedded servers' connection details (the cluster's {@code postgres} database). */
     public JdbcConnectionDetails postgresConnectionDetails() {
-        return new ServerConnection(jdbcUrl("postgres"), user, password);
+        return connectionDetails("postgres");
+    }
+
+    /** Connection details of one database on the shared server, for a test that builds a bean itself. */
+    public JdbcConnectionDetails connectionDetails(String database) {
+        return new ServerConnection(jdbcUrl(database), user, password);
     }
 
     /** The embedded Redis' connection details. */

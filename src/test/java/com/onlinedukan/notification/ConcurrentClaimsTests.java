@@ -26,12 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The ledger's claim, alone against PostgreSQL (no Spring context, no relay, no Redis, no Telegram):
  * the statement every sender of every instance runs side by side. Invariant: while a lease holds, a
- * notification is held by one claim only, however many senders claim at once; and every due
- * notification is claimed by some sender.
+ * notification is held by one claim only, however many senders claim at once; every due
+ * notification is claimed by some sender; and a claim whose lease another sender took over writes
+ * nothing (no DELIVERED, retry, DEAD or release over its successor's row).
  */
 class ConcurrentClaimsTests {
 
@@ -114,6 +116,34 @@ class ConcurrentClaimsTests {
         assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE event_id IN (:ids) AND status = 'DELIVERED'")
                 .param("ids", mine.stream().map(Claim::eventId).toList()).query(Integer.class).single())
                 .isEqualTo(mine.size());
+    }
+
+    @Test
+    void aClaimWhoseLeaseWasTakenOverCannotOverwriteTheNewHoldersRow() {
+        UUID eventId = UUID.randomUUID();
+        ledger.register(List.of(new OutboxEvent(eventId, "Order", UUID.randomUUID().toString(), "OrderPlaced",
+                "{}", Instant.now(), null)));
+
+        List<Claim> first = ledger.claimDueWhilePaused("sender-a", Duration.ofMillis(200), 1000).stream()
+                .filter(c -> c.eventId().equals(eventId)).toList();
+        assertThat(first).hasSize(1);
+        List<Claim> second = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ledger.claimDueWhilePaused("sender-b", Duration.ofMinutes(1), 1000).stream()
+                    .filter(c -> c.eventId().equals(eventId)).forEach(second::add);
+            return !second.isEmpty();
+        });
+
+        assertThat(ledger.delivered(first, 42)).as("rows the stale claim may still write").isZero();
+        assertThat(ledger.retrying(first, AttemptOutcome.TRANSIENT, "late", Duration.ZERO)).isZero();
+        assertThat(ledger.dead(first, AttemptOutcome.PERMANENT, "late")).isZero();
+        assertThat(ledger.release(first)).isZero();
+        assertThat(jdbc.sql("SELECT status || ' ' || lease_owner FROM notification WHERE event_id = ?").param(eventId)
+                .query(String.class).single()).isEqualTo("PENDING sender-b");
+
+        assertThat(ledger.delivered(second, 43)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT status FROM notification WHERE event_id = ?").param(eventId)
+                .query(String.class).single()).isEqualTo("DELIVERED");
     }
 
     private static List<UUID> register(int count) {

@@ -3,12 +3,10 @@ package com.onlinedukan.ops.web;
 import java.util.Map;
 import java.util.Set;
 
+import com.onlinedukan.web.ProblemDocumentation;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.MediaType;
-import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -41,17 +39,21 @@ class OpsApiDocumentation implements OpenApiCustomizer {
                 boolean hasInput = operation.getRequestBody() != null
                         || (operation.getParameters() != null && !operation.getParameters().isEmpty());
                 if (hasInput) {
-                    problem(responses, "400", "validation", "A parameter or the body is invalid");
+                    ProblemDocumentation.declare(responses, "400", "validation",
+                            "A parameter or the body is invalid");
                 }
-                problem(responses, "401", "unauthorized", "No ops credential, or a wrong one");
+                ProblemDocumentation.declare(responses, "401", "unauthorized",
+                        "No ops credential, or a wrong one");
                 if (entry.getKey() == PathItem.HttpMethod.POST) {
-                    problem(responses, "403", "cross-site-request",
+                    ProblemDocumentation.declare(responses, "403", "cross-site-request",
                             "The request comes from another site or is a form post; nothing changed");
                 }
                 if (path.contains("{")) {
-                    problem(responses, "404", "not-found", "No such notification or order");
+                    ProblemDocumentation.declare(responses, "404", "not-found",
+                            "No such notification or order");
                 }
-                problem(responses, "429", "too-many-logins", "Too many failed logins from this address; retry later");
+                ProblemDocumentation.declare(responses, "429", "too-many-logins",
+                        "Too many failed logins from this address; retry later");
             }
         });
     }
@@ -69,15 +71,6 @@ class OpsApiDocumentation implements OpenApiCustomizer {
         }
         else {
             responses.remove("200");
-        }
-    }
-
-    private static void problem(ApiResponses responses, String status, String type, String description) {
-        if (!responses.containsKey(status)) {
-            responses.addApiResponse(status, new ApiResponse()
-                    .description(description + " (problem type /problems/" + type + ")")
-                    .content(new Content().addMediaType("application/problem+json",
-                            new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")))));
         }
     }
 }

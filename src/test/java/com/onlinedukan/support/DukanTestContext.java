@@ -31,8 +31,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
      * that a test's messages and edits never wait for the 20-a-minute budget of one chat; a retry
      * due is picked up within 100 ms; a long poll for updates returns within a second; the relay hands
      * its batches over every 50 ms instead of every 10 (Debezium's queue spins for the last millisecond of
-     * each wait: a tenth of a core per idle context at 10 ms). Tests with
-     * the same settings share a cached context instead of starting one each.
+     * each wait: a tenth of a core per idle context at 10 ms). Tests with the same settings share a
+     * cached context instead of starting one each.
      */
     static final Map<String, Object> TEST_DEFAULTS = Map.of(
             "dukan.telegram.rate.global-per-second", "1000",

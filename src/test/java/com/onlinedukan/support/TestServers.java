@@ -39,12 +39,13 @@ public final class TestServers {
     private final String user;
     private final String password;
     private final String redisHost;
-    private String migratedTemplate;
     private final int redisPort;
     private final String kind;
     private final SharedPostgres postgresContainer;
     private final SharedRedis redisContainer;
     private final Path dataDirectory;
+    /** This JVM's migrated template database, made on first use. */
+    private String migratedTemplate;
 
     private TestServers(String kind, String host, int postgresPort, String user, String password, String redisHost,
             int redisPort, SharedPostgres postgresContainer, SharedRedis redisContainer, Path dataDirectory) {
@@ -324,11 +325,16 @@ public final class TestServers {
 
     /** A new, empty database on the shared server. */
     public void createDatabase(String name) {
+        create(name, null);
+    }
+
+    private void create(String name, String template) {
         try (Connection admin = connect("postgres"); var statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            statement.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
         }
         catch (SQLException e) {
-            throw new IllegalStateException("Could not create test database " + name, e);
+            throw new IllegalStateException("Could not create test database " + name
+                    + (template == null ? "" : " from " + template), e);
         }
     }
 
@@ -338,13 +344,7 @@ public final class TestServers {
      * of building it again (each context start applied all the migrations anew).
      */
     public void createMigratedDatabase(String name) {
-        String template = migratedTemplate();
-        try (Connection admin = connect("postgres"); var statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("Could not create test database " + name + " from " + template, e);
-        }
+        create(name, migratedTemplate());
     }
 
     private synchronized String migratedTemplate() {

@@ -4,9 +4,11 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.onlinedukan.support.TestServers;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -93,7 +95,7 @@ class SharedBudgetsTests {
                 });
         try (SharedBudgets budgets = new SharedBudgets(new TelegramClientProperties.Rate(1000, 60_000, 1000),
                 "test:race", "1", () -> new RedisBuckets(proxies, "standalone", () -> { }))) {
-            var slowResult = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean slowResult = new AtomicBoolean();
             Thread slowCall = new Thread(() -> slowResult.set(budgets.tryTakeBot()), "slow-budget-call");
             slowCall.start();
             assertThat(slowCallWaiting.await(10, TimeUnit.SECONDS)).isTrue();
@@ -119,7 +121,7 @@ class SharedBudgetsTests {
 
     private static Bucket bucket(Answer tryConsume) {
         return (Bucket) Proxy.newProxyInstance(SharedBudgetsTests.class.getClassLoader(),
-                new Class<?>[] { io.github.bucket4j.distributed.BucketProxy.class }, (proxy, method, args) -> {
+                new Class<?>[] { BucketProxy.class }, (proxy, method, args) -> {
                     if (method.getName().equals("tryConsume")) {
                         return tryConsume.answer(args);
                     }

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * The packaged jar as operators run it (a process configured by the contract's environment
  * variables), killed with SIGKILL in the middle of a run: no shutdown hook, no graceful stop, no
  * last offset flush. A second process on the same database, slot and Redis delivers every order
- * exactly once. Runs in {@code integration-test}, after the jar is built.
+ * exactly once. The jar is made before the tests run (pom.xml), so this class runs beside the others.
  */
 class ProcessKillIT {
 
@@ -77,7 +77,7 @@ class ProcessKillIT {
     }
 
     private Process launch(int port, String name) throws IOException {
-        assertThat(JAR).as("the packaged jar (integration-test runs after package)").exists();
+        assertThat(JAR).as("the packaged jar (made in process-test-classes)").exists();
         String java = ProcessHandle.current().info().command().orElse("java");
         // C1 alone, as the test JVMs run: the jar is what is under test, not how fast the JIT makes it.
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString())

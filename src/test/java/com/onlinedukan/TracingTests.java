@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,6 +47,8 @@ import static org.awaitility.Awaitility.await;
         "management.opentelemetry.tracing.export.schedule-delay=100ms" })
 @Import(TracingTests.Exporter.class)
 @ExtendWith(OutputCaptureExtension.class)
+// It resets the JVM's one logging system and reads what every context logs: this class runs alone.
+@Isolated
 class TracingTests {
 
     private static final JsonMapper json = JsonMapper.builder().build();

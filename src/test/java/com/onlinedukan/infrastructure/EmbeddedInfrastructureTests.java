@@ -3,6 +3,7 @@ package com.onlinedukan.infrastructure;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and connection details someone else brings (a test's containers) always win.
  */
 @ExtendWith(OutputCaptureExtension.class)
+// It reads what the JVM prints while it runs: this class runs alone.
+@Isolated
 class EmbeddedInfrastructureTests {
 
     /**

@@ -10,6 +10,7 @@ import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,6 +27,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s",
         "dukan.reconciler.outbox-retention=2s", "dukan.notification.retention.interval=1s" })
+// FLUSHALL empties the streams of every test running at the same time: this class runs alone.
+@Isolated
 class RedisLossTests {
 
     @LocalServerPort

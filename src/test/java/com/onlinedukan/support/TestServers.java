@@ -102,7 +102,7 @@ public final class TestServers {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
-                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("max_connections", "1000")
                     .start();
             RedisServer redis = null;
             int redisPort = 0;

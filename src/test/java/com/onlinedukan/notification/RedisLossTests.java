@@ -1,53 +1,74 @@
 package com.onlinedukan.notification;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
-import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import redis.embedded.RedisServer;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Redis may come back empty; PostgreSQL still has every event, and the reconciler brings them back. */
-@DukanTest
-@DirtiesContext
-@TestPropertySource(properties = { "dukan.reconciler.grace=1s", "dukan.reconciler.interval=1s",
-        "dukan.reconciler.outbox-retention=2s", "dukan.notification.retention.interval=1s" })
-// FLUSHALL empties the streams of every test running at the same time: this class runs alone.
-@Isolated
+/**
+ * Redis may come back empty; PostgreSQL still has every event, and the reconciler brings them back.
+ * The service runs on a Redis of this class's own: a FLUSHALL on the one every other test class
+ * shares would empty their streams too.
+ */
 class RedisLossTests {
 
-    @LocalServerPort
+    static RedisServer ownRedis;
+    static Instances instances;
+    static ConfigurableApplicationContext service;
+
     int port;
-
-    @Autowired
     FakeBotApi telegram;
-
-    @Autowired
     StringRedisTemplate redis;
-
-    @Autowired
     OutboxStream stream;
-
-    @Autowired
     Inbox inbox;
+    JdbcClient jdbc;
 
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    @BeforeAll
+    static void startOnARedisOfItsOwn() throws IOException {
+        int redisPort = TestServers.freePort();
+        ownRedis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        ownRedis.start();
+        instances = new Instances("--dukan.reconciler.grace=1s", "--dukan.reconciler.interval=1s",
+                "--dukan.reconciler.outbox-retention=2s", "--dukan.notification.retention.interval=1s");
+        service = instances.start(new DukanTestContext().onRedis(redisPort));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        instances.close();
+        ownRedis.stop();
+    }
+
+    RedisLossTests() {
+        port = ((WebServerApplicationContext) service).getWebServer().getPort();
+        telegram = service.getBean(FakeBotApi.class);
+        redis = service.getBean(StringRedisTemplate.class);
+        stream = service.getBean(OutboxStream.class);
+        inbox = service.getBean(Inbox.class);
+        jdbc = service.getBean(JdbcClient.class);
+    }
 
     @Test
     void redisFlushedMidRunLosesNoNotification() {

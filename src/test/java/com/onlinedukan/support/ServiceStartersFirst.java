@@ -14,31 +14,38 @@ import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The order test classes are handed to the parallel run in: those that start the service (a Spring
- * Boot test, instances of their own, the packaged jar) first, since they wait longest; the short ones
- * then fill the gaps beside them instead of leaving one long class to run on alone at the end. By
- * name within each group, so a run's order is the same every time.
+ * The order test classes are handed to the parallel run in: those that start service instances of
+ * their own (several instances, the packaged jar, a context per property run) first, since they
+ * wait longest; then Spring Boot tests, which start the service once; then the rest. The short ones
+ * fill the gaps beside the long ones instead of one long class running on alone at the end. By name
+ * within each group, so a run's order is the same every time.
  */
 public final class ServiceStartersFirst implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
         context.getClassDescriptors().sort(Comparator
-                .comparing((ClassDescriptor descriptor) -> !startsTheService(descriptor.getTestClass()))
+                .comparingInt((ClassDescriptor descriptor) -> -weight(descriptor.getTestClass()))
                 .thenComparing(descriptor -> descriptor.getTestClass().getName()));
     }
 
-    static boolean startsTheService(Class<?> testClass) {
-        return AnnotationSupport.isAnnotated(testClass, SpringBootTest.class)
-                || AnnotationSupport.isAnnotated(testClass, StartsTheService.class)
+    static int weight(Class<?> testClass) {
+        boolean ownInstances = AnnotationSupport.isAnnotated(testClass, StartsTheService.class)
                 || testClass.getSimpleName().endsWith("IT")
                 || Arrays.stream(testClass.getDeclaredFields()).map(Field::getType)
-                        .anyMatch(type -> type == Instances.class || type == FakeBotApi.class);
+                        .anyMatch(type -> type == Instances.class || ConfigurableApplicationContext.class.isAssignableFrom(type));
+        if (ownInstances) {
+            return 2;
+        }
+        boolean springBootTest = AnnotationSupport.isAnnotated(testClass, SpringBootTest.class)
+                || Arrays.stream(testClass.getDeclaredFields()).anyMatch(field -> field.getType() == FakeBotApi.class);
+        return springBootTest ? 1 : 0;
     }
 
-    /** For a class that starts the service where its fields and annotations do not show it. */
+    /** For a class that starts instances of the service where its fields do not show it. */
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     public @interface StartsTheService {

@@ -15,11 +15,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The order test classes are handed to the parallel run in: those that start service instances of
  * their own (several instances, the packaged jar, a context per property run) first, since they
- * wait longest; then Spring Boot tests, which start the service once; then the rest. The short ones
+ * wait longest; then Spring Boot tests that break their context ({@code @DirtiesContext}: a fault
+ * injected, waited out and recovered from); then the other Spring Boot tests; then the rest. The short ones
  * fill the gaps beside the long ones instead of one long class running on alone at the end. By name
  * within each group, so a run's order is the same every time.
  */
@@ -38,6 +40,9 @@ public final class ServiceStartersFirst implements ClassOrderer {
                 || Arrays.stream(testClass.getDeclaredFields()).map(Field::getType)
                         .anyMatch(type -> type == Instances.class || ConfigurableApplicationContext.class.isAssignableFrom(type));
         if (ownInstances) {
+            return 3;
+        }
+        if (AnnotationSupport.isAnnotated(testClass, DirtiesContext.class)) {
             return 2;
         }
         boolean springBootTest = AnnotationSupport.isAnnotated(testClass, SpringBootTest.class)

@@ -1,6 +1,5 @@
 package com.onlinedukan;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,8 +90,7 @@ class MultiInstanceTests {
     @Test
     void redisDownThenBackEmptyLosesNothingAndTheCustomerNeverWaits() throws Exception {
         int port = TestServers.freePort();
-        RedisServer redis = ownRedis(port);
-        redis.start();
+        RedisServer redis = OwnRedis.start(port);
         try {
             ConfigurableApplicationContext instance = instances.start(DukanTestContext.firstOf(telegram).onRedis(port));
             database = instance.getBean(TestDatabase.class);
@@ -109,8 +108,7 @@ class MultiInstanceTests {
             // from the outbox, which needs no Redis; on a slow machine the first of them are past it
             // before the last is placed. What must hold is below: each is delivered, once.
 
-            redis = ownRedis(port);
-            redis.start();
+            redis = OwnRedis.start(port);
             List<String> after = Instances.place(instance, "After Redis came back", 3);
 
             awaitEachDeliveredOnce(duringOutage);
@@ -121,12 +119,6 @@ class MultiInstanceTests {
             instances.close();
             redis.stop();
         }
-    }
-
-    /** A Redis without persistence: a restart brings it back empty, like a failover to an empty replica. */
-    private static RedisServer ownRedis(int port) throws IOException {
-        return RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
     }
 
     private static boolean leader(ConfigurableApplicationContext instance) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -24,9 +25,7 @@ class ReadinessTests {
     @Test
     void readinessStaysUpAndOrdersAreAcceptedWhileRedisIsDown() throws Exception {
         int redisPort = TestServers.freePort();
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        RedisServer redis = OwnRedis.start(redisPort);
         ConfigurableApplicationContext instance = null;
         try {
             instance = new SpringApplicationBuilder(OnlineDukanApplication.class)

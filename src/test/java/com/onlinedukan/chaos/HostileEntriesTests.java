@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -34,8 +35,7 @@ class HostileEntriesTests {
     @BeforeAll
     static void startRedis() throws Exception {
         port = TestServers.freePort();
-        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = OwnRedis.start(port);
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,9 +48,7 @@ class RedisLossTests {
     @BeforeAll
     static void startOnARedisOfItsOwn() throws IOException {
         int redisPort = TestServers.freePort();
-        ownRedis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        ownRedis.start();
+        ownRedis = OwnRedis.start(redisPort);
         instances = new Instances("--dukan.reconciler.grace=1s", "--dukan.reconciler.interval=1s",
                 "--dukan.reconciler.outbox-retention=2s", "--dukan.notification.retention.interval=1s");
         service = instances.start(new DukanTestContext().onRedis(redisPort));

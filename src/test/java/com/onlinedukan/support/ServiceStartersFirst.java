@@ -7,6 +7,9 @@ import java.lang.annotation.Target;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
@@ -18,19 +21,32 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * The order test classes are handed to the parallel run in: those that start service instances of
- * their own (several instances, the packaged jar, a context per property run) first, since they
- * wait longest; then Spring Boot tests that break their context ({@code @DirtiesContext}: a fault
- * injected, waited out and recovered from); then the other Spring Boot tests; then the rest. The short ones
- * fill the gaps beside the long ones instead of one long class running on alone at the end. By name
- * within each group, so a run's order is the same every time.
+ * The order test classes are handed to the parallel run in, longest waits first, so that the short
+ * ones fill the gaps beside them instead of one long class running on alone at the end:
+ * <ol>
+ * <li>Spring Boot tests that share one cached context with other classes: they take turns on it
+ * ({@link OneClassPerContext}), so together they are one long chain, which must start early;</li>
+ * <li>classes that start service instances of their own (several instances, the packaged jar, a
+ * context per property run);</li>
+ * <li>Spring Boot tests that break their context ({@code @DirtiesContext}: a fault injected, waited
+ * out and recovered from);</li>
+ * <li>the other Spring Boot tests, then the rest.</li>
+ * </ol>
+ * By name within each group, so a run's order is the same every time.
  */
 public final class ServiceStartersFirst implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
+        Map<Class<?>, String> contexts = context.getClassDescriptors().stream().map(ClassDescriptor::getTestClass)
+                .filter(ServiceStartersFirst::springBootTest)
+                .collect(Collectors.toMap(Function.identity(), OneClassPerContext::contextKey));
+        Map<String, Long> classesPerContext = contexts.values().stream()
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         context.getClassDescriptors().sort(Comparator
-                .comparingInt((ClassDescriptor descriptor) -> -weight(descriptor.getTestClass()))
+                .comparingLong((ClassDescriptor descriptor) -> contexts.containsKey(descriptor.getTestClass())
+                        ? -classesPerContext.get(contexts.get(descriptor.getTestClass())) : 0)
+                .thenComparingInt(descriptor -> -weight(descriptor.getTestClass()))
                 .thenComparing(descriptor -> descriptor.getTestClass().getName()));
     }
 
@@ -45,9 +61,12 @@ public final class ServiceStartersFirst implements ClassOrderer {
         if (AnnotationSupport.isAnnotated(testClass, DirtiesContext.class)) {
             return 2;
         }
-        boolean springBootTest = AnnotationSupport.isAnnotated(testClass, SpringBootTest.class)
-                || Arrays.stream(testClass.getDeclaredFields()).anyMatch(field -> field.getType() == FakeBotApi.class);
-        return springBootTest ? 1 : 0;
+        return springBootTest(testClass)
+                || Arrays.stream(testClass.getDeclaredFields()).anyMatch(field -> field.getType() == FakeBotApi.class) ? 1 : 0;
+    }
+
+    private static boolean springBootTest(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, SpringBootTest.class);
     }
 
     /** For a class that starts instances of the service where its fields do not show it. */

@@ -7,9 +7,7 @@ import java.lang.annotation.Target;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
@@ -22,33 +20,35 @@ import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The order test classes are handed to the parallel run in, longest waits first, so that the short
- * ones fill the gaps beside them instead of one long class running on alone at the end:
- * <ol>
- * <li>Spring Boot tests that share one cached context with other classes: they take turns on it
- * ({@link OneClassPerContext}), so together they are one long chain, which must start early;</li>
- * <li>classes that start service instances of their own (several instances, the packaged jar, a
- * context per property run);</li>
- * <li>Spring Boot tests that break their context ({@code @DirtiesContext}: a fault injected, waited
- * out and recovered from);</li>
- * <li>the other Spring Boot tests, then the rest.</li>
- * </ol>
- * By name within each group, so a run's order is the same every time.
+ * ones fill the gaps beside them instead of one long class running on alone at the end: classes
+ * that start service instances of their own (several instances, the packaged jar, a context per
+ * property run); then Spring Boot tests that break their context ({@code @DirtiesContext}: a fault
+ * injected, waited out and recovered from); then the other Spring Boot tests; then the rest. Within
+ * a group, classes with more tests first (they usually take longer), then by name, so a run's order
+ * is the same every time.
  */
 public final class ServiceStartersFirst implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
-        Map<Class<?>, String> contexts = context.getClassDescriptors().stream().map(ClassDescriptor::getTestClass)
-                .filter(ServiceStartersFirst::springBootTest)
-                .collect(Collectors.toMap(Function.identity(), OneClassPerContext::contextKey));
-        Map<String, Long> classesPerContext = contexts.values().stream()
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         context.getClassDescriptors().sort(Comparator
-                .comparingLong((ClassDescriptor descriptor) -> contexts.containsKey(descriptor.getTestClass())
-                        ? -classesPerContext.get(contexts.get(descriptor.getTestClass())) : 0)
-                .thenComparingInt(descriptor -> -weight(descriptor.getTestClass()))
+                .comparingInt((ClassDescriptor descriptor) -> -weight(descriptor.getTestClass()))
+                .thenComparingInt(descriptor -> -tests(descriptor.getTestClass()))
                 .thenComparing(descriptor -> descriptor.getTestClass().getName()));
     }
+
+    /** Test methods of the class and of its nested classes (a parameterized test counts once). */
+    static int tests(Class<?> testClass) {
+        int tests = (int) Arrays.stream(testClass.getDeclaredMethods())
+                .filter(method -> Arrays.stream(method.getAnnotations()).anyMatch(annotation -> TESTS.contains(annotation.annotationType().getSimpleName())))
+                .count();
+        for (Class<?> nested : testClass.getDeclaredClasses()) {
+            tests += tests(nested);
+        }
+        return tests;
+    }
+
+    private static final Set<String> TESTS = Set.of("Test", "ParameterizedTest", "TestFactory", "Property", "RepeatedTest");
 
     static int weight(Class<?> testClass) {
         boolean ownInstances = AnnotationSupport.isAnnotated(testClass, StartsTheService.class)
@@ -61,12 +61,8 @@ public final class ServiceStartersFirst implements ClassOrderer {
         if (AnnotationSupport.isAnnotated(testClass, DirtiesContext.class)) {
             return 2;
         }
-        return springBootTest(testClass)
+        return AnnotationSupport.isAnnotated(testClass, SpringBootTest.class)
                 || Arrays.stream(testClass.getDeclaredFields()).anyMatch(field -> field.getType() == FakeBotApi.class) ? 1 : 0;
-    }
-
-    private static boolean springBootTest(Class<?> testClass) {
-        return AnnotationSupport.isAnnotated(testClass, SpringBootTest.class);
     }
 
     /** For a class that starts instances of the service where its fields do not show it. */

@@ -1,14 +1,8 @@
 # Sourced by bench/run.sh and bench/acknowledgement-run.sh (from the repository's root): the JDK,
 # PostgreSQL 15 and redis-server to run with, and a throwaway PostgreSQL (wal_level=logical) and
 # Redis in a temp dir, both stopped and the dir removed on exit (BENCH_KEEP_TMP=1 keeps it).
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-REDIS_SERVER=${REDIS_SERVER:-$(command -v redis-server || true)}
-if [[ -z "${BENCH_JAVA:-}" ]]; then
-  if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then BENCH_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-  else BENCH_JAVA=$(command -v java); fi
-fi
-[[ -x "$PGBIN/initdb" ]] || { echo "need PostgreSQL 15 binaries in $PGBIN (apt-get install postgresql-15)"; exit 2; }
-[[ -n "$REDIS_SERVER" ]] || { echo "need redis-server (apt-get install redis-server)"; exit 2; }
+source bench/tools.sh
+pick_java BENCH_JAVA
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
@@ -24,15 +18,7 @@ start_servers() {
   [[ $(id -u) == 0 ]] && chown postgres "$PGDATA" "$TMP"
   trap stop_servers EXIT
   as_pg "$PGBIN/initdb -D $PGDATA -U postgres -A trust -E UTF8 --no-instructions" >"$TMP/initdb.log"
-  cat >>"$PGDATA/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $PGPORT
-unix_socket_directories = '$TMP'
-wal_level = logical
-max_wal_senders = 10
-max_replication_slots = 10
-${2:-}
-CONF
+  { logical_postgres_conf "$PGPORT" "$TMP"; printf '%s\n' "${2:-}"; } >>"$PGDATA/postgresql.conf"
   as_pg "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w start" >/dev/null
   "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
   "$REDIS_SERVER" --port "$REDISPORT" --bind 127.0.0.1 --dir "$TMP/redis" --daemonize yes \

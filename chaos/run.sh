@@ -25,14 +25,9 @@ for a in "$@"; do
   esac
 done
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-REDIS_SERVER=${REDIS_SERVER:-$(command -v redis-server || true)}
-if [[ -z "${CHAOS_JAVA:-}" ]]; then
-  if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then CHAOS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-  else CHAOS_JAVA=$(command -v java); fi
-fi
-[[ -x "$PGBIN/initdb" ]] || { echo "need PostgreSQL 15 binaries in $PGBIN (apt-get install postgresql-15)"; exit 2; }
-[[ -n "$REDIS_SERVER" ]] || { echo "need redis-server (apt-get install redis-server)"; exit 2; }
+# The same PostgreSQL 15, redis-server and JDK as the benchmark.
+source bench/tools.sh
+pick_java CHAOS_JAVA
 
 # 1. The jar and the runner's classes (no tests are run here).
 if [[ $BUILD == 1 ]]; then
@@ -95,16 +90,7 @@ cleanup() {
   [[ "${CHAOS_KEEP_TMP:-0}" == 1 ]] || rm -rf "$TMP"
 }
 trap cleanup EXIT
-cat >>"$PGDATA/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $PGPORT
-unix_socket_directories = '$TMP'
-wal_level = logical
-max_wal_senders = 10
-max_replication_slots = 10
-max_connections = 100
-shared_buffers = 128MB
-EOF
+{ logical_postgres_conf "$PGPORT" "$TMP"; printf 'max_connections = 100\nshared_buffers = 128MB\n'; } >>"$PGDATA/postgresql.conf"
 "$TMP/pgctl.sh" start >/dev/null
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
 

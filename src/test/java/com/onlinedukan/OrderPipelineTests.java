@@ -3,6 +3,7 @@ package com.onlinedukan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
@@ -84,6 +85,33 @@ class OrderPipelineTests {
         assertThat(order.get("total").decimalValue()).isEqualByComparingTo("50.00");
         assertThat(order.get("notification").get("attempts").asInt()).isEqualTo(1);
         assertThat(order.get("notification").get("deliveredAt").asString()).isNotBlank();
+    }
+
+    @Test
+    void anOrderRetriedUnderItsIdempotencyKeyIsNotifiedOnce() {
+        String key = "retry-" + UUID.randomUUID();
+        String body = Orders.order("Retried", null, "TEA-001");
+        String id = orders.place(body, key).id();
+        assertThat(orders.place(body, key).id()).isEqualTo(id);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(id).isEmpty());
+        assertThat(orders.place(body, key).id()).as("a retry after the delivery").isEqualTo(id);
+        assertThat(telegram.requestsMentioning(id)).hasSize(1);
+    }
+
+    @Test
+    void hostileCustomerTextArrivesEscapedAndWithinTelegramsLimit() {
+        String id = orders.place(Orders.order("<b>&", "<i>" + "&".repeat(4990) + "</", "TEA-001")).id();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(id).isEmpty());
+        String text = telegram.acceptedMentioning(id).get(0).text();
+        assertThat(text.length()).isLessThanOrEqualTo(4096);
+        assertThat(text).contains("&lt;b&gt;&amp;").contains(id);
+        // Valid Telegram HTML: only our own tags remain once they are removed, no stray '<', '>' or '&'.
+        String withoutOurTags = text.replaceAll("</?(b|i|code)>", "");
+        assertThat(withoutOurTags).doesNotContain("<").doesNotContain(">");
+        assertThat(withoutOurTags.replaceAll("&(amp|lt|gt);", "")).doesNotContain("&");
+        assertThat(text.replaceAll("[^<]", "").length() % 2).isZero();
     }
 
     @Test

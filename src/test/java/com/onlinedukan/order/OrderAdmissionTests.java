@@ -9,21 +9,12 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
-import com.onlinedukan.cluster.LeaseKey;
-import com.onlinedukan.support.DukanTestContext;
-import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.modulith.test.ApplicationModuleTest;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,32 +22,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Past its capacity the service says so at once, stores nothing, and serves what it admitted.
- * <p>
- * A module test: the order module and what it needs (the outbox, the web module's problem answers,
- * the cluster behind the outbox's retention) on a real server and PostgreSQL; no relay, stream,
- * notifier or Telegram is started, and no ops security (the orders API is open).
+ * A module test ({@link OrderModuleTest}).
  */
-@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = DukanTestContext.class)
-@Import(OrderAdmissionTests.NoRelay.class)
-@TestPropertySource(properties = { "dukan.orders.max-in-flight=1", "dukan.orders.admission-wait=100ms",
-        "spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-                + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-                + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-                + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-                + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+@OrderModuleTest
+@TestPropertySource(properties = { "dukan.orders.max-in-flight=1", "dukan.orders.admission-wait=100ms" })
 class OrderAdmissionTests {
-
-    /** The cluster's lease key, which the relay module supplies in the service; no relay runs here. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class NoRelay {
-
-        @Bean
-        LeaseKey leaseKey(TestDatabase database) {
-            return database::slotName;
-        }
-    }
 
     @LocalServerPort
     int port;

@@ -46,9 +46,19 @@ public final class Orders {
     }
 
     public Response place(String body) {
-        return send(HttpRequest.newBuilder(URI.create(base + "/api/orders"))
+        return send(post(body));
+    }
+
+    /** The same, as a client retrying under one {@code Idempotency-Key} sends it. */
+    public Response place(String body, String idempotencyKey) {
+        return send(post(body).header("Idempotency-Key", idempotencyKey));
+    }
+
+    /** A {@code POST /api/orders} of this body, to send with headers of the caller's own. */
+    public HttpRequest.Builder post(String body) {
+        return HttpRequest.newBuilder(URI.create(base + "/api/orders"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     /** Places {@code count} orders for customers named "{name} {i} {random}", each answered 201; their ids. */

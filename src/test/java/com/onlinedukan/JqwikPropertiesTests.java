@@ -8,7 +8,7 @@ import com.onlinedukan.support.ServiceStartersFirst;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.UniqueId;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -24,8 +24,8 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  * run through the JUnit Platform's launcher by this Jupiter class, so that they run beside the other
  * test classes: the build leaves the jqwik engine out (pom.xml), which would otherwise run them one
  * after another once every Jupiter class has finished. Each property is reported as a test of its
- * own, failing with jqwik's own error and its report (the falsified, shrunk sample). An IDE runs a
- * property class directly, as before.
+ * own, failing with jqwik's own error (it names the falsified, shrunk sample; jqwik prints its report
+ * to the output). An IDE runs a property class directly, as before.
  */
 @ServiceStartersFirst.StartsTheService
 class JqwikPropertiesTests {
@@ -39,34 +39,26 @@ class JqwikPropertiesTests {
         assertThat(outcomes.properties).as("the jqwik properties found and run").isNotEmpty();
         return outcomes.properties.stream().map(property -> DynamicTest.dynamicTest(property.name(), () -> {
             if (property.result().getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-                throw new AssertionError(property.name() + ": " + property.report(),
-                        property.result().getThrowable().orElse(null));
+                throw new AssertionError(property.name(), property.result().getThrowable().orElse(null));
             }
         }));
     }
 
-    record Property(String name, TestExecutionResult result, String report) {
+    record Property(String name, TestExecutionResult result) {
     }
 
     static final class Outcomes implements TestExecutionListener {
 
         final List<Property> properties = new CopyOnWriteArrayList<>();
-        private final List<String> reports = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
-            reports.add(entry.getKeyValuePairs().toString());
-        }
 
         @Override
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             boolean failedContainer = test.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL;
             if (test.isTest() || failedContainer) {
                 String name = test.getLegacyReportingName() + " " + test.getUniqueIdObject().getSegments().stream()
-                        .filter(segment -> segment.getType().equals("class")).map(segment -> segment.getValue())
+                        .filter(segment -> segment.getType().equals("class")).map(UniqueId.Segment::getValue)
                         .findFirst().orElse("");
-                properties.add(new Property(name.strip(), result, String.join("\n", reports)));
-                reports.clear();
+                properties.add(new Property(name.strip(), result));
             }
         }
     }

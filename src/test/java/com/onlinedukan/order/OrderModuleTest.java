@@ -8,6 +8,8 @@ import java.lang.annotation.Target;
 import com.onlinedukan.cluster.LeaseKey;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import com.onlinedukan.support.OneClassPerContext;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -32,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = DukanTestContext.class)
 @Import(OrderModuleTest.NoRelay.class)
+@ResourceLock(providers = OneClassPerContext.class)
 @TestPropertySource(properties = {
         "spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
                 + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"

@@ -19,14 +19,9 @@ public final class OneClassPerContext implements ResourceLocksProvider {
 
     @Override
     public Set<Lock> provideForClass(Class<?> testClass) {
-        return Set.of(new Lock(contextKey(testClass)));
-    }
-
-    /** The same for every test class that Spring's context cache gives the same context. */
-    static String contextKey(Class<?> testClass) {
         MergedContextConfiguration context = BootstrapUtils.resolveTestContextBootstrapper(testClass)
                 .buildMergedContextConfiguration();
-        return "spring-context-" + Integer.toHexString(context.hashCode());
+        return Set.of(new Lock("spring-context-" + Integer.toHexString(context.hashCode())));
     }
 
     @Override

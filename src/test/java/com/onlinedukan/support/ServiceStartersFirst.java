@@ -40,7 +40,8 @@ public final class ServiceStartersFirst implements ClassOrderer {
     /** Test methods of the class and of its nested classes (a parameterized test counts once). */
     static int tests(Class<?> testClass) {
         int tests = (int) Arrays.stream(testClass.getDeclaredMethods())
-                .filter(method -> Arrays.stream(method.getAnnotations()).anyMatch(annotation -> TESTS.contains(annotation.annotationType().getSimpleName())))
+                .filter(method -> Arrays.stream(method.getAnnotations())
+                        .anyMatch(annotation -> TESTS.contains(annotation.annotationType().getSimpleName())))
                 .count();
         for (Class<?> nested : testClass.getDeclaredClasses()) {
             tests += tests(nested);
@@ -54,7 +55,8 @@ public final class ServiceStartersFirst implements ClassOrderer {
         boolean ownInstances = AnnotationSupport.isAnnotated(testClass, StartsTheService.class)
                 || testClass.getSimpleName().endsWith("IT")
                 || Arrays.stream(testClass.getDeclaredFields()).map(Field::getType)
-                        .anyMatch(type -> type == Instances.class || ConfigurableApplicationContext.class.isAssignableFrom(type));
+                        .anyMatch(type -> type == Instances.class
+                                || ConfigurableApplicationContext.class.isAssignableFrom(type));
         if (ownInstances) {
             return 3;
         }

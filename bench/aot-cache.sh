@@ -28,6 +28,8 @@ done
 JAVA=${AOT_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 "$JAVA" -XX:AOTMode=off -version >/dev/null 2>&1 \
   || { echo "need a JDK 25 or newer for an AOT cache (AOT_JAVA=.../bin/java); $JAVA is not one"; exit 2; }
+# The training load is hey's: without it the cache would be trained on a service that took no orders.
+command -v hey >/dev/null || { echo "need hey for the training load (apt-get install hey)"; exit 2; }
 [[ -f target/onlinedukan.jar ]] || ./mvnw -B -ntp -q package -DskipTests
 
 OUT=target/aot
@@ -73,7 +75,7 @@ readers() {
 readers &
 readers_pid=$!
 hey -z "${SECONDS_OF_LOAD}s" -c 8 -m POST -T application/json -d "$order" "http://127.0.0.1:$PORT/api/orders" \
-  | grep -E 'Requests/sec|\[201\]|\[5' || true
+  | grep -E 'Requests/sec|\[201\]|\[5' || { echo "the training load did not run (no summary from hey)"; exit 1; }
 wait "$readers_pid" || true
 
 echo "== stopping: the JVM writes the cache as it exits"

@@ -5,7 +5,7 @@
 # temp dir, then runs com.onlinedukan.bench.ServiceBench (src/test/java), which starts the jar as its
 # own process against them and a fake Bot API, drives POST /api/orders, runs pgbench on a copy of
 # the schema (database "floor", read by no relay), and writes BENCHMARKS.md and bench/latency.svg.
-# Needs (Debian): postgresql-15 (+ pgbench), redis-server. Run as root or as a user that can run
+# Needs (Debian): postgresql-15 (+ pgbench), redis-server, and hey for the AOT cache's training load. Run as root or as a user that can run
 # the PostgreSQL binaries (as root they are run as the 'postgres' user).
 set -euo pipefail
 cd "$(dirname "$0")/.."

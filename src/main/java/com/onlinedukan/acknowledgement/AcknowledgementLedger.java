@@ -6,11 +6,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.onlinedukan.notification.NotificationListener;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -23,10 +26,21 @@ import org.springframework.stereotype.Component;
 @Component
 class AcknowledgementLedger {
 
-    private final JdbcClient jdbc;
+    /**
+     * A row's message text as read: its own (rows written before V19, and '' until the delivery of an
+     * order taken first is recorded), else its message's in {@code staff_message}.
+     */
+    private static final String TEXT = """
+            COALESCE(message_html, (SELECT m.html FROM staff_message m
+                                     WHERE m.chat_id = order_acknowledgement.chat_id
+                                       AND m.message_id = order_acknowledgement.message_id)) AS message_text""";
 
-    AcknowledgementLedger(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    AcknowledgementLedger(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** One order's row as a press, an edit or an escalation needs it. */
@@ -40,28 +54,49 @@ class AcknowledgementLedger {
      * message unless it was taken already.
      */
     void waiting(NotificationListener.DeliveredMessage message, Duration within) {
+        // One statement for the whole message, not one per order: a digest carries up to fifty, and
+        // this runs inside the transaction that records them DELIVERED. A message never carries a
+        // notification twice (ON CONFLICT could not touch one row twice in a statement); should one
+        // come twice, its first place counts.
+        Map<UUID, Map<String, Object>> rows = new LinkedHashMap<>();
         int position = 0;
         for (NotificationListener.Carried carried : message.notifications()) {
-            jdbc.sql("""
-                    INSERT INTO order_acknowledgement (event_id, order_id, chat_id, message_id, message_html, position,
-                                                       committed_at, stage, next_step_at)
-                    VALUES (:eventId, :orderId, :chatId, :messageId, :html, :position, :committedAt, 'WAITING',
-                            now() + make_interval(secs => :within))
-                    ON CONFLICT (event_id) DO UPDATE
-                       SET chat_id = EXCLUDED.chat_id, message_id = EXCLUDED.message_id,
-                           message_html = EXCLUDED.message_html, position = EXCLUDED.position
-                     WHERE order_acknowledgement.stage <> 'TAKEN' OR order_acknowledgement.message_html = ''
-                    """)
-                    .param("eventId", carried.eventId())
-                    .param("orderId", carried.orderId())
-                    .param("chatId", message.chatId())
-                    .param("messageId", message.messageId())
-                    .param("html", message.html())
-                    .param("position", position++)
-                    .param("committedAt", Timestamp.from(carried.committedAt()))
-                    .param("within", within.toMillis() / 1000.0)
-                    .update();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("event_id", carried.eventId().toString());
+            row.put("order_id", carried.orderId().toString());
+            row.put("position", position++);
+            row.put("committed_at", carried.committedAt().toString());
+            rows.putIfAbsent(carried.eventId(), row);
         }
+        if (rows.isEmpty()) {
+            return;
+        }
+        // The text once per message; each order's row points at it (message_html NULL).
+        jdbc.sql("""
+                INSERT INTO staff_message (chat_id, message_id, html) VALUES (:chatId, :messageId, :html)
+                ON CONFLICT (chat_id, message_id) DO UPDATE SET html = EXCLUDED.html
+                """)
+                .param("chatId", message.chatId())
+                .param("messageId", message.messageId())
+                .param("html", message.html())
+                .update();
+        jdbc.sql("""
+                INSERT INTO order_acknowledgement (event_id, order_id, chat_id, message_id, message_html, position,
+                                                   committed_at, stage, next_step_at)
+                SELECT r.event_id, r.order_id, :chatId, :messageId, NULL, r.position, r.committed_at, 'WAITING',
+                       now() + make_interval(secs => :within)
+                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                       AS r(event_id uuid, order_id uuid, position smallint, committed_at timestamptz)
+                ON CONFLICT (event_id) DO UPDATE
+                   SET chat_id = EXCLUDED.chat_id, message_id = EXCLUDED.message_id,
+                       message_html = EXCLUDED.message_html, position = EXCLUDED.position
+                 WHERE order_acknowledgement.stage <> 'TAKEN' OR order_acknowledgement.message_html = ''
+                """)
+                .param("chatId", message.chatId())
+                .param("messageId", message.messageId())
+                .param("within", within.toMillis() / 1000.0)
+                .param("rows", json.writeValueAsString(rows.values()))
+                .update();
     }
 
     /** First press wins: TAKEN by this user, unless it was taken already; the row as taken, or empty. */
@@ -71,8 +106,8 @@ class AcknowledgementLedger {
                    SET stage = 'TAKEN', taken_at = now(), taken_by_id = :userId, taken_by_name = :userName,
                        next_step_at = NULL
                  WHERE event_id = :eventId AND stage <> 'TAKEN'
-                RETURNING *
-                """)
+                RETURNING *, %s
+                """.formatted(TEXT))
                 .param("eventId", eventId)
                 .param("userId", userId)
                 .param("userName", userName)
@@ -92,8 +127,8 @@ class AcknowledgementLedger {
                                                    stage, taken_at, taken_by_id, taken_by_name)
                 VALUES (:eventId, :orderId, :chatId, :messageId, '', :committedAt, 'TAKEN', now(), :userId, :userName)
                 ON CONFLICT (event_id) DO NOTHING
-                RETURNING *
-                """)
+                RETURNING *, %s
+                """.formatted(TEXT))
                 .param("eventId", eventId)
                 .param("orderId", orderId)
                 .param("chatId", chatId)
@@ -106,13 +141,13 @@ class AcknowledgementLedger {
     }
 
     Optional<Row> find(UUID eventId) {
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE event_id = :eventId")
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE event_id = :eventId")
                 .param("eventId", eventId).query(AcknowledgementLedger::row).optional();
     }
 
     /** Every order one message carries, in the message's order. */
     List<Row> message(String chatId, long messageId) {
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE chat_id = :chatId AND message_id = :messageId "
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE chat_id = :chatId AND message_id = :messageId "
                 + "ORDER BY position, event_id")
                 .param("chatId", chatId).param("messageId", messageId).query(AcknowledgementLedger::row).list();
     }
@@ -132,10 +167,10 @@ class AcknowledgementLedger {
      */
     Optional<Row> owedEdit() {
         return jdbc.sql("""
-                SELECT * FROM order_acknowledgement
+                SELECT *, %s FROM order_acknowledgement
                  WHERE stage = 'TAKEN' AND NOT edited AND taken_at < now() - make_interval(secs => :after)
                  ORDER BY taken_at LIMIT 1
-                """).param("after", OWED_AFTER.toSeconds()).query(AcknowledgementLedger::row).optional();
+                """.formatted(TEXT)).param("after", OWED_AFTER.toSeconds()).query(AcknowledgementLedger::row).optional();
     }
 
     /** How long a press's own edit has before the sweep makes it instead. */
@@ -153,8 +188,8 @@ class AcknowledgementLedger {
                  WHERE event_id = (SELECT event_id FROM order_acknowledgement
                                     WHERE stage IN ('WAITING', 'REMINDED') AND next_step_at <= now()
                                     ORDER BY next_step_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING *
-                """)
+                RETURNING *, %s
+                """.formatted(TEXT))
                 .param("within", within.toMillis() / 1000.0)
                 .query(AcknowledgementLedger::row)
                 .optional();
@@ -175,8 +210,8 @@ class AcknowledgementLedger {
     }
 
     /** Orders not taken yet, by stage. */
-    java.util.Map<Stage, Long> waitingByStage() {
-        java.util.Map<Stage, Long> counts = new java.util.EnumMap<>(Stage.class);
+    Map<Stage, Long> waitingByStage() {
+        Map<Stage, Long> counts = new java.util.EnumMap<>(Stage.class);
         for (Stage stage : Stage.values()) {
             if (stage != Stage.TAKEN) {
                 counts.put(stage, 0L);
@@ -189,13 +224,13 @@ class AcknowledgementLedger {
 
     /** Orders not taken yet, oldest first. */
     List<Row> waitingOldestFirst(int limit) {
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE stage <> 'TAKEN' ORDER BY delivered_at LIMIT :limit")
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE stage <> 'TAKEN' ORDER BY delivered_at LIMIT :limit")
                 .param("limit", limit).query(AcknowledgementLedger::row).list();
     }
 
     /** Orders taken, the latest first. */
     List<Row> takenLatestFirst(int limit) {
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE stage = 'TAKEN' ORDER BY taken_at DESC LIMIT :limit")
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE stage = 'TAKEN' ORDER BY taken_at DESC LIMIT :limit")
                 .param("limit", limit).query(AcknowledgementLedger::row).list();
     }
 
@@ -203,13 +238,13 @@ class AcknowledgementLedger {
         if (eventIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE event_id IN (:ids)")
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE event_id IN (:ids)")
                 .param("ids", eventIds).query(AcknowledgementLedger::row).list();
     }
 
     /** The order's latest notification's acknowledgement. */
     Optional<Row> ofOrder(UUID orderId) {
-        return jdbc.sql("SELECT * FROM order_acknowledgement WHERE order_id = :orderId ORDER BY delivered_at DESC LIMIT 1")
+        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE order_id = :orderId ORDER BY delivered_at DESC LIMIT 1")
                 .param("orderId", orderId).query(AcknowledgementLedger::row).optional();
     }
 
@@ -239,19 +274,37 @@ class AcknowledgementLedger {
                 .list();
     }
 
-    /** Deletes these rows, each only if it is still settled and delivered before {@code before}. */
+    /**
+     * Deletes these rows, each only if it is still settled and delivered before {@code before}, and
+     * the text of each message none of whose orders is left.
+     */
     int purgeSettled(Collection<UUID> eventIds, Instant before) {
         if (eventIds.isEmpty()) {
             return 0;
         }
-        return jdbc.sql("""
+        List<Map<String, Object>> messages = jdbc.sql("""
                 DELETE FROM order_acknowledgement
                  WHERE event_id IN (:ids) AND (stage = 'ESCALATED' OR (stage = 'TAKEN' AND edited))
                    AND delivered_at < :before
+                RETURNING chat_id, message_id
                 """)
                 .param("ids", eventIds)
                 .param("before", Timestamp.from(before))
-                .update();
+                .query().listOfRows();
+        if (!messages.isEmpty()) {
+            // A second statement: one with the DELETE above in it would not see the rows it deleted gone.
+            List<Object[]> keys = messages.stream().map(m -> List.of(m.get("chat_id"), m.get("message_id"))).distinct()
+                    .map(List::toArray).toList();
+            jdbc.sql("""
+                    DELETE FROM staff_message m
+                     WHERE (m.chat_id, m.message_id) IN (:keys)
+                       AND NOT EXISTS (SELECT 1 FROM order_acknowledgement a
+                                        WHERE a.chat_id = m.chat_id AND a.message_id = m.message_id)
+                    """)
+                    .param("keys", keys)
+                    .update();
+        }
+        return messages.size();
     }
 
     /** The first update id not yet applied for this bot (0: none applied yet, Telegram's oldest comes first). */
@@ -287,7 +340,7 @@ class AcknowledgementLedger {
         long id = rs.getLong("taken_by_id");
         Long takenById = rs.wasNull() ? null : id;
         return new Row(rs.getObject("event_id", UUID.class), rs.getObject("order_id", UUID.class),
-                rs.getString("chat_id"), rs.getLong("message_id"), rs.getInt("position"), rs.getString("message_html"),
+                rs.getString("chat_id"), rs.getLong("message_id"), rs.getInt("position"), rs.getString("message_text"),
                 Stage.valueOf(rs.getString("stage")), instant(rs, "committed_at"), instant(rs, "delivered_at"),
                 instant(rs, "taken_at"), takenById, rs.getString("taken_by_name"));
     }

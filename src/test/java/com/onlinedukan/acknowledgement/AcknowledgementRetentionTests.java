@@ -99,8 +99,13 @@ class AcknowledgementRetentionTests {
             assertThat(hasRow(id)).as("seed %d: row of %s", seed, byOrder.get(id)).isEqualTo(!byOrder.get(id).purged());
         }
 
-        // A press on a purged order's button: answered clearly, and nothing comes back or changes.
+        // A message's text (staff_message, once per message) goes with the last of its orders, not before.
         StaffConversation staff = telegram.staff();
+        java.util.Set<Sent> messages = new java.util.HashSet<>();
+        orders.forEach(id -> messages.addAll(staff.sentMentioning(id)));
+        eachTextLivesWithItsOrders(messages, seed);
+
+        // A press on a purged order's button: answered clearly, and nothing comes back or changes.
         String gone = purged.get(0);
         Sent message = staff.sentMentioning(gone).get(0);
         int editsBefore = staff.editsOf(message.messageId()).size();
@@ -118,6 +123,23 @@ class AcknowledgementRetentionTests {
         long late = staff.press(keptMessage, keptMessage.callbackData().indexOf(buttonOf(kept)), 4402, "Still here");
         await().atMost(WITHIN).until(() -> !staff.answersTo(late).isEmpty());
         assertThat(staff.answersTo(late)).singleElement().asString().contains("is yours");
+
+        // Once none of a message's orders is left, its text goes too.
+        orders.stream().filter(this::hasRow).forEach(id -> set(id, new Case(State.ESCALATED, true, false), RETENTION.plusMinutes(5)));
+        await("seed " + seed).atMost(WITHIN).until(() -> orders.stream().noneMatch(this::hasRow));
+        eachTextLivesWithItsOrders(messages, seed);
+    }
+
+    /** A message's text is kept, as sent, exactly while some order's row points at the message. */
+    private void eachTextLivesWithItsOrders(java.util.Set<Sent> messages, long seed) {
+        for (Sent sent : messages) {
+            long rows = count("SELECT count(*) FROM order_acknowledgement WHERE chat_id = '" + sent.chatId()
+                    + "' AND message_id = " + sent.messageId());
+            long texts = count("SELECT count(*) FROM staff_message WHERE chat_id = '" + sent.chatId()
+                    + "' AND message_id = " + sent.messageId() + " AND html = " + quoted(sent.text()));
+            assertThat(texts).as("seed %d: the text of message %d, which %d orders point at", seed, sent.messageId(), rows)
+                    .isEqualTo(rows > 0 ? 1 : 0);
+        }
     }
 
     /** Gives the order's row this state and age, and purges its notification as the ledger's retention does. */
@@ -158,6 +180,10 @@ class AcknowledgementRetentionTests {
 
     private String buttonOf(String orderId) {
         return OrderButton.callbackData(events.get(orderId));
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private long count(String sql) {

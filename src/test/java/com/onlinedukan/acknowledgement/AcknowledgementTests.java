@@ -43,6 +43,9 @@ class AcknowledgementTests {
     JdbcClient jdbc;
 
     @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Autowired
     MessageEdits edits;
 
     @Autowired
@@ -132,7 +135,7 @@ class AcknowledgementTests {
     void aPressWhoseOrderRowCommitsBetweenItsTakeAndItsLookStillTakesTheOrder() {
         UUID eventId = UUID.randomUUID();
         UUID orderId = UUID.randomUUID();
-        AcknowledgementLedger rowAppearsAfterTheTake = new AcknowledgementLedger(jdbc) {
+        AcknowledgementLedger rowAppearsAfterTheTake = new AcknowledgementLedger(jdbc, json) {
             boolean committed;
 
             @Override

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-@SpringBootApplication
+// Redis commands are observed inside a trace only: infrastructure.TracingConfiguration sets Lettuce's tracing.
+@SpringBootApplication(excludeName = "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration")
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class OnlineDukanApplication {

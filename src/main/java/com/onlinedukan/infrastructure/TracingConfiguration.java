@@ -1,8 +1,11 @@
 package com.onlinedukan.infrastructure;
 
+import io.lettuce.core.tracing.MicrometerTracing;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SdkTracerProviderBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,10 +13,20 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Tracing beyond Boot's defaults: the sampler Boot configured
  * ({@code management.tracing.sampling.probability}) keeps deciding, but Redis polling outside any
- * trace starts no trace of its own ({@link RequestTraceSampler}).
+ * trace starts no trace of its own ({@link RequestTraceSampler}), and is not even observed
+ * ({@link RedisTracingInsideTraces}).
  */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
+
+    /**
+     * Redis commands are observed inside a trace only ({@link RedisTracingInsideTraces}); this takes
+     * the place of Boot's LettuceObservationAutoConfiguration, which the application excludes.
+     */
+    @Bean
+    ClientResourcesBuilderCustomizer redisTracingInsideTraces(ObservationRegistry registry) {
+        return builder -> builder.tracing(new RedisTracingInsideTraces(new MicrometerTracing(registry, "Redis"), registry));
+    }
 
     @Bean
     SdkTracerProviderBuilderCustomizer requestTraceSampler(ObjectProvider<Sampler> sampler) {

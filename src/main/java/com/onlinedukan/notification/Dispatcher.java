@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import com.onlinedukan.cluster.InstanceIdentity;
@@ -29,6 +31,11 @@ import org.springframework.stereotype.Component;
  * (the ledger's claims are leased per claim, exactly as between instances), so the round trips of
  * one send overlap those of the others; the shared budgets decide what Telegram gets. Only the first
  * sender probes a refusing Telegram.
+ *
+ * <p>Something new wakes one idle sender, not all of them: each sender's claim costs PostgreSQL a
+ * look past every row leased to the others, and under load a wake-up every few milliseconds had
+ * each of four senders claim, most of them a row or none. A sender whose claim came back full
+ * wakes the next, so a backlog is still sent by all of them side by side.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
@@ -42,6 +49,9 @@ class Dispatcher implements SmartLifecycle {
     private final InstanceIdentity identity;
     private final NotificationProperties properties;
     private final List<Semaphore> wakeUps;
+    /** Senders waiting for a wake-up, the one that went idle last first. */
+    private final ConcurrentLinkedDeque<Integer> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger nextBusy = new AtomicInteger();
     private volatile List<Thread> threads = List.of();
     private volatile boolean running;
     private Instant lastProbe = Instant.EPOCH;
@@ -57,9 +67,14 @@ class Dispatcher implements SmartLifecycle {
         this.wakeUps = IntStream.range(0, properties.senders()).mapToObj(i -> new Semaphore(0)).toList();
     }
 
-    /** Something new is due: look now rather than at the next poll. */
+    /**
+     * Something new is due: one sender looks now rather than at its next poll. An idle one if there
+     * is one; else a busy one, which looks again as soon as its send is done (a sender keeps
+     * claiming while its claims find anything).
+     */
     void wakeUp() {
-        wakeUps.forEach(Semaphore::release);
+        Integer sender = idle.poll();
+        wakeUps.get(sender != null ? sender : Math.floorMod(nextBusy.getAndIncrement(), wakeUps.size())).release();
     }
 
     @Override
@@ -82,7 +97,13 @@ class Dispatcher implements SmartLifecycle {
         while (running) {
             try {
                 Duration wait = dispatchDue(sender == 0);
-                wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                idle.push(sender);
+                try {
+                    wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                finally {
+                    idle.remove(sender);
+                }
                 wakeUp.drainPermits();
             }
             catch (InterruptedException e) {
@@ -114,6 +135,10 @@ class Dispatcher implements SmartLifecycle {
             List<Claim> due = ledger.claimDue(identity.name(), properties.lease(), delivery.batchSize());
             if (due.isEmpty()) {
                 return poll;
+            }
+            if (due.size() == delivery.batchSize()) {
+                // A full claim: there may be more; another sender claims it while this one sends.
+                wakeUp();
             }
             Duration wait = delivery.deliver(due);
             if (!wait.isZero()) {
@@ -166,7 +191,7 @@ class Dispatcher implements SmartLifecycle {
     public void stop() {
         running = false;
         List<Thread> current = threads;
-        wakeUp();
+        wakeUps.forEach(Semaphore::release);
         long deadline = System.nanoTime() + properties.stopGrace().toNanos();
         try {
             for (Thread thread : current) {

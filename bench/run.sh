@@ -28,7 +28,9 @@ if [[ "${BENCH_AOT:-1}" == 1 ]] && "$BENCH_JAVA" -XX:AOTMode=off -version >/dev/
 fi
 
 # 2. Throwaway servers in a temp dir, stopped on exit; "floor" is the schema pgbench runs on, read by no relay.
-start_servers bench $'max_connections = 200\nshared_buffers = 256MB'
+# pg_stat_statements: with --jfr, the report says which statements PostgreSQL's time goes to.
+start_servers bench $'max_connections = 200\nshared_buffers = 256MB\nshared_preload_libraries = \'pg_stat_statements\''
+"$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE EXTENSION pg_stat_statements'
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE floor'
 for f in $(ls db/migration/V*.sql | sort -V); do
   "$PGBIN/psql" -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d floor -f "$f" >/dev/null

@@ -54,6 +54,7 @@ final class Report {
     private String machine = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
+    private String statements = "";
 
     Report(boolean quick) {
         this.quick = quick;
@@ -96,6 +97,27 @@ final class Report {
                 .forEach(e -> s.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
         jfr = s.toString();
         System.out.println(jfr);
+    }
+
+    /**
+     * With --jfr: PostgreSQL's side of the same burst, from pg_stat_statements (the service's database;
+     * the burst, the drain to Telegram and what ran meanwhile). Each row: statement, calls, rows, ms per
+     * call, ms per order and share of the database's time.
+     */
+    void statements(long accepted, double totalMillis, List<String[]> rows) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%n## Where PostgreSQL's time goes (pg_stat_statements, the same burst)%n%nThe service's database from the "
+                        + "profiled burst's start until its last order was at Telegram: %d orders, %.0f ms of statement "
+                        + "time in all, %.3f ms per order. The order's own INSERTs are the front door; the rest is the "
+                        + "pipeline (ledger, claims, acknowledgements, reconciler, gauges).%n%n", accepted, totalMillis,
+                totalMillis / Math.max(1, accepted)));
+        s.append("| statement | calls | rows | ms per call | ms per order | share |\n|---|---|---|---|---|---|\n");
+        for (String[] row : rows) {
+            s.append("| `").append(row[0]).append("` | ").append(String.join(" | ", java.util.Arrays.copyOfRange(row, 1, row.length)))
+                    .append(" |\n");
+        }
+        statements = s.toString();
+        System.out.println(statements);
     }
 
     void warmUp(int round, double underLoadSeconds, OrderLoad.Result run, double jitShare, double cpuMillis) {
@@ -325,6 +347,7 @@ final class Report {
         md.append("| phase | accepted | errors | missing at Telegram when the phase's wait ended (see the notes) | duplicates | |\n|---|---|---|---|---|---|\n");
         phases.forEach(r -> md.append(r).append('\n'));
         md.append(jfr);
+        md.append(statements);
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n).append('\n'));

@@ -125,10 +125,12 @@ public final class ServiceBench {
 
         if (args.containsKey("jfr") && !openOnly) {
             // The profile comes from a burst of its own, so that JFR's overhead is in none of the figures above.
+            resetStatements();
             startJfr(burstSeconds);
             OrderLoad.Result profiled = load.closedLoop("8 clients, profiled", 8, Duration.ofSeconds(burstSeconds));
             readJfr();
             check(profiled, Duration.ofSeconds(60));
+            readStatements(profiled.accepted().size());
         }
 
         if (arg("only", "").equals("throughput")) {
@@ -533,6 +535,52 @@ public final class ServiceBench {
         }
         catch (java.sql.SQLException e) {
             report.note("Could not read the service's tables: " + e.getMessage());
+        }
+    }
+
+    /** pg_stat_statements, where bench/run.sh loaded it (it lives in the "postgres" database). */
+    private java.sql.Connection statementsDatabase() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + arg("pg-port", "5432") + "/postgres",
+                "postgres", "bench");
+    }
+
+    /** With --jfr: PostgreSQL's statement counters start from zero for the profiled burst. */
+    void resetStatements() {
+        try (java.sql.Connection db = statementsDatabase(); java.sql.Statement sql = db.createStatement()) {
+            sql.execute("SELECT pg_stat_statements_reset()");
+        }
+        catch (java.sql.SQLException e) {
+            report.note("pg_stat_statements is not there (bench/run.sh loads it): " + e.getMessage());
+        }
+    }
+
+    /** With --jfr: the service database's statements since {@link #resetStatements()}, the costliest first. */
+    void readStatements(long accepted) {
+        try (java.sql.Connection db = statementsDatabase(); java.sql.Statement sql = db.createStatement();
+                java.sql.ResultSet rows = sql.executeQuery("""
+                        SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls, rows, total_exec_time,
+                               sum(total_exec_time) OVER () AS total
+                          FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                         WHERE d.datname = 'dukan'
+                         ORDER BY total_exec_time DESC""")) {
+            List<String[]> top = new ArrayList<>();
+            double total = 0;
+            while (rows.next()) {
+                total = rows.getDouble("total");
+                if (top.size() < 15) {
+                    String query = rows.getString("query").replace('|', '/').replace('`', '\'');
+                    double millis = rows.getDouble("total_exec_time");
+                    top.add(new String[] { query.length() > 110 ? query.substring(0, 110) + " …" : query,
+                            Long.toString(rows.getLong("calls")), Long.toString(rows.getLong("rows")),
+                            String.format(java.util.Locale.ROOT, "%.3f", millis / Math.max(1, rows.getLong("calls"))),
+                            String.format(java.util.Locale.ROOT, "%.3f", millis / Math.max(1, accepted)),
+                            String.format(java.util.Locale.ROOT, "%.0f %%", 100 * millis / Math.max(1e-9, total)) });
+                }
+            }
+            report.statements(accepted, total, top);
+        }
+        catch (java.sql.SQLException e) {
+            report.note("pg_stat_statements could not be read: " + e.getMessage());
         }
     }
 

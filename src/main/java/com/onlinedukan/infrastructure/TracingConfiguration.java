@@ -24,8 +24,9 @@ class TracingConfiguration {
      * the place of Boot's LettuceObservationAutoConfiguration, which the application excludes.
      */
     @Bean
-    ClientResourcesBuilderCustomizer redisTracingInsideTraces(ObservationRegistry registry) {
-        return builder -> builder.tracing(new RedisTracingInsideTraces(new MicrometerTracing(registry, "Redis"), registry));
+    ClientResourcesBuilderCustomizer redisTracingInsideTraces(ObjectProvider<ObservationRegistry> registry) {
+        return builder -> registry.ifAvailable(observations -> builder.tracing(
+                new RedisTracingInsideTraces(new MicrometerTracing(observations, "Redis"), observations)));
     }
 
     @Bean

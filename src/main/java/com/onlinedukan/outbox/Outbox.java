@@ -183,10 +183,12 @@ public class Outbox {
     }
 
     /**
-     * An event with the id of the transaction that wrote it, and whether it was written longer than
-     * a grace period ago by the database's own clock.
+     * An event as the reconciler walks the outbox: its id and aggregate, the id of the transaction
+     * that wrote it, and whether it was written longer than a grace period ago by the database's own
+     * clock. Not its payload: the walk reads every event, and only the few the ledger lacks need
+     * theirs ({@link #events(Collection)}).
      */
-    public record Written(OutboxEvent event, long transaction, boolean pastGrace) {
+    public record Written(UUID id, String aggregateId, long transaction, boolean pastGrace) {
     }
 
     /**
@@ -203,9 +205,9 @@ public class Outbox {
      */
     public List<Written> writtenByTransactionsFrom(String type, long fromTransaction, Written after,
             java.time.Duration grace, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + ", txid, created_at < clock_timestamp() - make_interval(secs => :grace) AS past"
-                + """
-                 FROM outbox
+        return jdbc.sql("""
+                SELECT id, aggregateid, txid, created_at < clock_timestamp() - make_interval(secs => :grace) AS past
+                  FROM outbox
                  WHERE type = :type AND txid >= :from AND (txid, id) > (:afterTxid, :afterId)
                  ORDER BY txid, id
                  LIMIT :limit
@@ -213,10 +215,11 @@ public class Outbox {
                 .param("type", type)
                 .param("from", fromTransaction)
                 .param("afterTxid", after == null ? Long.MIN_VALUE : after.transaction())
-                .param("afterId", after == null ? new UUID(0, 0) : after.event().id())
+                .param("afterId", after == null ? new UUID(0, 0) : after.id())
                 .param("grace", grace.toMillis() / 1000.0)
                 .param("limit", limit)
-                .query((rs, row) -> new Written(event(rs, row), rs.getLong("txid"), rs.getBoolean("past")))
+                .query((rs, row) -> new Written(rs.getObject("id", UUID.class), rs.getString("aggregateid"),
+                        rs.getLong("txid"), rs.getBoolean("past")))
                 .list();
     }
 

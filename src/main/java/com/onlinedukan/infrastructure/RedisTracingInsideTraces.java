@@ -32,7 +32,8 @@ final class RedisTracingInsideTraces implements Tracing {
         TraceContextProvider inner = delegate.initialTraceContextProvider();
         this.contexts = () -> registry.getCurrentObservation() == null ? OUTSIDE : inner.getTraceContext();
         Tracer untraced = Tracing.disabled().getTracerProvider().getTracer();
-        this.tracers = () -> new Tracer() {
+        Tracer traced = delegate.getTracerProvider().getTracer();
+        Tracer tracer = new Tracer() {
 
             @Override
             public Span nextSpan() {
@@ -41,10 +42,10 @@ final class RedisTracingInsideTraces implements Tracing {
 
             @Override
             public Span nextSpan(TraceContext context) {
-                return context == null || context == OUTSIDE ? untraced.nextSpan()
-                        : delegate.getTracerProvider().getTracer().nextSpan(context);
+                return context == null || context == OUTSIDE ? untraced.nextSpan() : traced.nextSpan(context);
             }
         };
+        this.tracers = () -> tracer;
     }
 
     @Override

@@ -1,10 +1,14 @@
 package com.onlinedukan;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.onlinedukan.order.Order;
+import com.onlinedukan.order.OrderDesk;
+import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +43,18 @@ class OrderPipelineTests {
     @Autowired
     com.onlinedukan.notification.Notifications notifications;
 
+    @Autowired
+    OrderDesk desk;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    OutboxStream stream;
+
     Orders orders;
 
     @BeforeEach
@@ -46,6 +65,23 @@ class OrderPipelineTests {
     @AfterEach
     void releaseTelegram() {
         telegram.release();
+    }
+
+    @Test
+    void aRolledBackOrderNeverReachesTheStreamOrTelegram() {
+        UUID rolledBack = transactions.execute(status -> {
+            UUID id = desk.place(new Order.Customer("Rolled back", "+998901234567"), List.of(
+                    new Order.OrderLine("TEA-001", "Green tea", 2, new BigDecimal("12.50"))), null).id();
+            status.setRollbackOnly();
+            return id;
+        });
+        String committed = orders.place(Orders.order("Committed after", null, "TEA-001")).id();
+
+        // The later, committed order travels the whole way; the rolled-back one never enters it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(committed).isEmpty());
+        assertThat(redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()))
+                .noneMatch(entry -> rolledBack.toString().equals(entry.getValue().get("aggregateId")));
+        assertThat(telegram.requestsMentioning(rolledBack.toString())).isEmpty();
     }
 
     @Test

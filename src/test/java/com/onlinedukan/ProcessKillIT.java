@@ -69,6 +69,7 @@ class ProcessKillIT {
 
         telegram.awaitEachAcceptedOnce(beforeKill, Duration.ofSeconds(60));
         telegram.awaitEachAcceptedOnce(afterRestart, Duration.ofSeconds(60));
+        assertThat(telegram.acceptedMentioning("Warm-up")).as("orders of the warm-ups, all rolled back").isEmpty();
         for (String process : List.of("first", "second")) {
             assertThat(Files.readString(log(process))).as(process + "'s log")
                     .doesNotContain(DukanTestContext.BOT_TOKEN)
@@ -118,6 +119,8 @@ class ProcessKillIT {
         env.put("DUKAN_NOTIFICATION_RETRY_MAX_ATTEMPTS", "1000");
         env.put("DUKAN_RECONCILER_GRACE", "5s");
         env.put("DUKAN_RECONCILER_INTERVAL", "2s");
+        // The jar's warm-up runs, short: the orders it rolls back must not reach Telegram either.
+        env.put("DUKAN_ORDERS_WARMUP", "2s");
         return env;
     }
 

@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param admissionWait how long a request may wait for room before it is answered {@code 503}
  * @param bodyDeadline how long a request's body may take to arrive, from the end of its headers;
  *     a slower one is answered {@code 408} and never takes a {@code max-in-flight} slot
+ * @param warmUp the longest a starting instance sends itself orders that are rolled back, before it
+ *     reports ready, so that its first real orders run compiled code (it stops sooner once the JIT
+ *     has settled); {@code 0s} turns it off
  */
 @Validated
 @ConfigurationProperties("dukan.orders")
@@ -29,7 +32,13 @@ public record OrderProperties(
         @DefaultValue("64KB") @NotNull DataSize maxBodySize,
         @DefaultValue("64") @Min(1) int maxInFlight,
         @DefaultValue("500ms") @NotNull Duration admissionWait,
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration bodyDeadline) {
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration bodyDeadline,
+        @DefaultValue("60s") @NotNull Duration warmUp) {
+
+    @AssertTrue(message = "dukan.orders.warm-up must not be negative")
+    boolean isWarmUpNotNegative() {
+        return warmUp == null || !warmUp.isNegative();
+    }
 
     @AssertTrue(message = "dukan.orders.max-body-size must be positive")
     boolean isMaxBodySizePositive() {

@@ -50,7 +50,7 @@ final class Report {
     private final List<String> cold = new ArrayList<>();
     private double coldWarmed;
     /** The best share of the warmed rate in the first 20 s, by launch. */
-    private final Map<String, Double> coldShares = new LinkedHashMap<>();
+    private final Map<String, List<Double>> coldShares = new LinkedHashMap<>();
     private String machine = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
@@ -146,7 +146,7 @@ final class Report {
         cold.add(String.format(Locale.ROOT, "| %s | %d | %.1f s | %.0f (%.2f) | %.0f (%.2f) | ≥ 0.70 in the first 20 s | %s |",
                 launch, round, readySeconds, firstRate, share, minuteRate, minuteRate / warmedRate, share >= 0.70 ? "PASS" : "MISS"));
         coldWarmed = warmedRate;
-        coldShares.merge(launch, share, Math::max);
+        coldShares.computeIfAbsent(launch, l -> new ArrayList<>()).add(share);
     }
 
     void closedLoop(int clients, OrderLoad.Result run, double floorTps, Delivery delivery) {
@@ -335,9 +335,11 @@ final class Report {
 
         if (!cold.isEmpty()) {
             md.append(String.format(Locale.ROOT, "\n## 7. The first minute after a deploy\n\nFresh processes of the service, "
-                    + "in turn without and with the JDK 25 AOT cache (`bench/aot-cache.sh`: classes loaded and linked, and "
-                    + "method profiles, from a training run), each timed from its start to readiness and then driven at 8 "
-                    + "clients. In brackets: the share of the warmed 8-client rate of section 1 (%.0f orders/s).%n%n", coldWarmed));
+                    + "in turn: the jar with its warm-up turned off (`DUKAN_ORDERS_WARMUP=0s`); the jar as deployed, which "
+                    + "sends itself rolled-back orders for `dukan.orders.warm-up` (30 s) before it reports ready; and the same "
+                    + "with the JDK 25 AOT cache (`bench/aot-cache.sh`: classes loaded and linked, and method profiles, from "
+                    + "a training run). Each is timed from its start to readiness and then driven at 8 clients. In brackets: "
+                    + "the share of the warmed 8-client rate of section 1 (%.0f orders/s).%n%n", coldWarmed));
             md.append("| launch | round | start → ready | first 20 s orders/s | first minute orders/s | target | |\n"
                     + "|---|---|---|---|---|---|---|\n");
             cold.forEach(r -> md.append(r).append('\n'));
@@ -403,9 +405,18 @@ final class Report {
                         + "p99 ≤ 150 ms | %s |%n", p50, p99, p50 <= 30 && p99 <= 150 ? "PASS" : "FAIL"));
             }
         }
-        coldShares.forEach((launch, share) -> md.append(String.format(Locale.ROOT, "| a fresh JVM's first 20 s at 8 clients "
-                + "(%s), share of the warmed rate | %.2f | ≥ 0.70 | %s |%n", launch, share, share >= 0.70 ? "PASS" : "FAIL")));
+        coldShares.forEach((launch, shares) -> {
+            double share = median(shares);
+            md.append(String.format(Locale.ROOT, "| a fresh JVM's first 20 s at 8 clients (%s), share of the warmed rate "
+                    + "(median of %d rounds) | %.2f | ≥ 0.70 | %s |%n", launch, shares.size(), share, share >= 0.70 ? "PASS" : "FAIL"));
+        });
         return md.append("\nEach row's detail is in its section below.\n\n").toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double floorMillis(Histogram floor, double percentile) {

@@ -138,7 +138,7 @@ public final class ServiceBench {
             return;
         }
         if (arg("only", "").equals("cold")) {
-            // --only=cold: the warmed 8-client rate, then fresh processes with and without the AOT cache.
+            // --only=cold: the warmed 8-client rate, then fresh processes: no warm-up, the warm-up, the warm-up and the AOT cache.
             coldStarts(warmedRate());
             report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
             return;
@@ -262,7 +262,7 @@ public final class ServiceBench {
      * figures are shares of {@code warmedRate}, the warmed service's 8-client rate of the same run.
      */
     void coldStarts(double warmedRate) throws Exception {
-        List<Launch> launches = new ArrayList<>(List.of(plainLaunch()));
+        List<Launch> launches = new ArrayList<>(List.of(plainLaunch().withoutWarmUp(), plainLaunch()));
         aotLaunch().ifPresentOrElse(launches::add, () -> report.note("No AOT cache at target/aot/onlinedukan.aot: "
                 + "section 7 has the plain jar only (bench/aot-cache.sh makes one on JDK 25)."));
         int first = intArg("cold-first-seconds", 20, 20);
@@ -311,13 +311,20 @@ public final class ServiceBench {
                 "DUKAN_TELEGRAM_RATE_PERCHATPERSECOND", "100000");
     }
 
-    /** How the service's process is launched: the jar and the JVM's options. */
-    record Launch(String label, String jar, String jvmArgs) {
+    /** How the service's process is launched: the jar, the JVM's options and settings of its own. */
+    record Launch(String label, String jar, String jvmArgs, Map<String, String> env) {
+
+        /** The same launch with the service's warm-up before readiness turned off. */
+        Launch withoutWarmUp() {
+            return new Launch(label.replace(", warm-up", "") + ", no warm-up", jar, jvmArgs,
+                    Map.of("DUKAN_ORDERS_WARMUP", "0s"));
+        }
     }
 
+    /** The jar as deployed: its defaults, so a warm-up of dukan.orders.warm-up (30 s) before it reports ready. */
     Launch plainLaunch() {
-        return new Launch("the jar, JIT only", arg("jar", "target/onlinedukan.jar"),
-                arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError"));
+        return new Launch("the jar, warm-up", arg("jar", "target/onlinedukan.jar"),
+                arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError"), Map.of());
     }
 
     /** The extracted jar with the JDK 25 AOT cache of bench/aot-cache.sh, when there is one. */
@@ -326,9 +333,9 @@ public final class ServiceBench {
         if (!Files.isRegularFile(cache)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new Launch("AOT cache (JDK 25, bench/aot-cache.sh)",
+        return java.util.Optional.of(new Launch("AOT cache (JDK 25, bench/aot-cache.sh), warm-up",
                 arg("aot-jar", cache.resolveSibling("onlinedukan.jar").toString()),
-                plainLaunch().jvmArgs() + " -XX:AOTCache=" + cache));
+                plainLaunch().jvmArgs() + " -XX:AOTCache=" + cache, Map.of()));
     }
 
     void startService(Map<String, String> extra) throws Exception {
@@ -347,6 +354,7 @@ public final class ServiceBench {
         Map<String, String> env = builder.environment();
         env.putAll(environment(port, arg("pg-port", "5432"), arg("redis-port", "6379"), telegram.url()));
         env.put("LOGGING_LEVEL_COM_ONLINEDUKAN", arg("service-log-level", "WARN"));
+        env.putAll(launch.env());
         env.putAll(extra);
         // --env.NAME=value: any further setting of the service, e.g. --env.DUKAN_RELAY_POLLINTERVAL=10ms
         args.forEach((key, value) -> {

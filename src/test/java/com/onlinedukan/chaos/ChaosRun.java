@@ -248,6 +248,8 @@ public final class ChaosRun {
         env.put("DUKAN_EMBEDDED_ENABLED", "false");
         env.put("DUKAN_OPS_USERNAME", OPS_USER);
         env.put("DUKAN_OPS_PASSWORD", opsPassword);
+        // Each restart warms up, briefly, while the other instances serve: its rolled-back orders must never show.
+        env.put("DUKAN_ORDERS_WARMUP", "2s");
         // Not budget-bound: the run is about faults, not Telegram's rate limits (its 429s still come as faults).
         env.put("DUKAN_TELEGRAM_RATE_GLOBALPERSECOND", "1000");
         env.put("DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE", "1000000");

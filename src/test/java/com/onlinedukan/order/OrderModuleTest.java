@@ -41,7 +41,7 @@ import org.springframework.test.context.TestPropertySource;
                 + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
                 + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
                 + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
-@interface OrderModuleTest {
+public @interface OrderModuleTest {
 
     /** The cluster's lease key, which the relay module supplies in the service; no relay runs here. */
     @TestConfiguration(proxyBeanMethods = false)

@@ -40,7 +40,9 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
             "dukan.telegram.rate.per-chat-per-second", "1000",
             "dukan.notification.retry-poll-interval", "100ms",
             "dukan.notification.updates-poll-wait", "1s",
-            "dukan.relay.poll-interval", "50ms");
+            "dukan.relay.poll-interval", "50ms",
+            // A test's service starts cold: the warm-up's own test turns it on (OrderWarmUpTests).
+            "dukan.orders.warm-up", "0s");
 
     private static final AtomicInteger contexts = new AtomicInteger();
 

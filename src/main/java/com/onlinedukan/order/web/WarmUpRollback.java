@@ -1,0 +1,113 @@
+package com.onlinedukan.order.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+import io.micrometer.observation.ObservationPredicate;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The door that {@link OrderWarmUp}'s requests come through: an order request carrying this
+ * instance's warm-up token runs its whole path (HTTP, JSON, validation, the order's statement) in a
+ * transaction that is always rolled back, so it stores nothing and the relay never sees it.
+ * The token is random, lives only in this process's memory while the warm-up runs, and is
+ * forgotten before the instance reports ready; from then on this filter is one volatile read
+ * and every request is an order like any other.
+ */
+@Component
+@Order(RequestBodyLimit.ORDER + 2)
+class WarmUpRollback extends OncePerRequestFilter {
+
+    static final String HEADER = "Dukan-Warm-Up";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PlatformTransactionManager transactions;
+    private volatile byte[] token;
+
+    WarmUpRollback(PlatformTransactionManager transactions) {
+        this.transactions = transactions;
+    }
+
+    /** Opens the door with a new token, the value of {@link #HEADER} that rolls a request back. */
+    String open() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String value = HexFormat.of().formatHex(bytes);
+        token = value.getBytes(StandardCharsets.US_ASCII);
+        return value;
+    }
+
+    /** Closes the door for good: no request is rolled back any more. */
+    void close() {
+        token = null;
+    }
+
+    boolean isOpen() {
+        return token != null;
+    }
+
+    /** Whether {@code request} is one of the warm-up's: it carries the token while the door is open. */
+    boolean isWarmUp(HttpServletRequest request) {
+        byte[] expected = token;
+        String presented = expected == null ? null : request.getHeader(HEADER);
+        return presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The warm-up's requests are not the service's traffic: they get no observation, so no
+     * {@code http.server.requests} sample and no trace.
+     */
+    @Bean
+    static ObservationPredicate warmUpRequestsUnobserved(ObjectProvider<WarmUpRollback> rollback) {
+        Supplier<WarmUpRollback> door = SingletonSupplier.of(rollback::getObject);
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && request.getCarrier() != null && door.get().isWarmUp(request.getCarrier()));
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return token == null || !request.getRequestURI().startsWith("/api/orders");
+    }
+
+    /** A body that was still arriving comes back on an async dispatch ({@link RequestBodyLimit}): roll that back too. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!isWarmUp(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        TransactionStatus status = transactions.getTransaction(TransactionDefinition.withDefaults());
+        try {
+            chain.doFilter(request, response);
+        }
+        finally {
+            transactions.rollback(status);
+        }
+    }
+}

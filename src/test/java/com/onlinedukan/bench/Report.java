@@ -336,7 +336,7 @@ final class Report {
         if (!cold.isEmpty()) {
             md.append(String.format(Locale.ROOT, "\n## 7. The first minute after a deploy\n\nFresh processes of the service, "
                     + "in turn: the jar with its warm-up turned off (`DUKAN_ORDERS_WARMUP=0s`); the jar as deployed, which "
-                    + "sends itself rolled-back orders for `dukan.orders.warm-up` (30 s) before it reports ready; and the same "
+                    + "sends itself rolled-back orders before it reports ready, until its JIT settles or `dukan.orders.warm-up` (60 s) is up; and the same "
                     + "with the JDK 25 AOT cache (`bench/aot-cache.sh`: classes loaded and linked, and method profiles, from "
                     + "a training run). Each is timed from its start to readiness and then driven at 8 clients. In brackets: "
                     + "the share of the warmed 8-client rate of section 1 (%.0f orders/s).%n%n", coldWarmed));

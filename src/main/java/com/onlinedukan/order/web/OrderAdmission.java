@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Admits at most {@code dukan.orders.max-in-flight} order requests at once; one that finds no room
@@ -25,11 +24,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Past its capacity the service says so at once instead of queueing requests (virtual threads make
  * a queue cheap to start and unbounded) until the heap runs out and every accepted order waits.
  * A request reaches this filter with its body read ({@link RequestBodyLimit} runs first), so the
- * slots count requests being processed, never clients still sending a body.
+ * slots count requests being processed, never clients still sending a body (a body that was still
+ * arriving comes back on an async dispatch, and is admitted only then).
  */
 @Component
 @Order(RequestBodyLimit.ORDER + 1)
-class OrderAdmission extends OncePerRequestFilter {
+class OrderAdmission extends OrderRequestFilter {
 
     private final Semaphore room;
     private final long waitNanos;
@@ -41,17 +41,6 @@ class OrderAdmission extends OncePerRequestFilter {
         this.refused = Counter.builder("dukan.orders.refused.busy")
                 .description("Order requests answered 503 because max-in-flight were already being served")
                 .register(meters);
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/orders");
-    }
-
-    /** A body that was still arriving comes back on an async dispatch, and is admitted only then. */
-    @Override
-    protected boolean shouldNotFilterAsyncDispatch() {
-        return false;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 import com.onlinedukan.order.OrderProperties;
 import org.slf4j.Logger;
@@ -166,16 +167,23 @@ class OrderWarmUp implements ApplicationRunner {
     }
 
     /** The JIT's compilation time, sampled every {@link #CHECK_EVERY} over the last {@link #WINDOW_SECONDS} s. */
-    private static final class Jit {
+    static final class Jit {
 
         private static final int SLOTS = (int) (WINDOW_SECONDS * 1000L / CHECK_EVERY.toMillis()) + 1;
 
+        private final LongSupplier compiledMillis;
         private final long[] at = new long[SLOTS];
         private final long[] compiled = new long[SLOTS];
         private int taken;
         private long nextSample;
 
         Jit(long now) {
+            this(now, Jit::millis);
+        }
+
+        /** @param compiledMillis the JIT's total compilation time so far, negative where unknown */
+        Jit(long now, LongSupplier compiledMillis) {
+            this.compiledMillis = compiledMillis;
             nextSample = now;
         }
 
@@ -187,7 +195,7 @@ class OrderWarmUp implements ApplicationRunner {
             nextSample = now + CHECK_EVERY.toNanos();
             int slot = taken++ % SLOTS;
             at[slot] = now;
-            compiled[slot] = millis();
+            compiled[slot] = compiledMillis.getAsLong();
             if (!mayEnd || taken < SLOTS || compiled[slot] < 0) {
                 return false;
             }

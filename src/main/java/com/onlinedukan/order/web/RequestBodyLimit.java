@@ -25,7 +25,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads an order request's whole body before anything else sees the request, within
@@ -37,7 +36,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(RequestBodyLimit.ORDER)
-class RequestBodyLimit extends OncePerRequestFilter {
+class RequestBodyLimit extends OrderRequestFilter {
 
     /** Before {@link OrderAdmission}. */
     static final int ORDER = 0;
@@ -53,17 +52,6 @@ class RequestBodyLimit extends OncePerRequestFilter {
         this.timedOut = Counter.builder("dukan.orders.refused.slow.body")
                 .description("Order requests answered 408 because their body did not arrive within body-deadline")
                 .register(meters);
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/orders");
-    }
-
-    /** The request comes back here, body read, on the dispatch that {@link BodyReader} asks for. */
-    @Override
-    protected boolean shouldNotFilterAsyncDispatch() {
-        return false;
     }
 
     @Override

@@ -23,7 +23,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.util.function.SingletonSupplier;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The door that {@link OrderWarmUp}'s requests come through: an order request carrying this
@@ -35,7 +34,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(RequestBodyLimit.ORDER + 2)
-class WarmUpRollback extends OncePerRequestFilter {
+class WarmUpRollback extends OrderRequestFilter {
 
     static final String HEADER = "Dukan-Warm-Up";
 
@@ -86,13 +85,7 @@ class WarmUpRollback extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return token == null || !request.getRequestURI().startsWith("/api/orders");
-    }
-
-    /** A body that was still arriving comes back on an async dispatch ({@link RequestBodyLimit}): roll that back too. */
-    @Override
-    protected boolean shouldNotFilterAsyncDispatch() {
-        return false;
+        return token == null || super.shouldNotFilter(request);
     }
 
     @Override

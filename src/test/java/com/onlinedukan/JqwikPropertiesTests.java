@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import com.onlinedukan.support.ServiceStartersFirst;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
@@ -28,6 +29,7 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  * to the output). An IDE runs a property class directly, as before.
  */
 @ServiceStartersFirst.StartsTheService
+@Tag("full-stack")
 class JqwikPropertiesTests {
 
     @TestFactory

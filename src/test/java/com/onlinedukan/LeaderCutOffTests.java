@@ -16,6 +16,7 @@ import com.onlinedukan.support.Ledger;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * RST: PostgreSQL keeps its sessions): the lease runs out, the leader fences itself, and the
  * standby runs the relay within the lease plus a check, ending the stale walsender on the slot.
  */
+@Tag("full-stack")
 class LeaderCutOffTests {
 
     static final Duration LEASE = Duration.ofSeconds(3);

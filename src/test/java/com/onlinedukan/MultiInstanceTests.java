@@ -13,6 +13,7 @@ import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Whole service instances started, stopped and run side by side on one database, slot and stream,
  * and the Redis under one of them stopped and restarted empty.
  */
+@Tag("full-stack")
 class MultiInstanceTests {
 
     static final String[] FAST = { "--server.port=0", "--dukan.notification.retry.initial-backoff=200ms",

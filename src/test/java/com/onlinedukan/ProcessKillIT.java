@@ -19,6 +19,7 @@ import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * last offset flush. A second process on the same database, slot and Redis delivers every order
  * exactly once. The jar is made before the tests run (pom.xml), so this class runs beside the others.
  */
+@Tag("full-stack")
 class ProcessKillIT {
 
     private static final Path JAR = Path.of("target/onlinedukan.jar");

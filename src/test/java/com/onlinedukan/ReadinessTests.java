@@ -9,6 +9,7 @@ import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Readiness means "can accept an order": PostgreSQL only. Redis down is a health finding, not an outage. */
+@Tag("full-stack")
 class ReadinessTests {
 
     @Test

@@ -16,6 +16,7 @@ import com.onlinedukan.support.RedisTopologies;
 import com.onlinedukan.support.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * budgets shared — which they must for most of the run — where budgets of each instance's own
  * would allow twice as many.
  */
+@Tag("full-stack")
 class RedisTopologyTests {
 
     /**

@@ -17,6 +17,7 @@ import com.onlinedukan.support.StaffConversation.Sent;
 import com.onlinedukan.support.TestServers;
 import com.onlinedukan.telegram.StaffBot;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * instance is down is applied once after the start and never again after a further restart;
  * only one instance polls the bot at a time.
  */
+@Tag("full-stack")
 class AcknowledgementAcrossInstancesTests {
 
     static final String[] FAST = { "--server.port=0", "--dukan.relay.leadership-check-interval=500ms",

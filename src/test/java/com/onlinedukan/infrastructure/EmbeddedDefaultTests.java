@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import com.onlinedukan.OnlineDukanApplication;
 import com.onlinedukan.support.Orders;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * {@code .onlinedukan} of the home the service sees. Here that home is a temporary directory:
  * the developer's own {@code ~/.onlinedukan} is neither created, read nor stopped.
  */
+@Tag("full-stack")
 class EmbeddedDefaultTests {
 
     @TempDir

@@ -15,6 +15,7 @@ import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * reset, new ones refused) and comes back while the claim still holds, the DELIVERED write goes
  * through and the message is sent exactly once, also after the lease would have run out.
  */
+@Tag("full-stack")
 class RecordingUnderTheClaimTests {
 
     static final Duration LEASE = Duration.ofSeconds(12);

@@ -15,6 +15,7 @@ import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The service runs on a Redis of this class's own: a FLUSHALL on the one every other test class
  * shares would empty their streams too.
  */
+@Tag("full-stack")
 class RedisLossTests {
 
     static RedisServer ownRedis;

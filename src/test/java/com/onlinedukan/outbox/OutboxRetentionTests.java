@@ -25,6 +25,7 @@ import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * transaction ids; the retention run by the leader's schedule, refused by the standby's, and run by
  * both instances at the same moment. After each run every row is checked against the rule.
  */
+@Tag("full-stack")
 class OutboxRetentionTests {
 
     static final Duration RETENTION = Duration.ofHours(1);

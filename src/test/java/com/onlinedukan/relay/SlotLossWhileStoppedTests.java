@@ -11,6 +11,7 @@ import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * relay makes a slot of the same name and the orders committed while it was down are delivered at
  * once, each exactly once, long before the reconciler's grace (10 minutes here).
  */
+@Tag("full-stack")
 class SlotLossWhileStoppedTests {
 
     static final String[] ARGS = { "--server.port=0", "--dukan.reconciler.grace=10m",

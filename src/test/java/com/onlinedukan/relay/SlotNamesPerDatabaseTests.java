@@ -13,6 +13,7 @@ import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * database's name, so two services on two databases of one cluster never share a slot, and a
  * slot under the old default is kept by the database it belongs to.
  */
+@Tag("full-stack")
 class SlotNamesPerDatabaseTests {
 
     final List<ConfigurableApplicationContext> instances = new ArrayList<>();

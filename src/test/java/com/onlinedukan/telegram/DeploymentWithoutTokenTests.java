@@ -9,6 +9,7 @@ import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.OpsClient;
 import com.onlinedukan.support.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * naming {@code TELEGRAM_BOT_TOKEN} and never a token's value, unless the dry run is asked for
  * ({@code dukan.telegram.dry-run=true}), which starts and says "dry run" (gauge, health, pipeline).
  */
+@Tag("full-stack")
 class DeploymentWithoutTokenTests {
 
     static final String SECRET = "777:NEVER-in-a-message";

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
@@ -29,7 +31,9 @@ import static org.awaitility.Awaitility.await;
  * The packaged jar as operators run it (a process configured by the contract's environment
  * variables), killed with SIGKILL in the middle of a run: no shutdown hook, no graceful stop, no
  * last offset flush. A second process on the same database, slot and Redis delivers every order
- * exactly once. The jar is made before the tests run (pom.xml), so this class runs beside the others.
+ * exactly once. And one stopped (SIGTERM) while it warms up, before it is ready, stops at once with
+ * the order a customer placed meanwhile and none of the warm-up's. The jar is made before the tests
+ * run (pom.xml), so this class runs beside the others.
  */
 @Tag("full-stack")
 class ProcessKillIT {
@@ -38,7 +42,9 @@ class ProcessKillIT {
 
     private final TestServers servers = TestServers.get();
     private final FakeBotApi telegram = FakeBotApi.start();
-    private final String database = "dukan_kill_" + ProcessHandle.current().pid();
+    private static final AtomicInteger runs = new AtomicInteger();
+
+    private final String database = "dukan_kill_" + ProcessHandle.current().pid() + "_" + runs.incrementAndGet();
     private final List<Process> processes = new ArrayList<>();
 
     @AfterEach
@@ -79,17 +85,39 @@ class ProcessKillIT {
         }
     }
 
+    @Test
+    void serviceStoppedDuringItsWarmUpStopsAtOnceWithTheCustomersOrderAndNoneOfItsOwn() throws Exception {
+        servers.createDatabase(database);
+        int port = TestServers.freePort();
+        Process service = start(port, "stopped-warming", Map.of("DUKAN_ORDERS_WARMUP", "60s"));
+        Orders client = new Orders(port);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.readString(log("stopped-warming")).contains("Warming up the order path"));
+
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")))
+                .status()).as("readiness while warming up").isEqualTo(503);
+        Orders.Response during = client.place(Orders.order("During the warm-up", null, "A"));
+        assertThat(during.status()).isEqualTo(201);
+        long stopping = System.nanoTime();
+        service.destroy();
+
+        assertThat(service.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("from SIGTERM to exit").isLessThan(Duration.ofSeconds(15));
+        assertThat(Files.readString(log("stopped-warming"))).contains("(the instance is stopping)");
+        assertThat(count("SELECT count(*) FROM orders WHERE id = '" + during.id() + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM orders")).as("orders stored, the warm-up's included").isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(1);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection db = servers.connect(database); ResultSet rows = db.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     private Process launch(int port, String name) throws IOException {
-        assertThat(JAR).as("the packaged jar (made in process-test-classes)").exists();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // C1 alone, as the test JVMs run: the jar is what is under test, not how fast the JIT makes it.
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log(name).toFile());
-        Map<String, String> env = builder.environment();
-        env.putAll(contractEnvironment(port));
-        Process process = builder.start();
-        processes.add(process);
+        Process process = start(port, name, Map.of());
         Orders client = new Orders(port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> {
@@ -97,6 +125,21 @@ class ProcessKillIT {
                     return client.send(HttpRequest.newBuilder(
                             URI.create("http://localhost:" + port + "/actuator/health/readiness"))).status() == 200;
                 });
+        return process;
+    }
+
+    /** The jar as a process configured by the contract's environment variables (and {@code env}), not awaited. */
+    private Process start(int port, String name, Map<String, String> env) throws IOException {
+        assertThat(JAR).as("the packaged jar (made in process-test-classes)").exists();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        // C1 alone, as the test JVMs run: the jar is what is under test, not how fast the JIT makes it.
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log(name).toFile());
+        builder.environment().putAll(contractEnvironment(port));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        processes.add(process);
         return process;
     }
 

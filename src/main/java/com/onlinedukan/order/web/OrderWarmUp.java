@@ -2,7 +2,10 @@ package com.onlinedukan.order.web;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,7 +95,8 @@ class OrderWarmUp implements ApplicationRunner {
                 || web.getWebServer() == null || web.getWebServer().getPort() <= 0) {
             return;
         }
-        URI orders = URI.create("http://127.0.0.1:" + web.getWebServer().getPort() + "/api/orders");
+        URI orders = URI.create("http://" + host(context.getEnvironment().getProperty("server.address")) + ":"
+                + web.getWebServer().getPort() + "/api/orders");
         log.info("Warming up the order path before reporting ready: until the JIT settles, at most {} "
                 + "(dukan.orders.warm-up; 0s turns it off)", limit);
         long compiledBefore = Jit.millis();
@@ -105,10 +109,28 @@ class OrderWarmUp implements ApplicationRunner {
         }
         log.info("Warmed up in {} ms ({}): {} requests, {} orders placed and rolled back, {} unanswered; "
                 + "the JIT compiled for {} ms meanwhile", last.took().toMillis(),
-                last.settled() ? "the JIT had settled" : "dukan.orders.warm-up was up", last.requests(), last.placed(),
+                last.settled() ? "the JIT had settled" : closing ? "the instance is stopping" : "dukan.orders.warm-up was up",
+                last.requests(), last.placed(),
                 last.failed(), Jit.millis() - compiledBefore);
-        if (last.placed() == 0) {
+        if (last.placed() == 0 && !closing) {
             log.warn("The warm-up placed no order (is PostgreSQL up?): the first orders after readiness will be slow");
+        }
+    }
+
+    /** Where this instance listens: {@code server.address}, or the loopback when it listens on every address. */
+    static String host(String serverAddress) {
+        if (serverAddress == null || serverAddress.isBlank()) {
+            return "127.0.0.1";
+        }
+        try {
+            InetAddress address = InetAddress.getByName(serverAddress.strip());
+            if (address.isAnyLocalAddress()) {
+                return "127.0.0.1";
+            }
+            return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        }
+        catch (UnknownHostException e) {
+            return "127.0.0.1";
         }
     }
 

@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The warm-up ends when the JIT has settled: once it compiled for under 15 % of the last 3 s, never
  * on a shorter look and never before it may end; where the JVM does not measure compilation, only
- * its time limit ends it.
+ * its time limit ends it. And it calls the server where it listens.
  */
-class WarmUpSettlingTests {
+class WarmUpRulesTests {
 
     private static final long HALF_SECOND = Duration.ofMillis(500).toNanos();
 
@@ -65,6 +65,15 @@ class WarmUpSettlingTests {
             assertThat(jit.settled(now, true)).isFalse();
             now += HALF_SECOND;
         }
+    }
+
+    @Test
+    void theWarmUpCallsTheAddressTheServerListensOn() {
+        assertThat(OrderWarmUp.host(null)).isEqualTo("127.0.0.1");
+        assertThat(OrderWarmUp.host("0.0.0.0")).isEqualTo("127.0.0.1");
+        assertThat(OrderWarmUp.host("::")).isEqualTo("127.0.0.1");
+        assertThat(OrderWarmUp.host("127.0.0.2")).isEqualTo("127.0.0.2");
+        assertThat(OrderWarmUp.host("::1")).isEqualTo("[0:0:0:0:0:0:0:1]");
     }
 
     private void tick(long compiled) {

@@ -95,6 +95,11 @@ class OrderWarmUp implements ApplicationRunner {
                 || web.getWebServer() == null || web.getWebServer().getPort() <= 0) {
             return;
         }
+        if (context.getEnvironment().getProperty("server.ssl.enabled", Boolean.class, false)
+                || context.getEnvironment().getProperty("server.ssl.bundle") != null) {
+            log.info("No warm-up: the server speaks TLS on its port and the warm-up only plain HTTP");
+            return;
+        }
         URI orders = URI.create("http://" + host(context.getEnvironment().getProperty("server.address")) + ":"
                 + web.getWebServer().getPort() + "/api/orders");
         log.info("Warming up the order path before reporting ready: until the JIT settles, at most {} "

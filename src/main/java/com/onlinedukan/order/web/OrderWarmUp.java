@@ -24,6 +24,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -95,8 +96,7 @@ class OrderWarmUp implements ApplicationRunner {
                 || web.getWebServer() == null || web.getWebServer().getPort() <= 0) {
             return;
         }
-        if (context.getEnvironment().getProperty("server.ssl.enabled", Boolean.class, false)
-                || context.getEnvironment().getProperty("server.ssl.bundle") != null) {
+        if (speaksTls(context.getEnvironment())) {
             log.info("No warm-up: the server speaks TLS on its port and the warm-up only plain HTTP");
             return;
         }
@@ -120,6 +120,12 @@ class OrderWarmUp implements ApplicationRunner {
         if (last.placed() == 0 && !closing) {
             log.warn("The warm-up placed no order (is PostgreSQL up?): the first orders after readiness will be slow");
         }
+    }
+
+    /** Whether the server speaks TLS on its port ({@code server.ssl.*}), which the warm-up's plain HTTP cannot. */
+    static boolean speaksTls(Environment environment) {
+        return environment.getProperty("server.ssl.enabled", Boolean.class, false)
+                || environment.getProperty("server.ssl.bundle") != null;
     }
 
     /** Where this instance listens: {@code server.address}, or the loopback when it listens on every address. */

@@ -5,12 +5,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.env.MockEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The warm-up ends when the JIT has settled: once it compiled for under 15 % of the last 3 s, never
  * on a shorter look and never before it may end; where the JVM does not measure compilation, only
- * its time limit ends it. And it calls the server where it listens.
+ * its time limit ends it. And it calls the server where it listens, and not at all over TLS.
  */
 class WarmUpRulesTests {
 
@@ -74,6 +76,14 @@ class WarmUpRulesTests {
         assertThat(OrderWarmUp.host("::")).isEqualTo("127.0.0.1");
         assertThat(OrderWarmUp.host("127.0.0.2")).isEqualTo("127.0.0.2");
         assertThat(OrderWarmUp.host("::1")).isEqualTo("[0:0:0:0:0:0:0:1]");
+    }
+
+    @Test
+    void thereIsNoWarmUpWhenTheServerSpeaksTls() {
+        assertThat(OrderWarmUp.speaksTls(new MockEnvironment())).isFalse();
+        assertThat(OrderWarmUp.speaksTls(new MockEnvironment().withProperty("server.ssl.enabled", "false"))).isFalse();
+        assertThat(OrderWarmUp.speaksTls(new MockEnvironment().withProperty("server.ssl.enabled", "true"))).isTrue();
+        assertThat(OrderWarmUp.speaksTls(new MockEnvironment().withProperty("server.ssl.bundle", "web"))).isTrue();
     }
 
     private void tick(long compiled) {

@@ -12,8 +12,9 @@
 #   java -XX:AOTCache=target/aot/onlinedukan.aot -jar target/aot/onlinedukan.jar
 #
 # The training run is the embedded default (its own PostgreSQL and Redis in a temporary directory,
-# Telegram in dry run) taking orders for --seconds (default 40) at 8 clients, reading them back and
-# asking the ops API, then stopping gracefully: the JVM writes the cache as it exits. Nothing here
+# Telegram in dry run): its own warm-up before readiness (dukan.orders.warm-up), then orders for
+# --seconds (default 40) at 8 clients, reading them back and asking the ops API, then a graceful
+# stop: the JVM writes the cache as it exits. (The Dockerfile's cache has the warm-up alone.) Nothing here
 # changes the jar, which still runs on JDK 17 without the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,6 +35,9 @@ class AcknowledgementLedger {
                                      WHERE m.chat_id = order_acknowledgement.chat_id
                                        AND m.message_id = order_acknowledgement.message_id)) AS message_text""";
 
+    /** Rows as every read returns them: all columns and their message text. */
+    private static final String ROWS = "SELECT *, " + TEXT + " FROM order_acknowledgement ";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -141,13 +144,13 @@ class AcknowledgementLedger {
     }
 
     Optional<Row> find(UUID eventId) {
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE event_id = :eventId")
+        return jdbc.sql(ROWS + "WHERE event_id = :eventId")
                 .param("eventId", eventId).query(AcknowledgementLedger::row).optional();
     }
 
     /** Every order one message carries, in the message's order. */
     List<Row> message(String chatId, long messageId) {
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE chat_id = :chatId AND message_id = :messageId "
+        return jdbc.sql(ROWS + "WHERE chat_id = :chatId AND message_id = :messageId "
                 + "ORDER BY position, event_id")
                 .param("chatId", chatId).param("messageId", messageId).query(AcknowledgementLedger::row).list();
     }
@@ -166,11 +169,10 @@ class AcknowledgementLedger {
      * and the press do not both edit the message.
      */
     Optional<Row> owedEdit() {
-        return jdbc.sql("""
-                SELECT *, %s FROM order_acknowledgement
+        return jdbc.sql(ROWS + """
                  WHERE stage = 'TAKEN' AND NOT edited AND taken_at < now() - make_interval(secs => :after)
                  ORDER BY taken_at LIMIT 1
-                """.formatted(TEXT)).param("after", OWED_AFTER.toSeconds()).query(AcknowledgementLedger::row).optional();
+                """).param("after", OWED_AFTER.toSeconds()).query(AcknowledgementLedger::row).optional();
     }
 
     /** How long a press's own edit has before the sweep makes it instead. */
@@ -224,13 +226,13 @@ class AcknowledgementLedger {
 
     /** Orders not taken yet, oldest first. */
     List<Row> waitingOldestFirst(int limit) {
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE stage <> 'TAKEN' ORDER BY delivered_at LIMIT :limit")
+        return jdbc.sql(ROWS + "WHERE stage <> 'TAKEN' ORDER BY delivered_at LIMIT :limit")
                 .param("limit", limit).query(AcknowledgementLedger::row).list();
     }
 
     /** Orders taken, the latest first. */
     List<Row> takenLatestFirst(int limit) {
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE stage = 'TAKEN' ORDER BY taken_at DESC LIMIT :limit")
+        return jdbc.sql(ROWS + "WHERE stage = 'TAKEN' ORDER BY taken_at DESC LIMIT :limit")
                 .param("limit", limit).query(AcknowledgementLedger::row).list();
     }
 
@@ -238,13 +240,13 @@ class AcknowledgementLedger {
         if (eventIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE event_id IN (:ids)")
+        return jdbc.sql(ROWS + "WHERE event_id IN (:ids)")
                 .param("ids", eventIds).query(AcknowledgementLedger::row).list();
     }
 
     /** The order's latest notification's acknowledgement. */
     Optional<Row> ofOrder(UUID orderId) {
-        return jdbc.sql("SELECT *, " + TEXT + " FROM order_acknowledgement WHERE order_id = :orderId ORDER BY delivered_at DESC LIMIT 1")
+        return jdbc.sql(ROWS + "WHERE order_id = :orderId ORDER BY delivered_at DESC LIMIT 1")
                 .param("orderId", orderId).query(AcknowledgementLedger::row).optional();
     }
 

@@ -287,7 +287,7 @@ class Delivery {
             log.error("Telegram refuses the bot or the staff chat ({}); delivery is paused until it is fixed "
                     + "and an SRE resumes it, or a probe finds it fixed", r.error());
             underClaim(claims, () -> {
-                control.pause(DeliveryPause.BY_TELEGRAM, r.error());
+                control.pauseForRefusal(r.error(), claims.get(0), lease);
                 return 1;
             });
             retrying(claims, AttemptOutcome.REFUSED, r.error(), Duration.ZERO);

@@ -1,5 +1,6 @@
 package com.onlinedukan.notification;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -58,6 +59,31 @@ class DeliveryControl {
         cached = null;
         DeliveryPause state = state();
         if (byTelegram && changed == 1) {
+            events.publishEvent(new DeliveryPausedByTelegram(at(state), state.reason()));
+        }
+        return state;
+    }
+
+    /**
+     * Telegram refused the send of {@code claim}: delivery pauses, Telegram's, unless it is paused
+     * already or the switch changed after the claim was made (by the database's clock). A refusal
+     * whose recording was late (its write is retried while the claim holds) must not undo a resume
+     * that came after it, a probe's or an SRE's: the next send, if still refused, pauses afresh.
+     */
+    DeliveryPause pauseForRefusal(String reason, DeliveryLedger.Claim claim, Duration lease) {
+        int changed = jdbc.sql("""
+                UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), reason = :reason
+                 WHERE id = 1 AND NOT paused
+                   AND (changed_at IS NULL
+                        OR changed_at < (SELECT n.lease_until - make_interval(secs => :lease) FROM notification n
+                                          WHERE n.event_id = :eventId AND n.lease_token = :token))
+                """)
+                .param("by", DeliveryPause.BY_TELEGRAM).param("reason", Objects.requireNonNullElse(reason, ""))
+                .param("lease", lease.toMillis() / 1000.0).param("eventId", claim.eventId()).param("token", claim.token())
+                .update();
+        cached = null;
+        DeliveryPause state = state();
+        if (changed == 1) {
             events.publishEvent(new DeliveryPausedByTelegram(at(state), state.reason()));
         }
         return state;

@@ -54,6 +54,9 @@ class DeliveryStateMachineTests {
     Notifications notifications;
 
     @Autowired
+    DeliveryControl control;
+
+    @Autowired
     JdbcClient jdbc;
 
     static TelegramSender scriptedTelegram() {
@@ -114,6 +117,26 @@ class DeliveryStateMachineTests {
         assertThat(script().probes()).isGreaterThanOrEqualTo(2);
         assertThat(history(order)).containsExactly("REFUSED", "DELIVERED");
         assertThat(attempts(order)).isEqualTo(1);
+    }
+
+    /**
+     * A refusal recorded late (its write retried past a resume) does not pause delivery again: the
+     * switch changed after its claim was made, so it is older news than the resume.
+     */
+    @Test
+    void aRefusalWhoseClaimIsOlderThanTheLastResumeDoesNotPauseDeliveryAgain() {
+        notifications.pause("test", "the test claims by hand");
+        UUID order = register();
+        Duration lease = Duration.ofSeconds(2);
+        DeliveryLedger.Claim claim = ledger.claimDueWhilePaused("test", lease, 1000).stream()
+                .filter(c -> c.orderId().equals(order)).findFirst().orElseThrow();
+        notifications.resume("test");
+
+        DeliveryPause after = control.pauseForRefusal("400 Bad Request: chat not found", claim, lease);
+
+        assertThat(after.paused()).as("paused by a refusal older than the resume").isFalse();
+        // Its lease runs out and the order goes as any other.
+        awaitStatus(order, "DELIVERED");
     }
 
     /** A refused digest is halved, not sent one by one: each half goes as one message, and nothing dies. */

@@ -5,8 +5,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +27,9 @@ import org.springframework.stereotype.Component;
  * has expired, so a leader whose machine died or was cut off silently is replaced within
  * {@code leader-lease} plus one check. The holder also keeps an advisory lock on its lease
  * session: when PostgreSQL sees that session end (a crash, a kill, a closed connection), a standby
- * may take the lease at once instead of waiting for it to expire. Instances with the embedded
+ * may take the lease at once instead of waiting for it to expire. So leadership lives no longer than
+ * its session: every close of the session is ours, and steps down first; a renewal that hangs
+ * (a third of the lease) is abandoned the same way, by a watchdog. Instances with the embedded
  * relay disabled (Debezium Server publishes) take their turn too: for the reconciler and purges.
  */
 @Component
@@ -50,6 +57,13 @@ public class Leadership {
             RETURNING epoch
             """;
 
+    /** Abandons renewals that hang; one daemon thread for every lease of the JVM. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "dukan-lease-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private static final String MARK_LOCKED = "UPDATE relay_leader SET locked = true WHERE slot = ? AND holder = ?";
 
     private final JdbcConnectionDetails datasource;
@@ -58,6 +72,9 @@ public class Leadership {
     private final Duration checkInterval;
     /** Taken off the lease on our side, for the time it takes to stop the engine. */
     private final Duration margin;
+    /** How long a renewal may take before its session is abandoned (and the leadership with it). */
+    private final Duration renewalTimeout;
+    /** The driver's own read timeout: only for statements no watchdog watches (the hand-back). */
     private final int socketTimeoutSeconds;
     private final String holder;
 
@@ -74,7 +91,8 @@ public class Leadership {
         this.checkInterval = properties.leadershipCheckInterval();
         this.margin = min(Duration.ofSeconds(1), lease.dividedBy(10));
         // A renewal that hangs (a silent network) must give up well within the lease.
-        this.socketTimeoutSeconds = (int) Math.max(1, lease.dividedBy(3).toSeconds());
+        this.renewalTimeout = lease.dividedBy(3);
+        this.socketTimeoutSeconds = (int) Math.max(1, lease.toSeconds());
         this.holder = identity.name();
     }
 
@@ -115,7 +133,7 @@ public class Leadership {
                 connection = connect();
                 sessionLocked = false;
             }
-            long won = takeOrRenew();
+            long won = watched(connection);
             if (won > 0) {
                 validUntilNanos = started + lease.minus(margin).toNanos();
                 if (!leader || won != epoch) {
@@ -135,14 +153,51 @@ public class Leadership {
             }
         }
         catch (SQLException | RuntimeException e) {
-            // A failed renewal is not a lost lease: it stays ours until it may run out (isLeader()).
-            if (isLeader()) {
-                log.warn("Could not renew the relay lease ({}); stepping down in {} ms unless a renewal succeeds",
-                        e.getMessage(), Math.max(0, (validUntilNanos - System.nanoTime()) / 1_000_000));
-            }
+            boolean held = leader;
             closeConnection();
+            if (held) {
+                log.warn("Could not renew the relay lease ({}); stepped down, as the end of the session that held it "
+                        + "lets a standby take the lease at once", e.getMessage());
+            }
         }
         return isLeader();
+    }
+
+    /**
+     * Takes or renews on {@code session} under the watchdog: past {@link #renewalTimeout} the watchdog
+     * steps down and then aborts the session, and a renewal that returns after that does not count.
+     */
+    private long watched(Connection session) throws SQLException {
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> abandon(session), renewalTimeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+        long won;
+        try {
+            won = takeOrRenew();
+        }
+        catch (SQLException | RuntimeException e) {
+            watchdog.cancel(false);
+            throw e;
+        }
+        if (!watchdog.cancel(false)) {
+            throw new SQLTimeoutException("the renewal took longer than " + renewalTimeout.toMillis() + " ms");
+        }
+        return won;
+    }
+
+    private void abandon(Connection session) {
+        stepDown();
+        try {
+            session.abort(Runnable::run);
+        }
+        catch (SQLException | RuntimeException e) {
+            // closed already
+        }
+    }
+
+    /** Before the session that may hold the lease's lock ends: PostgreSQL may hand the lease on then. */
+    private void stepDown() {
+        leader = false;
+        validUntilNanos = System.nanoTime();
     }
 
     private long takeOrRenew() throws SQLException {
@@ -179,7 +234,12 @@ public class Leadership {
             return won;
         }
         catch (SQLException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+            }
+            catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
     }
@@ -212,8 +272,8 @@ public class Leadership {
         if (datasource.getPassword() != null) {
             props.setProperty("password", datasource.getPassword());
         }
-        String timeout = Integer.toString(socketTimeoutSeconds);
-        props.setProperty("socketTimeout", timeout);
+        String timeout = Integer.toString((int) Math.max(1, renewalTimeout.toSeconds()));
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         props.setProperty("connectTimeout", timeout);
         props.setProperty("loginTimeout", timeout);
         props.setProperty("tcpKeepAlive", "true");
@@ -226,6 +286,7 @@ public class Leadership {
     private void closeConnection() {
         sessionLocked = false;
         if (connection != null) {
+            stepDown();
             try {
                 connection.close();
             }

@@ -26,7 +26,8 @@ record LeaseProperties(
         @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration leaderLease,
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration leadershipCheckInterval) {
 
-    // Two renewals fit in a lease, so one slow or lost renewal does not cost the leadership.
+    // Two renewals fit in a lease, so one slow renewal (up to a third of the lease) does not cost the
+    // leadership; a failed one does, as its session is closed.
     @AssertTrue(message = "dukan.relay.leader-lease must be at least twice dukan.relay.leadership-check-interval")
     boolean isLeaderLeaseLongerThanTwoChecks() {
         return leaderLease == null || leadershipCheckInterval == null

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder on localhost that a test can freeze: it then stops moving bytes both ways and
  * accepts new connections without answering, while every socket stays open — a machine cut off
- * from the network without a FIN or a RST, as PostgreSQL sees it. It can also {@link #reset()} every
+ * from the network without a FIN or a RST, as PostgreSQL sees it (a close on either side waits for
+ * the thaw, too). It can also {@link #reset()} every
  * connection and {@link #refuse(boolean) refuse} new ones while it keeps listening (a cut the client
  * notices at once). {@link #close()} cuts everything.
  */
@@ -50,7 +51,7 @@ public final class FreezableProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Stops forwarding, keeping every connection open. */
+    /** Stops forwarding, keeping every connection open: a close on one side waits for the thaw. */
     public void freeze() {
         frozen = true;
     }
@@ -124,6 +125,13 @@ public final class FreezableProxy implements AutoCloseable {
             }
             catch (IOException | InterruptedException e) {
                 // the other side or the test closed it
+            }
+            try {
+                // No FIN crosses a frozen network either.
+                awaitThawed();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             closeQuietly(from);
             closeQuietly(to);

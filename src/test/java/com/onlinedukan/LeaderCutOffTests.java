@@ -18,6 +18,7 @@ import com.onlinedukan.support.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,26 +48,22 @@ class LeaderCutOffTests {
             // stop); the takeover is bounded by the lease and the check alone.
             "--spring.datasource.hikari.connection-timeout=1000", "--dukan.notification.stop-grace=3s" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
-    final FreezableProxy proxy = FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort());
+    @RegisterExtension
     final Instances instances = new Instances(FAST);
-    TestDatabase database;
+    final FakeBotApi telegram = instances.alongside(FakeBotApi.start());
+    final FreezableProxy proxy = FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort());
 
     @AfterEach
-    void cleanUp() {
-        // Cut A's connections first, so it shuts down on errors rather than waiting on silence.
+    void cutFirst() {
+        // Cut A's connections before the instances close, so A shuts down on errors rather than
+        // waiting on silence (this runs before the extension closes them).
         proxy.close();
-        instances.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
     }
 
     @Test
     void aLeaderCutOffSilentlyIsReplacedWithinTheLeaseAndEveryOrderIsDeliveredOnce() {
         ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram).viaPostgresPort(proxy.port()));
-        database = a.getBean(TestDatabase.class);
+        TestDatabase database = a.getBean(TestDatabase.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> relayState(a) == RelayState.RUNNING);
         ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         assertThat(leads(a)).isTrue();

@@ -12,9 +12,9 @@ import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.OwnRedis;
 import com.onlinedukan.support.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.embedded.RedisServer;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,23 +34,14 @@ class MultiInstanceTests {
             "--dukan.notification.retry.max-backoff=1s", "--dukan.notification.retry.max-attempts=1000",
             "--dukan.reconciler.grace=2s", "--dukan.reconciler.interval=1s", "--dukan.relay.leadership-check-interval=500ms" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
+    @RegisterExtension
     final Instances instances = new Instances(FAST);
-    TestDatabase database;
-
-    @AfterEach
-    void cleanUp() {
-        instances.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
-    }
+    final FakeBotApi telegram = instances.alongside(FakeBotApi.start());
 
     @Test
     void serviceStoppedMidRunAndRestartedDeliversEverything() {
         ConfigurableApplicationContext first = instances.start(DukanTestContext.firstOf(telegram));
-        database = first.getBean(TestDatabase.class);
+        TestDatabase database = first.getBean(TestDatabase.class);
         telegram.failNext(100_000, 502, "Bad Gateway");
         List<String> placedBefore = Instances.place(first, "Before the stop", 10);
         JdbcClient jdbc = first.getBean(JdbcClient.class);
@@ -69,7 +60,7 @@ class MultiInstanceTests {
     @Test
     void twoInstancesShareTheWorkAndTheSurvivorTakesOverTheRelay() {
         ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram));
-        database = a.getBean(TestDatabase.class);
+        TestDatabase database = a.getBean(TestDatabase.class);
         ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         await().atMost(Duration.ofSeconds(20)).until(() -> leader(a) ^ leader(b));
         ConfigurableApplicationContext leader = leader(a) ? a : b;
@@ -95,7 +86,7 @@ class MultiInstanceTests {
         RedisServer redis = OwnRedis.start(port);
         try {
             ConfigurableApplicationContext instance = instances.start(DukanTestContext.firstOf(telegram).onRedis(port));
-            database = instance.getBean(TestDatabase.class);
+            TestDatabase database = instance.getBean(TestDatabase.class);
             List<String> before = Instances.place(instance, "Before Redis stopped", 3);
             awaitEachDeliveredOnce(before);
 

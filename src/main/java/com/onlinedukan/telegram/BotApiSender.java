@@ -59,17 +59,7 @@ class BotApiSender implements TelegramSender, AutoCloseable {
 
     @Override
     public SendOutcome send(String html, long startByNanos) {
-        return guarded(startByNanos, state -> {
-            if (!state.pausedFor().isZero()) {
-                return new SendOutcome.NotSent(state.pausedFor(),
-                        "Telegram asked to wait (retry_after) until " + state.pausedUntil());
-            }
-            if (!budgets.tryTake(state.chatId())) {
-                Duration wait = budgets.waitFor(state.chatId());
-                return new SendOutcome.NotSent(wait.isZero() ? Duration.ofMillis(10) : wait, "send budget spent (bot or chat)");
-            }
-            return null;
-        }, id -> api.sendMessage(id, html));
+        return spend(startByNanos, id -> api.sendMessage(id, html));
     }
 
     @Override

@@ -14,11 +14,10 @@ import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.StaffConversation;
 import com.onlinedukan.support.StaffConversation.Sent;
-import com.onlinedukan.support.TestServers;
 import com.onlinedukan.telegram.StaffBot;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,23 +38,14 @@ class AcknowledgementAcrossInstancesTests {
     static final String[] FAST = { "--server.port=0", "--dukan.relay.leadership-check-interval=500ms",
             "--dukan.notification.updates-poll-wait=1s" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
+    @RegisterExtension
     final Instances instances = new Instances(FAST);
-    TestDatabase database;
-
-    @AfterEach
-    void cleanUp() {
-        instances.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
-    }
+    final FakeBotApi telegram = instances.alongside(FakeBotApi.start());
 
     @Test
     void pressesAtTheSameMomentOnTwoInstancesMakeOneAcknowledgement() throws Exception {
         ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram));
-        database = a.getBean(TestDatabase.class);
+        TestDatabase database = a.getBean(TestDatabase.class);
         ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         List<String> ids = Instances.place(a, "Raced", 8);
         StaffConversation staff = telegram.staff();
@@ -93,7 +83,7 @@ class AcknowledgementAcrossInstancesTests {
     @Test
     void aPressWhileTheServiceIsDownIsAppliedOnceAfterTheStartAndNeverAgain() {
         ConfigurableApplicationContext first = instances.start(DukanTestContext.firstOf(telegram));
-        database = first.getBean(TestDatabase.class);
+        TestDatabase database = first.getBean(TestDatabase.class);
         List<String> ids = Instances.place(first, "Pressed while down", 3);
         StaffConversation staff = telegram.staff();
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> !staff.sentMentioning(id).isEmpty()));

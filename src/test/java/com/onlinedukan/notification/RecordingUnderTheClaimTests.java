@@ -14,9 +14,9 @@ import com.onlinedukan.support.FreezableProxy;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,20 +41,11 @@ class RecordingUnderTheClaimTests {
             "--dukan.notification.retry.initial-backoff=200ms", "--dukan.notification.retry.max-backoff=1s",
             "--dukan.reconciler.grace=2s", "--dukan.reconciler.interval=1s" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
-    final FreezableProxy proxy = FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort());
+    @RegisterExtension
     final Instances instances = new Instances(FAST);
-    TestDatabase database;
-
-    @AfterEach
-    void cleanUp() {
-        instances.close();
-        proxy.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
-    }
+    final FakeBotApi telegram = instances.alongside(FakeBotApi.start());
+    final FreezableProxy proxy = instances.alongside(
+            FreezableProxy.to(TestServers.get().postgresHost(), TestServers.get().postgresPort()));
 
     /**
      * For cuts of several lengths, each shorter than what is left of the claim. Every order is then
@@ -65,7 +56,7 @@ class RecordingUnderTheClaimTests {
     void aDeliveredWriteCutOffByPostgresIsRetriedUnderItsClaimAndTheOrderIsSentOnce() {
         ConfigurableApplicationContext service = instances.start(
                 DukanTestContext.firstOf(telegram).viaPostgresPort(proxy.port()));
-        database = service.getBean(TestDatabase.class);
+        TestDatabase database = service.getBean(TestDatabase.class);
         Orders orders = new Orders(((WebServerApplicationContext) service).getWebServer().getPort());
         Map<String, Duration> cutOff = new LinkedHashMap<>();
         for (Duration cut : List.of(Duration.ofMillis(700), Duration.ofSeconds(3), Duration.ofSeconds(5))) {

@@ -23,10 +23,9 @@ import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
-import com.onlinedukan.support.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -57,18 +56,9 @@ class OutboxRetentionTests {
             // Only the test reports watermarks: the reconciler does not run a round during it.
             "--dukan.reconciler.interval=1h", "--dukan.reconciler.outbox-retention=" + RETENTION.toSeconds() + "s" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
+    @RegisterExtension
     final Instances instances = new Instances(ARGS);
-    TestDatabase database;
-
-    @AfterEach
-    void cleanUp() {
-        instances.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
-    }
+    final FakeBotApi telegram = instances.alongside(FakeBotApi.start());
 
     /** A row of the outbox as the test wrote it. */
     record Row(UUID id, long txid, boolean pastRetention) {
@@ -78,7 +68,7 @@ class OutboxRetentionTests {
     void noRowIsDeletedBeforeEveryConsumerAccountedForItAndEveryRowAllAccountedForPastRetentionIsDeleted()
             throws Exception {
         ConfigurableApplicationContext a = instances.start(DukanTestContext.firstOf(telegram));
-        database = a.getBean(TestDatabase.class);
+        TestDatabase database = a.getBean(TestDatabase.class);
         ConfigurableApplicationContext b = instances.start(DukanTestContext.sharing(database, telegram));
         await().atMost(Duration.ofSeconds(30)).until(() -> leads(a) ^ leads(b));
         ConfigurableApplicationContext leader = leads(a) ? a : b;

@@ -10,9 +10,9 @@ import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Instances;
 import com.onlinedukan.support.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,26 +32,17 @@ class SlotLossWhileStoppedTests {
     static final String[] ARGS = { "--server.port=0", "--dukan.reconciler.grace=10m",
             "--dukan.reconciler.interval=1s", "--dukan.relay.leadership-check-interval=500ms" };
 
-    final FakeBotApi telegram = FakeBotApi.start();
+    @RegisterExtension
     final Instances relays = new Instances(ARGS);
     /** Takes orders while no relay runs: the relay turned off, as with Debezium Server, which is stopped too. */
+    @RegisterExtension
     final Instances withoutRelay = new Instances(with(ARGS, "--dukan.relay.enabled=false"));
-    TestDatabase database;
-
-    @AfterEach
-    void cleanUp() {
-        relays.close();
-        withoutRelay.close();
-        telegram.close();
-        if (database != null) {
-            TestServers.get().dropSlot(database.slotName());
-        }
-    }
+    final FakeBotApi telegram = relays.alongside(FakeBotApi.start());
 
     @Test
     void ordersCommittedWhileTheServiceWasDownAndItsSlotDroppedAreDeliveredAtOnceAfterTheStart() {
         ConfigurableApplicationContext first = relays.start(DukanTestContext.firstOf(telegram));
-        database = first.getBean(TestDatabase.class);
+        TestDatabase database = first.getBean(TestDatabase.class);
         List<String> before = Instances.place(first, "Before the stop", 2);
         telegram.awaitEachAcceptedOnce(before, Duration.ofSeconds(40));
         JdbcClient jdbc = first.getBean(JdbcClient.class);

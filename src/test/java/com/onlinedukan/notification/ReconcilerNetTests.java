@@ -102,9 +102,17 @@ class ReconcilerNetTests {
             String order;
             try (Connection connection = dataSource.getConnection()) {
                 order = appendEvent(connection, "1 hour", "Unledgered");
+                // No order's event (its aggregate is no order id): nothing a ledger could ever hold.
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                        VALUES (?, 'Order', 'not-an-order', 'OrderPlaced', '{}', now() - interval '1 hour')
+                        """)) {
+                    insert.setObject(1, UUID.randomUUID());
+                    insert.executeUpdate();
+                }
             }
             gauges.refreshUnledgered();
-            assertThat(unledgered()).isEqualTo(1);
+            assertThat(unledgered()).as("the order's event, not the row that is no order's").isEqualTo(1);
 
             reconciler.reconcile();
             gauges.refreshUnledgered();

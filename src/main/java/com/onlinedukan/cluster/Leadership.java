@@ -128,6 +128,8 @@ public class Leadership {
      */
     public synchronized boolean check() {
         long started = System.nanoTime();
+        // Read before the renewal: the watchdog may step down while it hangs.
+        boolean led = isLeader();
         try {
             if (connection == null || connection.isClosed()) {
                 connection = connect();
@@ -153,9 +155,8 @@ public class Leadership {
             }
         }
         catch (SQLException | RuntimeException e) {
-            boolean held = leader;
             closeConnection();
-            if (held) {
+            if (led) {
                 log.warn("Could not renew the relay lease ({}); stepped down, as the end of the session that held it "
                         + "lets a standby take the lease at once", e.getMessage());
             }

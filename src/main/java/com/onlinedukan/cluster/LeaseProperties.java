@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * README documents them, so a running deployment's configuration keeps working; the relay reads
  * them through {@link Leadership}.
  *
- * @param leaderLease how long a lease lasts without renewal: a leader that could not renew stops
+ * @param leaderLease how long a lease lasts without renewal (at least a second): a leader that could not renew stops
  *     leading before it runs out, and a standby takes over at most this plus one check interval after
  *     the leader was cut off (at once when the leader's database session is seen to end)
  * @param leadershipCheckInterval how often the leader renews its lease and a standby tries to take it
@@ -23,7 +23,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("dukan.relay")
 record LeaseProperties(
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration leaderLease,
+        // A renewal may take a third of the lease before it is abandoned: under a second, a busy
+        // database would cost the leadership again and again.
+        @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaderLease,
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration leadershipCheckInterval) {
 
     // Two renewals fit in a lease, so one slow renewal (up to a third of the lease) does not cost the

@@ -57,6 +57,9 @@ class DeliveryStateMachineTests {
     DeliveryControl control;
 
     @Autowired
+    Delivery delivery;
+
+    @Autowired
     JdbcClient jdbc;
 
     static TelegramSender scriptedTelegram() {
@@ -162,6 +165,55 @@ class DeliveryStateMachineTests {
         awaitStatus(order, "DELIVERED");
         assertThat(history(order)).containsExactly("DELIVERED");
         assertThat(attempts(order)).isEqualTo(1);
+    }
+
+    /** Each claimed notification is rendered on its own: one payload that cannot be costs only itself. */
+    @Test
+    void aPayloadWithANullTotalInABatchOfTwentyIsDeadAloneAndTheOthersAreDelivered() {
+        notifications.pause("test", "a batch builds up");
+        List<UUID> good = new java.util.ArrayList<>();
+        for (int i = 0; i < 19; i++) {
+            good.add(register());
+        }
+        UUID bad = UUID.randomUUID();
+        ledger.register(List.of(new OutboxEvent(UUID.randomUUID(), "Order", bad.toString(), "OrderPlaced",
+                "{\"orderId\":\"" + bad + "\",\"customerName\":\"No total\",\"items\":[]}", Instant.now(), null)));
+        notifications.resume("test");
+
+        good.forEach(order -> awaitStatus(order, "DELIVERED"));
+        awaitStatus(bad, "DEAD");
+        assertThat(jdbc.sql("SELECT last_error FROM notification WHERE order_id = ?").param(bad)
+                .query(String.class).single()).contains("total");
+        assertThat(script().texts()).noneMatch(text -> text.contains("No total"));
+        assertThat(script().texts().stream().mapToLong(text -> good.stream()
+                .filter(order -> text.contains(order.toString())).count()).sum())
+                .as("each good order in one message").isEqualTo(good.size());
+    }
+
+    /**
+     * A claim older than the lease less the stop grace (the process stopped between the claim and
+     * the send) is released unsent: another instance may hold it by now.
+     */
+    @Test
+    void aClaimThatAgedPastItsLeaseLessTheStopGraceIsReleasedUnsent() {
+        notifications.pause("test", "the test claims by hand");
+        UUID order = register();
+        DeliveryLedger.Claim claim = ledger.claimDueWhilePaused("frozen", Duration.ofMinutes(1), 1000).stream()
+                .filter(c -> c.orderId().equals(order)).findFirst().orElseThrow();
+        // As if the process had been stopped for an hour between the claim and the send.
+        DeliveryLedger.Claim aged = new DeliveryLedger.Claim(claim.eventId(), claim.orderId(), claim.payload(),
+                claim.attempts(), claim.firstFailedAt(), claim.committedAt(), claim.token(), claim.trace(),
+                System.nanoTime() - Duration.ofHours(1).toNanos());
+
+        delivery.deliver(List.of(aged));
+
+        assertThat(script().texts()).as("a stale claim is not sent").isEmpty();
+        assertThat(jdbc.sql("SELECT status || ' ' || coalesce(lease_owner, 'unclaimed') FROM notification "
+                + "WHERE order_id = ?").param(order).query(String.class).single()).isEqualTo("PENDING unclaimed");
+
+        notifications.resume("test");
+        awaitStatus(order, "DELIVERED");
+        assertThat(script().texts()).hasSize(1);
     }
 
     private static SendOutcome outage() {

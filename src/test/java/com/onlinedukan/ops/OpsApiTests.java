@@ -285,8 +285,8 @@ class OpsApiTests {
         await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
         String eventId = eventOf(orderId);
 
-        JsonNode detail = ops("GET", "/api/ops/notifications/" + eventId, null).body();
-        assertThat(detail.get("status").asString()).isEqualTo("DELIVERED");
+        // Telegram has the message a moment before the ledger has committed its DELIVERED.
+        JsonNode detail = deliveredDetail(eventId);
         assertThat(detail.get("orderId").asString()).isEqualTo(orderId);
         assertThat(detail.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED");
         assertThat(detail.get("traceId").asString()).as("the trace of the order's POST").matches("[0-9a-f]{32}");
@@ -295,11 +295,17 @@ class OpsApiTests {
         assertThat(replay.status()).isEqualTo(202);
         assertThat(replay.body().get("replayed").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);
-        JsonNode after = ops("GET", "/api/ops/notifications/" + eventId, null).body();
-        assertThat(after.get("status").asString()).isEqualTo("DELIVERED");
+        JsonNode after = deliveredDetail(eventId);
         assertThat(after.get("attempts").asInt()).isEqualTo(1);
         assertThat(after.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED", "REPLAYED", "DELIVERED");
         assertThat(ops("GET", "/api/ops/notifications/" + UUID.randomUUID(), null).status()).isEqualTo(404);
+    }
+
+    /** The notification's detail once the ledger says DELIVERED. */
+    private JsonNode deliveredDetail(String eventId) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(() -> ops("GET", "/api/ops/notifications/" + eventId, null).body(),
+                        detail -> "DELIVERED".equals(detail.get("status").asString()));
     }
 
     @Test
@@ -361,6 +367,8 @@ class OpsApiTests {
         List<String> delivered = List.of(place("Chunked 1"), place("Chunked 2"), place("Chunked 3"));
         for (String id : delivered) {
             await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(id).size() == 1);
+            // Telegram has the message a moment before the ledger has committed its DELIVERED.
+            await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(statusOf(id)));
         }
         String window = "\"from\":\"" + from + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"";
 
@@ -598,7 +606,7 @@ class OpsApiTests {
     @Test
     void auditListsEachActionWithWhoAskedAndWhen() {
         String orderId = place("Audited");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(statusOf(orderId)));
         String eventId = eventOf(orderId);
         Instant before = Instant.now().minusSeconds(1);
 

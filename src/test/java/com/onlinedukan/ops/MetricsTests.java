@@ -55,6 +55,8 @@ class MetricsTests {
         assertThat(scrape).contains("dukan_notification_delivery_seconds_bucket{le=\"0.1\"")
                 .contains("dukan_notification_delivery_seconds_bucket{le=\"300.0\"");
         assertThat(value(scrape, "dukan_relay_leader")).isEqualTo(1);
+        // Observed requests are timed, and no long-task timer is started for each (a cost nobody reads).
+        assertThat(scrape).contains("http_server_requests_seconds_count").doesNotContain("http_server_requests_active");
         await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(), "dukan_relay_retained_wal_bytes") >= 0);
     }
 

@@ -74,8 +74,6 @@ public class Leadership {
     private final Duration margin;
     /** How long a renewal may take before its session is abandoned (and the leadership with it). */
     private final Duration renewalTimeout;
-    /** The driver's own read timeout: only for statements no watchdog watches (the hand-back). */
-    private final int socketTimeoutSeconds;
     private final String holder;
 
     private Connection connection;
@@ -92,7 +90,6 @@ public class Leadership {
         this.margin = min(Duration.ofSeconds(1), lease.dividedBy(10));
         // A renewal that hangs (a silent network) must give up well within the lease.
         this.renewalTimeout = lease.dividedBy(3);
-        this.socketTimeoutSeconds = (int) Math.max(1, lease.toSeconds());
         this.holder = identity.name();
     }
 
@@ -273,10 +270,10 @@ public class Leadership {
         if (datasource.getPassword() != null) {
             props.setProperty("password", datasource.getPassword());
         }
-        String timeout = Integer.toString((int) Math.max(1, renewalTimeout.toSeconds()));
-        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-        props.setProperty("connectTimeout", timeout);
-        props.setProperty("loginTimeout", timeout);
+        // The driver's own read timeout is only for statements no watchdog watches (the hand-back).
+        props.setProperty("socketTimeout", wholeSeconds(lease));
+        props.setProperty("connectTimeout", wholeSeconds(renewalTimeout));
+        props.setProperty("loginTimeout", wholeSeconds(renewalTimeout));
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "dukan-relay-lease");
         Connection opened = DriverManager.getConnection(datasource.getJdbcUrl(), props);
@@ -296,6 +293,11 @@ public class Leadership {
             }
             connection = null;
         }
+    }
+
+    /** The driver's timeouts are whole seconds, and 0 would mean none. */
+    private static String wholeSeconds(Duration timeout) {
+        return Long.toString(Math.max(1, timeout.toSeconds()));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -49,19 +49,16 @@ class DeliveryControl {
         return current;
     }
 
-    /** Pauses delivery; an SRE's pause is not replaced by Telegram's (it stays the SRE's to lift). */
+    /**
+     * An SRE pauses delivery; it stays the SRE's to lift (Telegram's own pause, which never replaces
+     * one, is {@link #pauseForRefusal}).
+     */
     DeliveryPause pause(String by, String reason) {
-        boolean byTelegram = DeliveryPause.BY_TELEGRAM.equals(by);
-        String guard = byTelegram ? " AND NOT paused" : "";
-        int changed = jdbc.sql("UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), "
-                + "reason = :reason WHERE id = 1" + guard)
+        jdbc.sql("UPDATE delivery_control SET paused = true, changed_by = :by, changed_at = now(), reason = :reason "
+                + "WHERE id = 1")
                 .param("by", by).param("reason", Objects.requireNonNullElse(reason, "")).update();
         cached = null;
-        DeliveryPause state = state();
-        if (byTelegram && changed == 1) {
-            events.publishEvent(new DeliveryPausedByTelegram(at(state), state.reason()));
-        }
-        return state;
+        return state();
     }
 
     /**

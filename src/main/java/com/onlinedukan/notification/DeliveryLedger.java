@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.onlinedukan.outbox.EventTrace;
 import com.onlinedukan.outbox.OutboxEvent;
@@ -35,6 +36,8 @@ class DeliveryLedger {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    /** How many times claims were given back untouched ({@link #release}): rows due again at once. */
+    private final AtomicLong releases = new AtomicLong();
 
     DeliveryLedger(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
@@ -206,6 +209,7 @@ class DeliveryLedger {
         if (claims.isEmpty()) {
             return 0;
         }
+        releases.incrementAndGet();
         return jdbc.sql("""
                 UPDATE notification SET lease_owner = NULL, lease_until = NULL, lease_token = NULL
                  WHERE event_id IN (:ids) AND lease_token = :token
@@ -213,6 +217,11 @@ class DeliveryLedger {
                 .param("ids", claims.stream().map(Claim::eventId).toList())
                 .param("token", claims.get(0).token())
                 .update();
+    }
+
+    /** Changes whenever claims were given back ({@link #release}) on this instance; rows then due at once. */
+    long releases() {
+        return releases.get();
     }
 
     /**

@@ -69,8 +69,9 @@ class Dispatcher implements SmartLifecycle {
 
     /**
      * Something new is due: one sender looks now rather than at its next poll. An idle one if there
-     * is one; else a busy one, which looks again as soon as its send is done (a sender keeps
-     * claiming while its claims find anything).
+     * is one; else a busy one, which looks again as soon as its send is done (a sender claims again
+     * at once only after a full claim or when claims were given back; otherwise it waits for a
+     * wake-up or its poll).
      */
     void wakeUp() {
         Integer sender = idle.poll();
@@ -136,13 +137,22 @@ class Dispatcher implements SmartLifecycle {
             if (due.isEmpty()) {
                 return poll;
             }
-            if (due.size() == delivery.batchSize()) {
+            boolean full = due.size() == delivery.batchSize();
+            if (full) {
                 // A full claim: there may be more; another sender claims it while this one sends.
                 wakeUp();
             }
+            long releases = ledger.releases();
             Duration wait = delivery.deliver(due);
             if (!wait.isZero()) {
                 return shorter(wait, poll);
+            }
+            if (!full && ledger.releases() == releases) {
+                // A claim that was not full took everything then due, and nothing was given back
+                // (as what a digest could not hold is): what became due since was announced by a
+                // wake-up, which this busy sender or an idle one holds. Under load, claiming again
+                // here found nothing or a few rows, one statement each, twice per registered batch.
+                return poll;
             }
         }
         return poll;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Pattern;
 
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
@@ -26,7 +25,9 @@ public record EventTrace(String traceparent, String tracestate) {
     public static final String TRACEPARENT = "traceparent";
     public static final String TRACESTATE = "tracestate";
 
-    private static final Pattern W3C_TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    /** {@code [0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}}: the dashes' places in its 55 characters. */
+    private static final int LENGTH = 55;
+    private static final int[] DASHES = {2, 35, 52};
     private static final String INVALID_TRACE_ID = "0".repeat(32);
 
     public EventTrace {
@@ -69,9 +70,28 @@ public record EventTrace(String traceparent, String tracestate) {
         }
     }
 
-    private static boolean valid(String traceparent) {
-        return traceparent != null && W3C_TRACEPARENT.matcher(traceparent).matches()
-                && !traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32);
+    /**
+     * W3C's form with a trace id that is not all zeros. Checked character by character: it runs for
+     * every event at each hop, and a regular expression was 1 % of the service's CPU under load.
+     */
+    static boolean valid(String traceparent) {
+        if (traceparent == null || traceparent.length() != LENGTH) {
+            return false;
+        }
+        int dash = 0;
+        for (int i = 0; i < LENGTH; i++) {
+            char c = traceparent.charAt(i);
+            if (dash < DASHES.length && i == DASHES[dash]) {
+                if (c != '-') {
+                    return false;
+                }
+                dash++;
+            }
+            else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return !traceparent.regionMatches(3, INVALID_TRACE_ID, 0, 32);
     }
 
     /** The column's text. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import org.HdrHistogram.Histogram;
 
@@ -40,6 +41,8 @@ final class Report {
 
     private final boolean quick;
     private final List<Closed> closed = new ArrayList<>();
+    /** POST orders/s and pgbench tps of each 8-client pair, in the order they ran. */
+    private final List<double[]> ratioPairs = new ArrayList<>();
     private final List<Open> open = new ArrayList<>();
     private final List<Slow> slow = new ArrayList<>();
     private final Map<String, Double> cpu = new LinkedHashMap<>();
@@ -154,6 +157,32 @@ final class Report {
         phase(run, delivery);
     }
 
+    /** One 8-client pair for the goal's median: the section-1 burst and its floor. */
+    void ratioPair(double postPerSecond, double floorTps) {
+        ratioPairs.add(new double[] {postPerSecond, floorTps});
+    }
+
+    /** A further 8-client pair: a burst of its own (checked exactly once), then pgbench. */
+    void ratioPair(OrderLoad.Result run, Delivery delivery, double floorTps) {
+        phase(run, delivery);
+        ratioPair(run.perSecond(), floorTps);
+    }
+
+    /** The median of the pairs' ratios (of the middle two for an even count). */
+    private double medianRatio() {
+        double[] ratios = ratioPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+        int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+    }
+
+    private String pairsText() {
+        StringJoiner text = new StringJoiner(", ");
+        for (double[] p : ratioPairs) {
+            text.add(String.format(Locale.ROOT, "%.0f/%.0f = %.2f", p[0], p[1], p[0] / p[1]));
+        }
+        return text.toString();
+    }
+
     void openLoop(double rate, OrderLoad.Result run, Delivery delivery, Histogram floor, double rss, double rssMax) {
         open.add(new Open(rate, run, delivery, floor, rss, rssMax));
         phase(run, delivery);
@@ -250,7 +279,12 @@ final class Report {
             boolean target = c.clients() == 8;
             md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f / %.1f ms | %.0f | %.2f | %s | %s |%n", c.clients(),
                     c.run().perSecond(), c.run().millis(50), c.run().millis(99), c.floorTps(), ratio,
-                    target ? "≥ 0.50" : "—", target ? (ratio >= 0.50 ? "PASS" : "FAIL") : ""));
+                    target ? "≥ 0.50 (median of the pairs below)" : "—", ""));
+        }
+        if (!ratioPairs.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "%nAt 8 clients, %d pairs in turn (the first is the row above), POST orders/s "
+                    + "against pgbench tps: %s; median ratio %.2f (target ≥ 0.50: %s).%n", ratioPairs.size(), pairsText(),
+                    medianRatio(), medianRatio() >= 0.50 ? "PASS" : "FAIL"));
         }
 
         md.append("\n## 2. POST latency, open loop\n\n");
@@ -381,13 +415,11 @@ final class Report {
     /** The goals of the speed work, each row with its figure from this run and its target. */
     private String goals() {
         StringBuilder md = new StringBuilder("## Goals\n\n| figure | this run | target | |\n|---|---|---|---|\n");
-        for (Closed c : closed) {
-            if (c.clients() == 8) {
-                double ratio = c.run().perSecond() / c.floorTps();
-                md.append(String.format(Locale.ROOT, "| POST at 8 clients against pgbench of the same SQL | %.0f/s against "
-                        + "%.0f tps = %.2f | ≥ 0.50 | %s |%n", c.run().perSecond(), c.floorTps(), ratio,
-                        ratio >= 0.50 ? "PASS" : "FAIL"));
-            }
+        if (!ratioPairs.isEmpty()) {
+            double ratio = medianRatio();
+            md.append(String.format(Locale.ROOT, "| POST at 8 clients against pgbench of the same SQL, median of %d pairs "
+                    + "(a burst, then pgbench, in turn) | %.2f (%s) | ≥ 0.50 | %s |%n", ratioPairs.size(), ratio, pairsText(),
+                    ratio >= 0.50 ? "PASS" : "FAIL"));
         }
         for (Closed c : closed) {
             if (c.clients() >= 8) {

@@ -1,0 +1,116 @@
+package com.onlinedukan.notification;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.telegram.SendOutcome;
+import com.onlinedukan.telegram.TelegramSender;
+import com.onlinedukan.telegram.TelegramStatus;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.test.ApplicationModuleTest;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.convention.TestBean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a digest could not hold is sent at once, not at the next poll: the sender that gave it back
+ * claims again straight away (a sender otherwise waits for a wake-up after a claim that was not
+ * full). One sender and a poll of 5 s, so a send that waited for the poll is plain to see.
+ */
+// The relay too: it names the cluster lease (relay.RelayLeaseKey), which the notifier's leadership needs.
+@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = "relay")
+@ContextConfiguration(initializers = DukanTestContext.class)
+@TestPropertySource(properties = {
+        "dukan.notification.senders=1",
+        "dukan.notification.retry-poll-interval=5s" })
+class DigestOverflowTests {
+
+    private static final Duration POLL = Duration.ofSeconds(5);
+
+    @TestBean(methodName = "timedTelegram")
+    TelegramSender telegram;
+
+    @Autowired
+    DeliveryLedger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    static TelegramSender timedTelegram() {
+        return new TimedTelegram();
+    }
+
+    @Test
+    void whatADigestCouldNotHoldIsSentAtOnceNotAtTheNextPoll() {
+        // 45 orders in one claim (not a full one: a claim takes up to 50), each digest line about
+        // 110 characters, so Telegram's 4,096 hold about 37 of them and the rest is given back.
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            UUID order = UUID.randomUUID();
+            String payload = "{\"orderId\":\"" + order + "\",\"customerName\":\"" + "Customer with a long name ".repeat(2)
+                    + "\",\"customerPhone\":\"+1\",\"items\":[{\"sku\":\"A\",\"name\":\"A\",\"quantity\":1,"
+                    + "\"unitPrice\":2.50}],\"total\":2.50}";
+            events.add(new OutboxEvent(UUID.randomUUID(), "Order", order.toString(), "OrderPlaced", payload,
+                    Instant.now(), null));
+        }
+        ledger.register(events);
+
+        await().atMost(POLL.multipliedBy(4)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM notification WHERE order_id IN (:ids) AND status = 'DELIVERED'")
+                .param("ids", events.stream().map(e -> UUID.fromString(e.aggregateId())).toList())
+                .query(Long.class).single() == events.size());
+
+        List<Long> sends = ((TimedTelegram) telegram).sentAtNanos();
+        assertThat(sends).as("the 45 orders needed more than one digest").hasSizeGreaterThan(1);
+        for (int i = 1; i < sends.size(); i++) {
+            assertThat(Duration.ofNanos(sends.get(i) - sends.get(i - 1)))
+                    .as("send %d followed send %d at once, not at the next poll (%s)", i + 1, i, POLL)
+                    .isLessThan(POLL.dividedBy(3));
+        }
+    }
+
+    /** Telegram accepting everything, noting when each message arrived. */
+    static final class TimedTelegram implements TelegramSender {
+
+        private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
+        private final AtomicLong messageIds = new AtomicLong();
+
+        List<Long> sentAtNanos() {
+            return List.copyOf(sentAtNanos);
+        }
+
+        @Override
+        public Duration readyIn() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public SendOutcome send(String html) {
+            sentAtNanos.add(System.nanoTime());
+            return new SendOutcome.Delivered(messageIds.incrementAndGet());
+        }
+
+        @Override
+        public SendOutcome probe() {
+            return new SendOutcome.Delivered(0);
+        }
+
+        @Override
+        public TelegramStatus status() {
+            return new TelegramStatus(false, DukanTestContext.CHAT_ID, "CLOSED", null);
+        }
+    }
+}

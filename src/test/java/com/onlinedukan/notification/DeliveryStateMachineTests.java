@@ -250,6 +250,7 @@ class DeliveryStateMachineTests {
         private final Queue<SendOutcome> answers = new ConcurrentLinkedQueue<>();
         private final Queue<SendOutcome> probeAnswers = new ConcurrentLinkedQueue<>();
         private final List<String> texts = new CopyOnWriteArrayList<>();
+        private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
         private final AtomicLong messageIds = new AtomicLong();
         private final AtomicLong probes = new AtomicLong();
 
@@ -265,11 +266,17 @@ class DeliveryStateMachineTests {
             answers.clear();
             probeAnswers.clear();
             texts.clear();
+            sentAtNanos.clear();
             probes.set(0);
         }
 
         List<String> texts() {
             return List.copyOf(texts);
+        }
+
+        /** When each message arrived, on this JVM's monotonic clock, in order. */
+        List<Long> sentAtNanos() {
+            return List.copyOf(sentAtNanos);
         }
 
         long probes() {
@@ -283,6 +290,7 @@ class DeliveryStateMachineTests {
 
         @Override
         public SendOutcome send(String html) {
+            sentAtNanos.add(System.nanoTime());
             texts.add(html);
             SendOutcome next = answers.poll();
             return next != null ? next : new SendOutcome.Delivered(messageIds.incrementAndGet());

@@ -5,14 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.support.DukanTestContext;
-import com.onlinedukan.telegram.SendOutcome;
 import com.onlinedukan.telegram.TelegramSender;
-import com.onlinedukan.telegram.TelegramStatus;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,7 +36,7 @@ class DigestOverflowTests {
 
     private static final Duration POLL = Duration.ofSeconds(5);
 
-    @TestBean(methodName = "timedTelegram")
+    @TestBean(methodName = "scriptedTelegram")
     TelegramSender telegram;
 
     @Autowired
@@ -49,8 +45,8 @@ class DigestOverflowTests {
     @Autowired
     JdbcClient jdbc;
 
-    static TelegramSender timedTelegram() {
-        return new TimedTelegram();
+    static TelegramSender scriptedTelegram() {
+        return new DeliveryStateMachineTests.ScriptedTelegram();
     }
 
     @Test
@@ -73,44 +69,12 @@ class DigestOverflowTests {
                 .param("ids", events.stream().map(e -> UUID.fromString(e.aggregateId())).toList())
                 .query(Long.class).single() == events.size());
 
-        List<Long> sends = ((TimedTelegram) telegram).sentAtNanos();
+        List<Long> sends = ((DeliveryStateMachineTests.ScriptedTelegram) telegram).sentAtNanos();
         assertThat(sends).as("the 45 orders needed more than one digest").hasSizeGreaterThan(1);
         for (int i = 1; i < sends.size(); i++) {
             assertThat(Duration.ofNanos(sends.get(i) - sends.get(i - 1)))
                     .as("send %d followed send %d at once, not at the next poll (%s)", i + 1, i, POLL)
                     .isLessThan(POLL.dividedBy(3));
-        }
-    }
-
-    /** Telegram accepting everything, noting when each message arrived. */
-    static final class TimedTelegram implements TelegramSender {
-
-        private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
-        private final AtomicLong messageIds = new AtomicLong();
-
-        List<Long> sentAtNanos() {
-            return List.copyOf(sentAtNanos);
-        }
-
-        @Override
-        public Duration readyIn() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public SendOutcome send(String html) {
-            sentAtNanos.add(System.nanoTime());
-            return new SendOutcome.Delivered(messageIds.incrementAndGet());
-        }
-
-        @Override
-        public SendOutcome probe() {
-            return new SendOutcome.Delivered(0);
-        }
-
-        @Override
-        public TelegramStatus status() {
-            return new TelegramStatus(false, DukanTestContext.CHAT_ID, "CLOSED", null);
         }
     }
 }

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.modulith.test.ApplicationModuleTest;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.convention.TestBean;
 
@@ -32,9 +30,7 @@ import static org.awaitility.Awaitility.await;
  * a script: each answer Telegram can give moves a notification as ARCHITECTURE.md's table says,
  * and only its own failures cost it attempts.
  */
-// The relay too: it names the cluster lease (relay.RelayLeaseKey), which the notifier's leadership needs.
-@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = "relay")
-@ContextConfiguration(initializers = DukanTestContext.class)
+@NotificationModuleTest
 @TestPropertySource(properties = {
         "dukan.notification.retry.initial-backoff=50ms",
         "dukan.notification.retry.max-backoff=100ms",

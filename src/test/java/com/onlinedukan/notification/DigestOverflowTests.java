@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.outbox.OutboxEvent;
-import com.onlinedukan.support.DukanTestContext;
+import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.telegram.TelegramSender;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.modulith.test.ApplicationModuleTest;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.convention.TestBean;
 
@@ -26,9 +24,7 @@ import static org.awaitility.Awaitility.await;
  * claims again straight away (a sender otherwise waits for a wake-up after a claim that was not
  * full). One sender and a poll of 5 s, so a send that waited for the poll is plain to see.
  */
-// The relay too: it names the cluster lease (relay.RelayLeaseKey), which the notifier's leadership needs.
-@ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = "relay")
-@ContextConfiguration(initializers = DukanTestContext.class)
+@NotificationModuleTest
 @TestPropertySource(properties = {
         "dukan.notification.senders=1",
         "dukan.notification.retry-poll-interval=5s" })
@@ -45,8 +41,20 @@ class DigestOverflowTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    TestDatabase database;
+
     static TelegramSender scriptedTelegram() {
         return new DeliveryStateMachineTests.ScriptedTelegram();
+    }
+
+    /** A module test of the notifier starts no Debezium engine: nothing holds a replication slot for its database. */
+    @Test
+    void noRelayRunsInTheNotifiersModuleTest() {
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = :slot")
+                .param("slot", database.slotName()).query(Long.class).single()).isZero();
     }
 
     @Test

@@ -5,15 +5,12 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import com.onlinedukan.cluster.LeaseKey;
 import com.onlinedukan.support.DukanTestContext;
-import com.onlinedukan.support.DukanTestContext.TestDatabase;
+import com.onlinedukan.support.LeaseWithoutRelay;
 import com.onlinedukan.support.OneClassPerContext;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.modulith.test.ApplicationModuleTest;
 import org.springframework.test.context.ContextConfiguration;
@@ -33,7 +30,7 @@ import org.springframework.test.context.TestPropertySource;
 @ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES, extraIncludes = "web",
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = DukanTestContext.class)
-@Import(OrderModuleTest.NoRelay.class)
+@Import(LeaseWithoutRelay.class)
 @ResourceLock(providers = OneClassPerContext.class)
 @TestPropertySource(properties = {
         "spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
@@ -42,14 +39,4 @@ import org.springframework.test.context.TestPropertySource;
                 + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
                 + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 public @interface OrderModuleTest {
-
-    /** The cluster's lease key, which the relay module supplies in the service; no relay runs here. */
-    @TestConfiguration(proxyBeanMethods = false)
-    class NoRelay {
-
-        @Bean
-        LeaseKey leaseKey(TestDatabase database) {
-            return database::slotName;
-        }
-    }
 }

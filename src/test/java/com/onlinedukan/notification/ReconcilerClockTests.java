@@ -1,17 +1,18 @@
 package com.onlinedukan.notification;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-import com.onlinedukan.support.DukanTest;
+import javax.sql.DataSource;
+
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -22,9 +23,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The reconciler's net does not depend on the JVM's clock: on a service whose clock is a day ahead
  * of PostgreSQL's, an order the stream never brings to the ledger is still found and delivered,
- * in rounds after the first as well as in the first.
+ * in rounds after the first as well as in the first. A module test: the events are written to
+ * the outbox as the order module writes them, and no relay runs.
  */
-@DukanTest
+@NotificationModuleTest
 @Import(ReconcilerClockTests.DayAhead.class)
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s",
         "dukan.reconciler.interval=1h" })
@@ -40,8 +42,8 @@ class ReconcilerClockTests {
         }
     }
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    DataSource dataSource;
 
     @Autowired
     FakeBotApi telegram;
@@ -53,12 +55,17 @@ class ReconcilerClockTests {
     Reconciler reconciler;
 
     @Test
-    void ordersTheStreamNeverBroughtAreDeliveredWhenTheJvmClockIsADayAheadOfTheDatabase() {
+    void ordersTheStreamNeverBroughtAreDeliveredWhenTheJvmClockIsADayAheadOfTheDatabase() throws Exception {
         inbox.stop();
         try {
             reconciler.reconcile();
             for (int round = 0; round < 3; round++) {
-                List<String> orders = new Orders(port).placeMany("Clock ahead " + round, 2);
+                List<String> orders = new ArrayList<>();
+                try (Connection connection = dataSource.getConnection()) {
+                    for (int i = 0; i < 2; i++) {
+                        orders.add(ReconcilerNetTests.appendEvent(connection, "0 seconds", "Clock ahead " + round));
+                    }
+                }
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
                     reconciler.reconcile();
                     return orders.stream().allMatch(id -> !telegram.acceptedMentioning(id).isEmpty());

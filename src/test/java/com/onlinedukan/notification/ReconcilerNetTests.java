@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import static org.awaitility.Awaitility.await;
  * ledger lacks past the grace is counted by {@code dukan_outbox_unledgered_events} until it is
  * found. The inbox is stopped in each test, so the reconciler is the only way into the ledger; it
  * is run by the test (its schedule is an hour) so that its passes come exactly where they must.
+ * A module test: no relay runs, so no stream entry could bring an event in behind the net's back.
  */
-@DukanTest
+@NotificationModuleTest
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s",
         "dukan.reconciler.interval=1h" })
 class ReconcilerNetTests {

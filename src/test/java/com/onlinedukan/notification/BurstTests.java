@@ -5,28 +5,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. */
-@DukanTest
+/**
+ * A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. A
+ * module test: the hundred events reach the stream as the relay puts them there ({@link OrderEvents}).
+ */
+@NotificationModuleTest
 @DirtiesContext
 // Telegram's budgets as in production (tests run with them lifted): this test is about them.
 @TestPropertySource(properties = { "dukan.telegram.rate.global-per-second=30",
         "dukan.telegram.rate.per-chat-per-minute=20", "dukan.telegram.rate.per-chat-per-second=1" })
 class BurstTests {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    ApplicationContext context;
 
     @Autowired
     FakeBotApi telegram;
@@ -34,12 +35,14 @@ class BurstTests {
     @Test
     void aHundredOrdersReachOneChatWithinAMinuteInAtMostTwentyMessages() {
         telegram.limitEachChatTo(20);
-        Orders orders = new Orders(port);
+        OrderEvents events = new OrderEvents(context);
         String marker = UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = new ArrayList<>();
+        List<OrderEvents.Appended> burst = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            ids.add(orders.place(Orders.order("Burst " + marker + " " + i, null, "TEA-001")).id());
+            burst.add(events.append("Burst " + marker + " " + i));
         }
+        events.publish(burst);
+        List<String> ids = burst.stream().map(OrderEvents.Appended::orderId).toList();
 
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(60));
         long messages = telegram.accepted().stream().filter(r -> r.text().contains("Burst " + marker)).count();

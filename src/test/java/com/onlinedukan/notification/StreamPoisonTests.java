@@ -9,15 +9,13 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.RawStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,17 +30,23 @@ import static org.awaitility.Awaitility.await;
  * megabyte values, thousands of fields, wrong types, duplicate names, Debezium Server's layout with
  * garbage), each entry costs at most itself. It is kept as poison with its bytes exactly as they
  * arrived, acknowledged, and the orders behind it reach Telegram in seconds, with the reconciler's
- * grace an hour long so the reconciler cannot be what delivers them.
+ * grace an hour long so the reconciler cannot be what delivers them. A module test: the orders'
+ * events reach the stream as the relay puts them there ({@link OrderEvents}), the hostile bytes as
+ * anyone with access to Redis could.
  */
-@DukanTest
+@NotificationModuleTest
 @TestPropertySource(properties = { "dukan.reconciler.grace=1h",
         "dukan.reconciler.interval=1h" })
 class StreamPoisonTests {
 
     static final Duration PROMPTLY = Duration.ofSeconds(15);
 
-    @LocalServerPort
-    int port;
+    OrderEvents orders;
+
+    @Autowired
+    void orders(ApplicationContext context) {
+        orders = new OrderEvents(context);
+    }
 
     @Autowired
     FakeBotApi telegram;
@@ -95,7 +99,6 @@ class StreamPoisonTests {
 
         Map<String, String> entryIds = new LinkedHashMap<>();
         hostile.forEach((name, parts) -> entryIds.put(name, raw.add(parts)));
-        Orders orders = new Orders(port);
         long placed = System.nanoTime();
         String order = orders.placeMany("Behind the poison", 1).get(0);
         telegram.awaitEachAcceptedOnce(List.of(order), PROMPTLY);
@@ -125,7 +128,6 @@ class StreamPoisonTests {
     @Test
     void forgedIdsOneAfterAnotherHoldNoOrderBehindThem() {
         RawStream raw = new RawStream(connections, stream.key());
-        Orders orders = new Orders(port);
         List<Long> delays = new ArrayList<>();
         for (int round = 0; round < 4; round++) {
             String forged = raw.add(List.of(utf8("eventId"), utf8(UUID.randomUUID().toString())));

@@ -6,13 +6,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
@@ -24,13 +22,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The stream is a way for events, not their source: what is sent comes from the outbox, and
- * what was acknowledged leaves Redis.
+ * what was acknowledged leaves Redis. A module test: events reach the stream as the relay puts
+ * them there ({@link OrderEvents}), and whatever else a test writes to Redis beside them.
  */
-@DukanTest
+@NotificationModuleTest
 class StreamTrustTests {
 
-    @LocalServerPort
-    int port;
+    OrderEvents events;
+
+    @Autowired
+    void events(ApplicationContext context) {
+        events = new OrderEvents(context);
+    }
 
     @Autowired
     FakeBotApi telegram;
@@ -54,7 +57,7 @@ class StreamTrustTests {
                 "eventId", UUID.randomUUID().toString(), "type", "OrderPlaced", "aggregateType", "Order",
                 "aggregateId", forgedOrder, "committedAt", java.time.Instant.now().toString(),
                 "payload", payload(forgedOrder, "FORGED customer"))));
-        String real = new Orders(port).placeMany("Real", 1).get(0);
+        String real = events.placeMany("Real", 1).get(0);
 
         telegram.awaitEachAcceptedOnce(List.of(real), Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
@@ -90,7 +93,7 @@ class StreamTrustTests {
         inbox.stop();
         String orderId;
         try {
-            orderId = new Orders(port).placeMany("Genuine", 1).get(0);
+            orderId = events.placeMany("Genuine", 1).get(0);
             await().atMost(Duration.ofSeconds(20)).until(() -> entryOf(orderId) != null);
             MapRecord<String, String, String> genuine = entryOf(orderId);
             // The forged copy comes first: the genuine entry is moved behind it.
@@ -111,7 +114,7 @@ class StreamTrustTests {
 
     @Test
     void afterFiveHundredDeliveriesTheStreamHoldsOnlyWhatIsUnacknowledged() {
-        List<String> ids = new Orders(port).placeMany("Trimmed", 500);
+        List<String> ids = events.placeMany("Trimmed", 500);
 
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(90));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

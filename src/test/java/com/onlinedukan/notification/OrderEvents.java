@@ -1,0 +1,64 @@
+package com.onlinedukan.notification;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.onlinedukan.order.OrderPlaced;
+import com.onlinedukan.outbox.Outbox;
+import com.onlinedukan.stream.RelayedEvent;
+import com.onlinedukan.stream.StreamPublisher;
+import org.springframework.context.ApplicationContext;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Orders' events for the notifier's module tests, made the way the service makes them: each is
+ * appended to the outbox in a transaction of its own (the order module's write, without the order's
+ * rows, which the notifier never reads) and then published to the stream as the relay publishes a
+ * captured insert. What the notifier sends comes from the outbox row; the entry only points at it.
+ */
+final class OrderEvents {
+
+    /** An event in the outbox, published or not yet. */
+    record Appended(UUID eventId, String orderId, String payload) {
+    }
+
+    private final Outbox outbox;
+    private final StreamPublisher stream;
+    private final TransactionTemplate transaction;
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    OrderEvents(ApplicationContext context) {
+        this.outbox = context.getBean(Outbox.class);
+        this.stream = context.getBean(StreamPublisher.class);
+        this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        this.json = context.getBean(tools.jackson.databind.json.JsonMapper.class);
+    }
+
+    /** {@code count} orders of {@code customer}, each in the outbox and on the stream; their order ids. */
+    List<String> placeMany(String customer, int count) {
+        List<Appended> appended = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            appended.add(append(customer));
+        }
+        publish(appended);
+        return appended.stream().map(Appended::orderId).toList();
+    }
+
+    /** In the outbox only: an event the relay has not brought to the stream (yet). */
+    Appended append(String customer) {
+        String orderId = UUID.randomUUID().toString();
+        String payload = StreamPoisonTests.payload(orderId, customer);
+        UUID eventId = transaction.execute(tx -> outbox.append(OrderPlaced.AGGREGATE_TYPE, orderId, OrderPlaced.TYPE,
+                json.readTree(payload)));
+        return new Appended(eventId, orderId, payload);
+    }
+
+    /** On the stream, one entry each, in one round trip, as the relay publishes a batch. */
+    void publish(List<Appended> events) {
+        stream.publish(events.stream().map(e -> new RelayedEvent(e.eventId(), OrderPlaced.TYPE,
+                OrderPlaced.AGGREGATE_TYPE, e.orderId(), e.payload(), Instant.now(), null)).toList());
+    }
+}

@@ -6,15 +6,14 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.notification.OrderButton;
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.StaffConversation;
 import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -25,9 +24,9 @@ import static org.awaitility.Awaitility.await;
  * Property: an order nobody takes gets exactly one reminder, a reply to its own message in the
  * staff chat, no sooner than {@code acknowledge-within} after its message, and exactly one
  * escalation message, no sooner than a second period later; an order taken before a step gets
- * none of the steps after it.
+ * none of the steps after it. A module test ({@link AcknowledgementModuleTest}).
  */
-@DukanTest
+@AcknowledgementModuleTest
 @TestPropertySource(properties = { "dukan.notification.acknowledge-within=3s",
         "dukan.notification.escalation-chat-id=" + EscalationTests.ESCALATION_CHAT })
 class EscalationTests {
@@ -41,13 +40,13 @@ class EscalationTests {
     @Autowired
     JdbcClient jdbc;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void anOrderNobodyTakesIsRemindedOnceThenEscalatedOnceAndATakenOneIsLeftAlone() {
         StaffConversation staff = telegram.staff();
-        List<String> ids = new Orders(port).placeMany("Nobody takes me", 3);
+        List<String> ids = new OrderEvents(context).placeMany("Nobody takes me", 3);
         String taken = ids.get(2);
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> !staff.sentMentioning(id).isEmpty()));
         Sent takenMessage = staff.sentMentioning(taken).get(0);

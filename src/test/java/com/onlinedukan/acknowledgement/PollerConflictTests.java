@@ -11,16 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.onlinedukan.notification.OrderButton;
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.StaffConversation;
 import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +32,9 @@ import static org.awaitility.Awaitility.await;
  * press made before or during the conflict is applied exactly once and one applied before is never
  * applied again, even when Telegram serves it again. The other process is a real second poller:
  * long polls over HTTP to the fake Bot API with the same token, as a forgotten staging deploy would make.
+ * A module test ({@link AcknowledgementModuleTest}).
  */
-@DukanTest
+@AcknowledgementModuleTest
 class PollerConflictTests {
 
     static final Duration WITHIN = Duration.ofSeconds(60);
@@ -48,13 +48,13 @@ class PollerConflictTests {
     @Autowired
     JdbcClient jdbc;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void aSecondPollerMakesThisOneBackOffAndNoPressIsLostOrAppliedTwiceOnceItIsGone() throws Exception {
         StaffConversation staff = telegram.staff();
-        List<String> ids = new Orders(port).placeMany("Polled by two", 3);
+        List<String> ids = new OrderEvents(context).placeMany("Polled by two", 3);
         await().atMost(WITHIN).until(() -> ids.stream().allMatch(id -> !staff.sentMentioning(id).isEmpty()));
         long before = press(staff, ids.get(0), 5001, "Before");
         await().atMost(WITHIN).until(() -> !staff.answersTo(before).isEmpty() && staff.unconfirmed() == 0);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

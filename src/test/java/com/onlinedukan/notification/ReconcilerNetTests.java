@@ -10,6 +10,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OrderEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -145,7 +146,7 @@ class ReconcilerNetTests {
                 """)) {
             insert.setObject(1, UUID.randomUUID());
             insert.setString(2, orderId);
-            insert.setString(3, StreamPoisonTests.payload(orderId, customer));
+            insert.setString(3, OrderEvents.payload(orderId, customer));
             insert.setString(4, age);
             insert.executeUpdate();
         }

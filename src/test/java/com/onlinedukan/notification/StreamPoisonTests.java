@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.RawStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -160,7 +161,7 @@ class StreamPoisonTests {
         UUID eventId = UUID.randomUUID();
         String orderId = UUID.randomUUID().toString();
         String entry = new RawStream(connections, stream.key()).add(List.of(utf8("eventId"), utf8(eventId.toString()),
-                utf8("payload"), utf8(payload(orderId, "FORGED\u0000 text"))));
+                utf8("payload"), utf8(OrderEvents.payload(orderId, "FORGED\u0000 text"))));
         await().atMost(PROMPTLY).until(() -> kept(entry) != null);
 
         // Only the poison check can bring it now: the inbox does not read what the relay publishes
@@ -168,7 +169,7 @@ class StreamPoisonTests {
         inbox.stop();
         try {
             jdbc.sql("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, 'Order', ?, 'OrderPlaced', CAST(? AS jsonb))")
-                    .params(eventId, orderId, payload(orderId, "Genuine")).update();
+                    .params(eventId, orderId, OrderEvents.payload(orderId, "Genuine")).update();
             reconciler.reconcile();
             telegram.awaitEachAcceptedOnce(List.of(orderId), PROMPTLY);
         }
@@ -183,11 +184,5 @@ class StreamPoisonTests {
     private byte[] kept(String entryId) {
         return jdbc.sql("SELECT raw FROM stream_poison WHERE stream_entry_id = ?").param(entryId)
                 .query((rs, row) -> rs.getBytes(1)).optional().orElse(null);
-    }
-
-    static String payload(String orderId, String customer) {
-        return "{\"orderId\":\"" + orderId + "\",\"customerName\":\"" + customer.replace("\u0000", "\\u0000")
-                + "\",\"customerPhone\":\"+1\","
-                + "\"items\":[{\"sku\":\"X\",\"name\":\"X\",\"quantity\":1,\"unitPrice\":1}],\"total\":1}";
     }
 }

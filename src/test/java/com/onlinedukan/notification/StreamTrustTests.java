@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,7 +57,7 @@ class StreamTrustTests {
         var forged = redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(Map.of(
                 "eventId", UUID.randomUUID().toString(), "type", "OrderPlaced", "aggregateType", "Order",
                 "aggregateId", forgedOrder, "committedAt", java.time.Instant.now().toString(),
-                "payload", payload(forgedOrder, "FORGED customer"))));
+                "payload", OrderEvents.payload(forgedOrder, "FORGED customer"))));
         String real = events.placeMany("Real", 1).get(0);
 
         telegram.awaitEachAcceptedOnce(List.of(real), Duration.ofSeconds(20));
@@ -80,7 +81,7 @@ class StreamTrustTests {
                 "aggregateId", orderId, "committedAt", java.time.Instant.now().toString(), "payload", "{}")));
         await().pollDelay(Duration.ofMillis(150)).atMost(Duration.ofSeconds(1)).until(() -> true);
         jdbc.sql("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, 'Order', ?, 'OrderPlaced', CAST(? AS jsonb))")
-                .params(eventId, orderId, payload(orderId, "Seen early")).update();
+                .params(eventId, orderId, OrderEvents.payload(orderId, "Seen early")).update();
 
         telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
         assertThat(telegram.acceptedMentioning(orderId).get(0).text()).contains("Seen early");
@@ -98,7 +99,7 @@ class StreamTrustTests {
             MapRecord<String, String, String> genuine = entryOf(orderId);
             // The forged copy comes first: the genuine entry is moved behind it.
             Map<String, String> forged = new java.util.HashMap<>(genuine.getValue());
-            forged.put("payload", payload(orderId, "FORGED text"));
+            forged.put("payload", OrderEvents.payload(orderId, "FORGED text"));
             redis.opsForStream().delete(stream.key(), genuine.getId());
             redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(forged));
             redis.opsForStream().add(StreamRecords.newRecord().in(stream.key()).ofMap(genuine.getValue()));
@@ -127,10 +128,5 @@ class StreamTrustTests {
     private MapRecord<String, String, String> entryOf(String orderId) {
         return redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
                 .filter(e -> orderId.equals(e.getValue().get("aggregateId"))).findFirst().orElse(null);
-    }
-
-    private static String payload(String orderId, String customer) {
-        return "{\"orderId\":\"" + orderId + "\",\"customerName\":\"" + customer + "\",\"customerPhone\":\"+1\","
-                + "\"items\":[{\"sku\":\"X\",\"name\":\"X\",\"quantity\":1,\"unitPrice\":1}],\"total\":1}";
     }
 }

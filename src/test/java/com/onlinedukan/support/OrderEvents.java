@@ -1,4 +1,4 @@
-package com.onlinedukan.notification;
+package com.onlinedukan.support;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,15 +14,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Orders' events for the notifier's module tests, made the way the service makes them: each is
+ * Orders' events for module tests downstream of the relay (the notifier's, the acknowledgement's), made the way the service makes them: each is
  * appended to the outbox in a transaction of its own (the order module's write, without the order's
  * rows, which the notifier never reads) and then published to the stream as the relay publishes a
  * captured insert. What the notifier sends comes from the outbox row; the entry only points at it.
  */
-final class OrderEvents {
+public final class OrderEvents {
 
     /** An event in the outbox, published or not yet. */
-    record Appended(UUID eventId, String orderId, String payload) {
+    public record Appended(UUID eventId, String orderId, String payload) {
     }
 
     private final Outbox outbox;
@@ -30,7 +30,7 @@ final class OrderEvents {
     private final TransactionTemplate transaction;
     private final tools.jackson.databind.json.JsonMapper json;
 
-    OrderEvents(ApplicationContext context) {
+    public OrderEvents(ApplicationContext context) {
         this.outbox = context.getBean(Outbox.class);
         this.stream = context.getBean(StreamPublisher.class);
         this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
@@ -38,7 +38,7 @@ final class OrderEvents {
     }
 
     /** {@code count} orders of {@code customer}, each in the outbox and on the stream; their order ids. */
-    List<String> placeMany(String customer, int count) {
+    public List<String> placeMany(String customer, int count) {
         List<Appended> appended = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             appended.add(append(customer));
@@ -48,17 +48,24 @@ final class OrderEvents {
     }
 
     /** In the outbox only: an event the relay has not brought to the stream (yet). */
-    Appended append(String customer) {
+    public Appended append(String customer) {
         String orderId = UUID.randomUUID().toString();
-        String payload = StreamPoisonTests.payload(orderId, customer);
+        String payload = payload(orderId, customer);
         UUID eventId = transaction.execute(tx -> outbox.append(OrderPlaced.AGGREGATE_TYPE, orderId, OrderPlaced.TYPE,
                 json.readTree(payload)));
         return new Appended(eventId, orderId, payload);
     }
 
     /** On the stream, one entry each, in one round trip, as the relay publishes a batch. */
-    void publish(List<Appended> events) {
+    public void publish(List<Appended> events) {
         stream.publish(events.stream().map(e -> new RelayedEvent(e.eventId(), OrderPlaced.TYPE,
                 OrderPlaced.AGGREGATE_TYPE, e.orderId(), e.payload(), Instant.now(), null)).toList());
+    }
+
+    /** An OrderPlaced payload as the order module writes it, with one line; NUL escaped as JSON allows. */
+    public static String payload(String orderId, String customer) {
+        return "{\"orderId\":\"" + orderId + "\",\"customerName\":\"" + customer.replace("\u0000", "\\u0000")
+                + "\",\"customerPhone\":\"+1\","
+                + "\"items\":[{\"sku\":\"X\",\"name\":\"X\",\"quantity\":1,\"unitPrice\":1}],\"total\":1}";
     }
 }

@@ -9,15 +9,14 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.onlinedukan.notification.OrderButton;
-import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
-import com.onlinedukan.support.Orders;
+import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.StaffConversation;
 import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -31,9 +30,10 @@ import static org.awaitility.Awaitility.await;
  * press would then be taken as one before the delivery was recorded); "reminded" is a step still
  * to come (WAITING, REMINDED); "shown" is an edit still owed (taken, message not edited yet). Every
  * combination of stage, age and ledger is tried on real rows of real orders, with ages drawn at
- * random around the retention, and the leader's scheduled purge alone decides.
+ * random around the retention, and the leader's scheduled purge alone decides. A module test
+ * ({@link AcknowledgementModuleTest}).
  */
-@DukanTest
+@AcknowledgementModuleTest
 @TestPropertySource(properties = { "dukan.notification.acknowledgement-retention=1h",
         "dukan.notification.retention.interval=1s" })
 class AcknowledgementRetentionTests {
@@ -63,8 +63,8 @@ class AcknowledgementRetentionTests {
     @Autowired
     JdbcClient jdbc;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    ApplicationContext context;
 
     private final Map<String, UUID> events = new HashMap<>();
 
@@ -81,7 +81,7 @@ class AcknowledgementRetentionTests {
             }
         }
         java.util.Collections.shuffle(cases, random);
-        List<String> orders = new Orders(port).placeMany("Kept or purged", cases.size());
+        List<String> orders = new OrderEvents(context).placeMany("Kept or purged", cases.size());
         await().atMost(WITHIN).until(() -> count("SELECT count(*) FROM order_acknowledgement") == cases.size());
 
         Map<String, Case> byOrder = new HashMap<>();

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,8 +31,9 @@ import org.springframework.stereotype.Component;
  * session: when PostgreSQL sees that session end (a crash, a kill, a closed connection), a standby
  * may take the lease at once instead of waiting for it to expire. So leadership lives no longer than
  * its session: every close of the session is ours, and steps down first; a renewal that hangs
- * (a third of the lease) is abandoned the same way, by a watchdog. Instances with the embedded
- * relay disabled (Debezium Server publishes) take their turn too: for the reconciler and purges.
+ * (a third of the lease) is abandoned the same way, by a watchdog. Every instance takes its turns
+ * ({@link LeaseTurns}), with the embedded relay or without it (Debezium Server publishes): the
+ * leader runs the reconciler and the purges either way.
  */
 @Component
 public class Leadership {
@@ -81,6 +84,7 @@ public class Leadership {
     private volatile boolean leader;
     private volatile long validUntilNanos;
     private volatile long epoch;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     Leadership(JdbcConnectionDetails datasource, LeaseProperties properties, LeaseKey names, InstanceIdentity identity) {
         this.datasource = datasource;
@@ -120,8 +124,17 @@ public class Leadership {
     }
 
     /**
-     * Renews the lease if held, takes it if free or expired; returns whether we hold it. The relay's
-     * supervisor calls it every {@code leadership-check-interval}, also with the relay disabled.
+     * Whoever must act the moment this instance starts or stops leading (the relay starts or stops
+     * its engine), rather than at its own next look: called on the thread that saw the change, so it
+     * must only hand the work on.
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Renews the lease if held, takes it if free or expired; returns whether we hold it.
+     * {@link LeaseTurns} calls it every {@code leadership-check-interval}.
      */
     public synchronized boolean check() {
         long started = System.nanoTime();
@@ -158,7 +171,11 @@ public class Leadership {
                         + "lets a standby take the lease at once", e.getMessage());
             }
         }
-        return isLeader();
+        boolean leads = isLeader();
+        if (leads != led) {
+            listeners.forEach(Runnable::run);
+        }
+        return leads;
     }
 
     /**

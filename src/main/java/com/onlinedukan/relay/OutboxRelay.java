@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +84,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private volatile Instant failedAt;
     private ExecutorService engineThread;
     private ScheduledExecutorService supervisor;
-    /** Announces a recovered slot off the supervisor, so that a slow listener never delays a lease renewal. */
+    /** Announces a recovered slot off the supervisor, so that a slow listener never delays the engine's supervision. */
     private ExecutorService announcer;
 
     OutboxRelay(JdbcConnectionDetails datasource, RelayProperties properties, StreamPublisher publisher,
@@ -95,6 +96,8 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         this.properties = properties;
         this.publisher = publisher;
         this.leadership = leadership;
+        // Started or stopped leading: act now, not at the supervisor's next look.
+        leadership.onChange(this::superviseSoon);
         this.clock = clock;
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.events = events;
@@ -134,16 +137,14 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     public synchronized void start() {
         stopping = false;
         failedAt = null;
-        // Two threads: the fence must act on time even while a renewal waits on a silent network.
+        // Two threads: the fence must act on time even while supervise() waits on the database.
         supervisor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "outbox-relay-supervisor"));
         if (!properties.enabled()) {
-            // The stream is written by someone else (Debezium Server): this instance still takes
-            // its turn at the lease, whose holder runs the reconciler and the purges.
+            // The stream is written by someone else (Debezium Server); the instance still takes its
+            // turns at the lease (cluster), whose holder runs the reconciler and the purges.
             state.set(RelayState.DISABLED);
             log.info("Outbox relay disabled on this instance (dukan.relay.enabled=false): another relay, such as "
                     + "Debezium Server, publishes to stream '{}'", publisher.key());
-            supervisor.scheduleWithFixedDelay(leadership::check, 0, leadership.checkInterval().toMillis(),
-                    TimeUnit.MILLISECONDS);
             return;
         }
         state.set(RelayState.STANDBY);
@@ -155,6 +156,18 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                 TimeUnit.MILLISECONDS);
     }
 
+    private void superviseSoon() {
+        ScheduledExecutorService running = supervisor;
+        if (running != null && !stopping && properties.enabled()) {
+            try {
+                running.execute(this::supervise);
+            }
+            catch (RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
     /**
      * Runs the engine exactly while this instance holds the relay lease, once the slot is free,
      * and restarts it a while after it failed.
@@ -164,8 +177,6 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             return;
         }
         try {
-            // Outside the lock: a renewal may wait up to its socket timeout, and fence() must not.
-            leadership.check();
             synchronized (this) {
                 if (stopping) {
                     return;
@@ -414,8 +425,8 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
             awaitQuietly(supervisor);
         }
         synchronized (this) {
+            // The lease stays: the cluster gives it back when it stops, after this.
             closeEngine();
-            leadership.release();
         }
         if (engineThread != null) {
             engineThread.shutdown();

@@ -3,6 +3,8 @@ package com.onlinedukan.notification;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -120,18 +122,33 @@ class NotificationQueries {
         return rs.wasNull() ? null : value;
     }
 
+    /**
+     * One notification with its history, read in one statement so that both are of one moment: read
+     * apart, a transition committing in between showed a DELIVERED notification with no attempt.
+     */
     Optional<NotificationView> find(UUID eventId) {
-        List<NotificationView.Attempt> history = jdbc.sql(
-                "SELECT at, outcome, error FROM notification_attempt WHERE event_id = :id ORDER BY at, id")
-                .param("id", eventId)
-                .query((rs, row) -> new NotificationView.Attempt(rs.getTimestamp("at").toInstant(),
-                        AttemptOutcome.valueOf(rs.getString("outcome")), rs.getString("error")))
-                .list();
         return jdbc.sql("""
-                SELECT event_id, order_id, status, attempts, last_error, next_attempt_at, created_at, delivered_at,
-                       trace_context
-                  FROM notification WHERE event_id = :id
-                """).param("id", eventId).query((rs, row) -> view(rs, history)).optional();
+                SELECT n.event_id, n.order_id, n.status, n.attempts, n.last_error, n.next_attempt_at, n.created_at,
+                       n.delivered_at, n.trace_context, a.at, a.outcome, a.error
+                  FROM notification n LEFT JOIN notification_attempt a ON a.event_id = n.event_id
+                 WHERE n.event_id = :id
+                 ORDER BY a.at, a.id
+                """).param("id", eventId).query((ResultSet rs) -> {
+                    if (!rs.next()) {
+                        return Optional.<NotificationView>empty();
+                    }
+                    List<NotificationView.Attempt> history = new ArrayList<>();
+                    // The first row has the notification; each row, one attempt of its history (if any).
+                    NotificationView view = view(rs, Collections.unmodifiableList(history));
+                    do {
+                        if (rs.getTimestamp("at") != null) {
+                            history.add(new NotificationView.Attempt(rs.getTimestamp("at").toInstant(),
+                                    AttemptOutcome.valueOf(rs.getString("outcome")), rs.getString("error")));
+                        }
+                    }
+                    while (rs.next());
+                    return Optional.of(view);
+                });
     }
 
     private static NotificationView view(ResultSet rs, List<NotificationView.Attempt> history) throws SQLException {

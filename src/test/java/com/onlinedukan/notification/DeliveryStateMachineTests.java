@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +58,9 @@ class DeliveryStateMachineTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    NotificationQueries queries;
 
     static TelegramSender scriptedTelegram() {
         return new ScriptedTelegram();
@@ -136,6 +140,38 @@ class DeliveryStateMachineTests {
         assertThat(after.paused()).as("paused by a refusal older than the resume").isFalse();
         // Its lease runs out and the order goes as any other.
         awaitStatus(order, "DELIVERED");
+    }
+
+    /**
+     * What the ops view shows of one notification is one moment of it: its status and its history
+     * agree whenever it is read, also while the transition that changes both commits beside the read.
+     */
+    @Test
+    void aNotificationsViewIsOneMomentItsStatusAndItsHistoryAgree() throws Exception {
+        notifications.pause("test", "the test moves notifications by hand");
+        try {
+            for (int round = 0; round < 40; round++) {
+                UUID order = register();
+                DeliveryLedger.Claim claim = ledger.claimDueWhilePaused("test", Duration.ofSeconds(30), 1000).stream()
+                        .filter(c -> c.orderId().equals(order)).findFirst().orElseThrow();
+                long messageId = 1000 + round;
+                CompletableFuture<Integer> delivered = CompletableFuture.supplyAsync(
+                        () -> ledger.delivered(List.of(claim), messageId));
+                NotificationView view;
+                do {
+                    view = queries.find(claim.eventId()).orElseThrow();
+                    assertThat(view.history()).as("the history of a %s notification", view.status())
+                            .map(NotificationView.Attempt::outcome)
+                            .isEqualTo(view.status() == DeliveryStatus.DELIVERED ? List.of(AttemptOutcome.DELIVERED)
+                                    : List.of());
+                }
+                while (view.status() != DeliveryStatus.DELIVERED);
+                assertThat(delivered.get()).isEqualTo(1);
+            }
+        }
+        finally {
+            notifications.resume("test");
+        }
     }
 
     /** A refused digest is halved, not sent one by one: each half goes as one message, and nothing dies. */

@@ -14,6 +14,8 @@ import com.onlinedukan.acknowledgement.AcknowledgementLedger.Row;
 import com.onlinedukan.notification.TakenOrders;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Who took which order, and which orders nobody has taken yet: for the order's and the SREs' views. */
 @Service
@@ -33,6 +35,19 @@ public class Acknowledgements implements TakenOrders {
 
     /** An order taken: by whom, when, and how long after its commit. */
     public record Taken(UUID eventId, UUID orderId, Instant takenAt, StaffMember takenBy, double secondsToTake) {
+    }
+
+    /** Orders not taken yet and the latest taken, as {@link #board(int)} reads them. */
+    public record Board(List<Waiting> waiting, List<Taken> taken) {
+    }
+
+    /**
+     * The orders not taken yet and the latest taken ({@code limit} of each), of one moment: an order
+     * taken while the board is read is on one list, never on both or on neither.
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public Board board(int limit) {
+        return new Board(waiting(limit), taken(limit));
     }
 
     /** Orders not taken yet, the longest waiting first. */

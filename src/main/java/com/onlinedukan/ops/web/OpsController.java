@@ -133,7 +133,8 @@ class OpsController {
             + "and the latest taken, with who took them and how long after the order")
     @GetMapping("/acknowledgements")
     TakenOrWaiting acknowledgements(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
-        return new TakenOrWaiting(acknowledgements.waiting(limit), acknowledgements.taken(limit));
+        Acknowledgements.Board board = acknowledgements.board(limit);
+        return new TakenOrWaiting(board.waiting(), board.taken());
     }
 
     @Operation(summary = "Notifications delivered in each of the last minutes, with the commit → delivery delay "

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.onlinedukan.notification.OrderButton;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.StaffConversation;
@@ -31,9 +32,9 @@ import static org.awaitility.Awaitility.await;
  * to come (WAITING, REMINDED); "shown" is an edit still owed (taken, message not edited yet). Every
  * combination of stage, age and ledger is tried on real rows of real orders, with ages drawn at
  * random around the retention, and the leader's scheduled purge alone decides. A module test
- * ({@link AcknowledgementModuleTest}).
+ * ({@link DownstreamModuleTest}).
  */
-@AcknowledgementModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = { "dukan.notification.acknowledgement-retention=1h",
         "dukan.notification.retention.interval=1s" })
 class AcknowledgementRetentionTests {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.notification.OrderButton;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.StaffConversation;
@@ -24,9 +25,9 @@ import static org.awaitility.Awaitility.await;
  * Property: an order nobody takes gets exactly one reminder, a reply to its own message in the
  * staff chat, no sooner than {@code acknowledge-within} after its message, and exactly one
  * escalation message, no sooner than a second period later; an order taken before a step gets
- * none of the steps after it. A module test ({@link AcknowledgementModuleTest}).
+ * none of the steps after it. A module test ({@link DownstreamModuleTest}).
  */
-@AcknowledgementModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = { "dukan.notification.acknowledge-within=3s",
         "dukan.notification.escalation-chat-id=" + EscalationTests.ESCALATION_CHAT })
 class EscalationTests {

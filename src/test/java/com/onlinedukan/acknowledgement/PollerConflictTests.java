@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.onlinedukan.notification.OrderButton;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
@@ -32,9 +33,9 @@ import static org.awaitility.Awaitility.await;
  * press made before or during the conflict is applied exactly once and one applied before is never
  * applied again, even when Telegram serves it again. The other process is a real second poller:
  * long polls over HTTP to the fake Bot API with the same token, as a forgotten staging deploy would make.
- * A module test ({@link AcknowledgementModuleTest}).
+ * A module test ({@link DownstreamModuleTest}).
  */
-@AcknowledgementModuleTest
+@DownstreamModuleTest
 class PollerConflictTests {
 
     static final Duration WITHIN = Duration.ofSeconds(60);

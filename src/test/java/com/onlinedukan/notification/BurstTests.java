@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A burst of orders to one chat drains at the allowed rate, as digests, without a single 429. A
  * module test: the hundred events reach the stream as the relay puts them there ({@link OrderEvents}).
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @DirtiesContext
 // Telegram's budgets as in production (tests run with them lifted): this test is about them.
 @TestPropertySource(properties = { "dukan.telegram.rate.global-per-second=30",

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.telegram.SendOutcome;
 import com.onlinedukan.telegram.TelegramSender;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * a script: each answer Telegram can give moves a notification as ARCHITECTURE.md's table says,
  * and only its own failures cost it attempts.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = {
         "dukan.notification.retry.initial-backoff=50ms",
         "dukan.notification.retry.max-backoff=100ms",

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.onlinedukan.outbox.OutboxEvent;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.DukanTestContext.TestDatabase;
 import com.onlinedukan.telegram.TelegramSender;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * claims again straight away (a sender otherwise waits for a wake-up after a claim that was not
  * full). One sender and a poll of 5 s, so a send that waited for the poll is plain to see.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = {
         "dukan.notification.senders=1",
         "dukan.notification.retry-poll-interval=5s" })

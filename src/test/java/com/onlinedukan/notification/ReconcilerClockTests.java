@@ -8,6 +8,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * in rounds after the first as well as in the first. A module test: the events are written to
  * the outbox as the order module writes them, and no relay runs.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @Import(ReconcilerClockTests.DayAhead.class)
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s",
         "dukan.reconciler.interval=1h" })

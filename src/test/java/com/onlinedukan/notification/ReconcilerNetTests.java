@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * is run by the test (its schedule is an hour) so that its passes come exactly where they must.
  * A module test: no relay runs, so no stream entry could bring an event in behind the net's back.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = { "dukan.reconciler.grace=1s",
         "dukan.reconciler.interval=1h" })
 class ReconcilerNetTests {

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import com.onlinedukan.support.RawStream;
@@ -35,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * events reach the stream as the relay puts them there ({@link OrderEvents}), the hostile bytes as
  * anyone with access to Redis could.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 @TestPropertySource(properties = { "dukan.reconciler.grace=1h",
         "dukan.reconciler.interval=1h" })
 class StreamPoisonTests {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.onlinedukan.stream.OutboxStream;
+import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * what was acknowledged leaves Redis. A module test: events reach the stream as the relay puts
  * them there ({@link OrderEvents}), and whatever else a test writes to Redis beside them.
  */
-@NotificationModuleTest
+@DownstreamModuleTest
 class StreamTrustTests {
 
     OrderEvents events;

@@ -9,15 +9,18 @@ import com.onlinedukan.order.OrderPlaced;
 import com.onlinedukan.outbox.Outbox;
 import com.onlinedukan.stream.RelayedEvent;
 import com.onlinedukan.stream.StreamPublisher;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.context.ApplicationContext;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Orders' events for module tests downstream of the relay (the notifier's, the acknowledgement's), made the way the service makes them: each is
- * appended to the outbox in a transaction of its own (the order module's write, without the order's
- * rows, which the notifier never reads) and then published to the stream as the relay publishes a
- * captured insert. What the notifier sends comes from the outbox row; the entry only points at it.
+ * Orders' events for the module tests below the relay ({@link DownstreamModuleTest}), made the way
+ * the service makes them: each is appended to the outbox in a transaction of its own (the order
+ * module's write, without the order's rows, which the notifier never reads) and then published to
+ * the stream as the relay publishes a captured insert. What the notifier sends comes from the outbox
+ * row; the entry only points at it.
  */
 public final class OrderEvents {
 
@@ -28,13 +31,13 @@ public final class OrderEvents {
     private final Outbox outbox;
     private final StreamPublisher stream;
     private final TransactionTemplate transaction;
-    private final tools.jackson.databind.json.JsonMapper json;
+    private final JsonMapper json;
 
     public OrderEvents(ApplicationContext context) {
         this.outbox = context.getBean(Outbox.class);
         this.stream = context.getBean(StreamPublisher.class);
         this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
-        this.json = context.getBean(tools.jackson.databind.json.JsonMapper.class);
+        this.json = context.getBean(JsonMapper.class);
     }
 
     /** {@code count} orders of {@code customer}, each in the outbox and on the stream; their order ids. */

@@ -340,12 +340,7 @@ public final class RedisTopologies {
     }
 
     private static Path directory(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestDirectories.create(prefix);
     }
 
     private static void createDirectories(Path dir) {

@@ -21,6 +21,7 @@ import redis.embedded.RedisServer;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The one switch for tests' PostgreSQL and Redis: Testcontainers containers where a Docker engine
@@ -92,7 +93,7 @@ public final class TestServers {
 
     private static TestServers embedded() {
         try {
-            Path root = Files.createTempDirectory("dukan-test-servers");
+            Path root = TestDirectories.create("dukan-test-servers");
             Path redisDir = Files.createDirectories(root.resolve("redis"));
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(root.resolve("postgres"))
@@ -131,6 +132,7 @@ public final class TestServers {
                     awaitSpringShutdown();
                     started.stop();
                     postgres.close();
+                    FileSystemUtils.deleteRecursively(root);
                 }
                 catch (IOException e) {
                     // exiting anyway

@@ -19,8 +19,6 @@ final class ConnectorConfig {
     static final String OUTBOX_TOPIC = TOPIC_PREFIX + ".public." + Outbox.TABLE;
     static final String HEARTBEAT_TABLE = "relay_heartbeat";
     static final String OFFSET_TABLE = "relay_offset";
-    /** The outbox's columns that {@code OutboxRelay#outboxInsert} never reads. */
-    static final String OUTBOX_UNRELAYED_COLUMNS = "public." + Outbox.TABLE + ".created_at,public." + Outbox.TABLE + ".txid";
 
     private ConnectorConfig() {
     }
@@ -80,10 +78,6 @@ final class ConnectorConfig {
         props.setProperty("publication.name", publication);
         props.setProperty("publication.autocreate.mode", "filtered");
         props.setProperty("table.include.list", "public." + Outbox.TABLE + ",public." + HEARTBEAT_TABLE);
-        // Columns no stream entry carries (the commit time comes from the WAL, not created_at) stay out
-        // of the engine's records. Its decoder still parses created_at's text for every insert: only a
-        // publication column list would spare that, and the publication is Debezium's to create.
-        props.setProperty("column.exclude.list", OUTBOX_UNRELAYED_COLUMNS);
         // First start (no offsets yet): read the rows already in the outbox, then stream. Repeats
         // of delivered events are dropped by the delivery ledger.
         props.setProperty("snapshot.mode", "initial");

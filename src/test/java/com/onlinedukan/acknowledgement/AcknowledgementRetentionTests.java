@@ -17,7 +17,6 @@ import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -65,7 +64,7 @@ class AcknowledgementRetentionTests {
     JdbcClient jdbc;
 
     @Autowired
-    ApplicationContext context;
+    OrderEvents orderEvents;
 
     private final Map<String, UUID> events = new HashMap<>();
 
@@ -82,7 +81,7 @@ class AcknowledgementRetentionTests {
             }
         }
         java.util.Collections.shuffle(cases, random);
-        List<String> orders = new OrderEvents(context).placeMany("Kept or purged", cases.size());
+        List<String> orders = orderEvents.placeMany("Kept or purged", cases.size());
         await().atMost(WITHIN).until(() -> count("SELECT count(*) FROM order_acknowledgement") == cases.size());
 
         Map<String, Case> byOrder = new HashMap<>();

@@ -14,7 +14,6 @@ import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -42,12 +41,12 @@ class EscalationTests {
     JdbcClient jdbc;
 
     @Autowired
-    ApplicationContext context;
+    OrderEvents events;
 
     @Test
     void anOrderNobodyTakesIsRemindedOnceThenEscalatedOnceAndATakenOneIsLeftAlone() {
         StaffConversation staff = telegram.staff();
-        List<String> ids = new OrderEvents(context).placeMany("Nobody takes me", 3);
+        List<String> ids = events.placeMany("Nobody takes me", 3);
         String taken = ids.get(2);
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> !staff.sentMentioning(id).isEmpty()));
         Sent takenMessage = staff.sentMentioning(taken).get(0);

@@ -20,7 +20,6 @@ import com.onlinedukan.support.StaffConversation.Sent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,12 +49,12 @@ class PollerConflictTests {
     JdbcClient jdbc;
 
     @Autowired
-    ApplicationContext context;
+    OrderEvents events;
 
     @Test
     void aSecondPollerMakesThisOneBackOffAndNoPressIsLostOrAppliedTwiceOnceItIsGone() throws Exception {
         StaffConversation staff = telegram.staff();
-        List<String> ids = new OrderEvents(context).placeMany("Polled by two", 3);
+        List<String> ids = events.placeMany("Polled by two", 3);
         await().atMost(WITHIN).until(() -> ids.stream().allMatch(id -> !staff.sentMentioning(id).isEmpty()));
         long before = press(staff, ids.get(0), 5001, "Before");
         await().atMost(WITHIN).until(() -> !staff.answersTo(before).isEmpty() && staff.unconfirmed() == 0);

@@ -1,7 +1,6 @@
 package com.onlinedukan.notification;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,7 +10,6 @@ import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -29,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BurstTests {
 
     @Autowired
-    ApplicationContext context;
+    OrderEvents events;
 
     @Autowired
     FakeBotApi telegram;
@@ -37,14 +35,8 @@ class BurstTests {
     @Test
     void aHundredOrdersReachOneChatWithinAMinuteInAtMostTwentyMessages() {
         telegram.limitEachChatTo(20);
-        OrderEvents events = new OrderEvents(context);
         String marker = UUID.randomUUID().toString().substring(0, 8);
-        List<OrderEvents.Appended> burst = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            burst.add(events.append("Burst " + marker + " " + i));
-        }
-        events.publish(burst);
-        List<String> ids = burst.stream().map(OrderEvents.Appended::orderId).toList();
+        List<String> ids = events.placeMany("Burst " + marker, 100);
 
         telegram.awaitEachAcceptedOnce(ids, Duration.ofSeconds(60));
         long messages = telegram.accepted().stream().filter(r -> r.text().contains("Burst " + marker)).count();

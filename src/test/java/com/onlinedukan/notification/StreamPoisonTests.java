@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,12 +42,8 @@ class StreamPoisonTests {
 
     static final Duration PROMPTLY = Duration.ofSeconds(15);
 
-    OrderEvents orders;
-
     @Autowired
-    void orders(ApplicationContext context) {
-        orders = new OrderEvents(context);
-    }
+    OrderEvents orders;
 
     @Autowired
     FakeBotApi telegram;

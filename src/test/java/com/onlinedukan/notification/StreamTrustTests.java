@@ -12,7 +12,6 @@ import com.onlinedukan.support.OrderEvents;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
@@ -30,12 +29,8 @@ import static org.awaitility.Awaitility.await;
 @DownstreamModuleTest
 class StreamTrustTests {
 
-    OrderEvents events;
-
     @Autowired
-    void events(ApplicationContext context) {
-        events = new OrderEvents(context);
-    }
+    OrderEvents events;
 
     @Autowired
     FakeBotApi telegram;

@@ -22,7 +22,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Retention(RetentionPolicy.RUNTIME)
 @ApplicationModuleTest(mode = ApplicationModuleTest.BootstrapMode.ALL_DEPENDENCIES)
 @ContextConfiguration(initializers = DukanTestContext.class)
-@Import(LeaseWithoutRelay.class)
+@Import({ LeaseWithoutRelay.class, OrderEvents.class })
 @ResourceLock(providers = OneClassPerContext.class)
 public @interface DownstreamModuleTest {
 }

@@ -11,7 +11,6 @@ import com.onlinedukan.stream.RelayedEvent;
 import com.onlinedukan.stream.StreamPublisher;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.ApplicationContext;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,12 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the service makes them: each is appended to the outbox in a transaction of its own (the order
  * module's write, without the order's rows, which the notifier never reads) and then published to
  * the stream as the relay publishes a captured insert. What the notifier sends comes from the outbox
- * row; the entry only points at it.
+ * row; the entry only points at it. A bean of every such test's context: {@code @Autowired OrderEvents}.
  */
 public final class OrderEvents {
 
     /** An event in the outbox, published or not yet. */
-    public record Appended(UUID eventId, String orderId, String payload) {
+    private record Appended(UUID eventId, String orderId, String payload) {
     }
 
     private final Outbox outbox;
@@ -33,11 +32,11 @@ public final class OrderEvents {
     private final TransactionTemplate transaction;
     private final JsonMapper json;
 
-    public OrderEvents(ApplicationContext context) {
-        this.outbox = context.getBean(Outbox.class);
-        this.stream = context.getBean(StreamPublisher.class);
-        this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
-        this.json = context.getBean(JsonMapper.class);
+    OrderEvents(Outbox outbox, StreamPublisher stream, PlatformTransactionManager transactions, JsonMapper json) {
+        this.outbox = outbox;
+        this.stream = stream;
+        this.transaction = new TransactionTemplate(transactions);
+        this.json = json;
     }
 
     /** {@code count} orders of {@code customer}, each in the outbox and on the stream; their order ids. */
@@ -51,7 +50,7 @@ public final class OrderEvents {
     }
 
     /** In the outbox only: an event the relay has not brought to the stream (yet). */
-    public Appended append(String customer) {
+    private Appended append(String customer) {
         String orderId = UUID.randomUUID().toString();
         String payload = payload(orderId, customer);
         UUID eventId = transaction.execute(tx -> outbox.append(OrderPlaced.AGGREGATE_TYPE, orderId, OrderPlaced.TYPE,
@@ -60,7 +59,7 @@ public final class OrderEvents {
     }
 
     /** On the stream, one entry each, in one round trip, as the relay publishes a batch. */
-    public void publish(List<Appended> events) {
+    private void publish(List<Appended> events) {
         stream.publish(events.stream().map(e -> new RelayedEvent(e.eventId(), OrderPlaced.TYPE,
                 OrderPlaced.AGGREGATE_TYPE, e.orderId(), e.payload(), Instant.now(), null)).toList());
     }

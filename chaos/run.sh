@@ -35,7 +35,7 @@ if [[ $BUILD == 1 ]]; then
 fi
 [[ -f target/onlinedukan.jar && -d target/test-classes/com/onlinedukan/chaos ]] \
   || { echo "target/onlinedukan.jar or the test classes are missing: run without --no-build"; exit 2; }
-./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath \
+./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath >/dev/null 2>&1 \
   || ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath
 
 # free_port: a loopback port nothing holds, drawn below the kernel's ephemeral range. A port drawn inside it can be

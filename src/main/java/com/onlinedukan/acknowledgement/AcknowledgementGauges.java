@@ -1,18 +1,27 @@
 package com.onlinedukan.acknowledgement;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.onlinedukan.cluster.ScanPace;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
-/** Orders nobody has taken yet, by stage, read from PostgreSQL every few seconds rather than at each scrape. */
+/**
+ * Orders nobody has taken yet, by stage, read from PostgreSQL every few seconds rather than at each
+ * scrape. The count reads every open row (255 ms at 600,000 of them, which a burst nobody answers
+ * leaves), so it is paced ({@link ScanPace}) to at most 2 % of the time.
+ */
 @Component
-class AcknowledgementGauges {
+class AcknowledgementGauges implements SchedulingConfigurer {
+
+    static final ScanPace PACE = new ScanPace(Duration.ofSeconds(1), Duration.ofSeconds(5), 0.02);
 
     private final AcknowledgementLedger ledger;
     private final Map<Stage, AtomicLong> waiting = new EnumMap<>(Stage.class);
@@ -30,7 +39,11 @@ class AcknowledgementGauges {
         }
     }
 
-    @Scheduled(fixedDelayString = "5s", initialDelayString = "1s")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addTriggerTask(this::refresh, PACE);
+    }
+
     void refresh() {
         ledger.waitingByStage().forEach((stage, count) -> waiting.get(stage).set(count));
     }

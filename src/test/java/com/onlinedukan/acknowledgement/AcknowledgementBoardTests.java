@@ -16,6 +16,9 @@ import com.onlinedukan.support.DukanTestContext;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
+import org.springframework.scheduling.config.TriggerTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +35,17 @@ class AcknowledgementBoardTests {
 
     @Autowired
     Acknowledgements acknowledgements;
+
+    @Autowired
+    ScheduledTaskHolder scheduled;
+
+    /** The count of open rows grows with a backlog nobody answers: it runs at its pace, not at a fixed delay. */
+    @Test
+    void theWaitingCountRunsAtItsScanPace() {
+        assertThat(scheduled.getScheduledTasks()).map(ScheduledTask::getTask)
+                .filteredOn(TriggerTask.class::isInstance).map(task -> ((TriggerTask) task).getTrigger())
+                .contains(AcknowledgementGauges.PACE);
+    }
 
     @Test
     void eachOrderIsOnExactlyOneListWhileOrdersAreTaken() throws Exception {

@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
+import org.springframework.scheduling.config.TriggerTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -55,6 +58,17 @@ class ReconcilerNetTests {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    ScheduledTaskHolder scheduled;
+
+    /** The gauges' counts grow with the ledger and the outbox: each runs at its pace, not at a fixed delay. */
+    @Test
+    void theGaugesCountsRunAtTheirScanPace() {
+        assertThat(scheduled.getScheduledTasks()).map(ScheduledTask::getTask)
+                .filteredOn(TriggerTask.class::isInstance).map(task -> ((TriggerTask) task).getTrigger())
+                .contains(PipelineGauges.OPEN_PACE, PipelineGauges.UNLEDGERED_PACE);
+    }
 
     /**
      * Transactions held open while the reconciler makes its passes, each writing an event whose

@@ -27,7 +27,9 @@ final class Pgbench {
             """;
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
-    record Run(double tps, Histogram latencyMicros) {
+    private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: ([0-9]+)");
+
+    record Run(double tps, long transactions, Histogram latencyMicros) {
     }
 
     private final String pgbench;
@@ -60,6 +62,8 @@ final class Pgbench {
         }
         Matcher tps = TPS.matcher(out);
         double value = tps.find() ? Double.parseDouble(tps.group(1)) : Double.NaN;
+        Matcher processed = PROCESSED.matcher(out);
+        long transactions = processed.find() ? Long.parseLong(processed.group(1)) : 0;
         Histogram latency = new Histogram(120_000_000L, 3);
         if (rate > 0) {
             List<Path> logs;
@@ -77,6 +81,6 @@ final class Pgbench {
                 Files.delete(log);
             }
         }
-        return new Run(value, latency);
+        return new Run(value, transactions, latency);
     }
 }

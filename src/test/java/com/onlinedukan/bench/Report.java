@@ -55,6 +55,7 @@ final class Report {
     /** The best share of the warmed rate in the first 20 s, by launch. */
     private final Map<String, List<Double>> coldShares = new LinkedHashMap<>();
     private String machine = "";
+    private String machineCpu = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
     private String statements = "";
@@ -130,6 +131,31 @@ final class Report {
 
     void rssIdle(double mib) {
         rssIdle = mib;
+    }
+
+    /**
+     * Where the machine's CPU went in the further 8-client pairs: per order of the bursts (until their
+     * last order was at Telegram) and per transaction of pgbench, by process group ({@link MachineCpu}).
+     */
+    String machineCpu(Map<String, Double> post, long orders, Map<String, Double> floor, long transactions) {
+        if (orders == 0 || transactions == 0) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nWhere the machine's CPU went in the further pairs "
+                + "(%d orders, %d pgbench transactions), in ms of CPU per order and per transaction, by process "
+                + "(/proc; the machine's row is its busy time, so the rows sum to it):%n%n"
+                + "| process | POST, per order | pgbench, per transaction |%n|---|---|---|%n", orders, transactions));
+        for (String group : MachineCpu.GROUPS) {
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", group, post.get(group) / orders,
+                    floor.get(group) / transactions));
+        }
+        double postMachine = post.get("machine") / orders;
+        double floorMachine = floor.get("machine") / transactions;
+        md.append(String.format(Locale.ROOT, "| **the machine** | **%.3f** | **%.3f** |%n%nAn order took %.2f times the "
+                + "machine's CPU of pgbench's transaction (%.2f as a ratio, beside the median ratio of rates above).%n",
+                postMachine, floorMachine, postMachine / floorMachine, floorMachine / postMachine));
+        machineCpu = md.toString();
+        return machineCpu;
     }
 
     void cpu(String phase, double millisPerOrder) {
@@ -286,6 +312,7 @@ final class Report {
                     + "against pgbench tps: %s; median ratio %.2f (target ≥ 0.50: %s).%n", ratioPairs.size(), pairsText(),
                     medianRatio(), medianRatio() >= 0.50 ? "PASS" : "FAIL"));
         }
+        md.append(machineCpu);
 
         md.append("\n## 2. POST latency, open loop\n\n");
         md.append("| arrival rate | accepted/s | errors | p50 | p99 | p99.9 | floor p50 / p99 (pgbench -R, 8 conns) | target | |\n|---|---|---|---|---|---|---|---|---|\n");

@@ -125,10 +125,25 @@ public final class ServiceBench {
                 // The goal's ratio: one pair (a burst, then pgbench) moved by a quarter between runs
                 // of the same code on this machine, so the goal is the median of several pairs.
                 report.ratioPair(run.perSecond(), pg.tps());
+                // The further pairs also say where the machine's CPU goes, by process, for an order and for pgbench's transaction.
+                MachineCpu machine = new MachineCpu(service.pid());
+                Map<String, Double> postCpu = new java.util.LinkedHashMap<>();
+                Map<String, Double> floorCpu = new java.util.LinkedHashMap<>();
+                long orders = 0;
+                long transactions = 0;
                 for (int pair = 2; pair <= intArg("ratio-pairs", 3, 3); pair++) {
+                    Map<String, Double> before = machine.snapshot();
                     OrderLoad.Result again = load.closedLoop("8 clients, pair " + pair, 8, Duration.ofSeconds(seconds));
-                    report.ratioPair(again, check(again, Duration.ofSeconds(60)), floor.run(8, seconds, 0).tps());
+                    Report.Delivery drained = check(again, Duration.ofSeconds(60));
+                    Map<String, Double> between = machine.snapshot();
+                    Pgbench.Run floorRun = floor.run(8, seconds, 0);
+                    MachineCpu.between(before, between).forEach((group, ms) -> postCpu.merge(group, ms, Double::sum));
+                    MachineCpu.between(between, machine.snapshot()).forEach((group, ms) -> floorCpu.merge(group, ms, Double::sum));
+                    orders += again.accepted().size();
+                    transactions += floorRun.transactions();
+                    report.ratioPair(again, drained, floorRun.tps());
                 }
+                System.out.println(report.machineCpu(postCpu, orders, floorCpu, transactions));
             }
         }
 

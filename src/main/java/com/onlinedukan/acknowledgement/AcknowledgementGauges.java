@@ -1,6 +1,5 @@
 package com.onlinedukan.acknowledgement;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,8 +8,7 @@ import com.onlinedukan.cluster.ScanPace;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +17,9 @@ import org.springframework.stereotype.Component;
  * leaves), so it is paced ({@link ScanPace}) to at most 2 % of the time.
  */
 @Component
-class AcknowledgementGauges implements SchedulingConfigurer {
+class AcknowledgementGauges {
 
-    static final ScanPace PACE = new ScanPace(Duration.ofSeconds(1), Duration.ofSeconds(5), 0.02);
+    final ScanPace pace = new ScanPace(0.02);
 
     private final AcknowledgementLedger ledger;
     private final Map<Stage, AtomicLong> waiting = new EnumMap<>(Stage.class);
@@ -39,9 +37,9 @@ class AcknowledgementGauges implements SchedulingConfigurer {
         }
     }
 
-    @Override
-    public void configureTasks(ScheduledTaskRegistrar tasks) {
-        tasks.addTriggerTask(this::refresh, PACE);
+    @Scheduled(fixedDelayString = "5s", initialDelayString = "1s")
+    void tick() {
+        pace.runIfDue(this::refresh);
     }
 
     void refresh() {

@@ -1,60 +1,72 @@
 package com.onlinedukan.cluster;
 
-import java.time.Duration;
-import java.time.Instant;
-
-import org.springframework.scheduling.Trigger;
-import org.springframework.scheduling.TriggerContext;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * When a background scan of the shared database (a gauge's count, an anti-join) runs next: every
- * {@code interval} after its last run ended, or later, so that however large its tables grow the scan
- * keeps to {@code share} of the time: a run that took {@code d} is followed by a pause of at least
- * {@code d × (1 − share) / share}. A count that took 1.5 s on 600,000 outbox rows every 30 s was a
- * twentieth of a database core, and grew with the table; paced at 2 % it waits 73.5 s instead.
+ * How often a background scan of the shared database (a gauge's count, an anti-join) may run, so that
+ * however large its tables grow it keeps to {@code share} of the time: after a run that took {@code d},
+ * the scan waits at least {@code d × (1 − share) / share} before it runs again. The scan stays a
+ * fixed-delay {@code @Scheduled} task, which every scheduler Spring Boot configures runs one run at a
+ * time, and asks {@link #runIfDue} at each tick; the pace measures the runs itself, by the monotonic
+ * clock (a trigger cannot: the scheduler Boot configures with virtual threads reports a trigger task
+ * complete once it has been handed to its thread). A count that took 1.5 s on 600,000 outbox rows
+ * every 30 s was a twentieth of a database core, and grew with the table; paced at 2 % it waits 73.5 s.
  */
-public final class ScanPace implements Trigger {
+public final class ScanPace {
 
-    private final Duration firstAfter;
-    private final Duration interval;
     private final double share;
+    private final LongSupplier nanos;
+    private long endedAt;
+    private long pauseNanos;
+    private boolean ran;
+    private boolean running;
 
-    /**
-     * @param firstAfter the first run, after the start
-     * @param interval   the pause between runs while they are quick
-     * @param share      the most of the time the scan may take, in (0, 1]
-     */
-    public ScanPace(Duration firstAfter, Duration interval, double share) {
+    /** @param share the most of the time the scan may take, in (0, 1] */
+    public ScanPace(double share) {
+        this(share, System::nanoTime);
+    }
+
+    ScanPace(double share, LongSupplier nanos) {
         if (!(share > 0 && share <= 1)) {
             throw new IllegalArgumentException("a scan's share of the time must be in (0, 1], not " + share);
         }
-        if (firstAfter.isNegative() || interval.isNegative()) {
-            throw new IllegalArgumentException("a scan's pauses cannot be negative");
-        }
-        this.firstAfter = firstAfter;
-        this.interval = interval;
         this.share = share;
+        this.nanos = nanos;
     }
 
-    @Override
-    public Instant nextExecution(TriggerContext context) {
-        Instant ended = context.lastCompletion();
-        Instant began = context.lastActualExecution();
-        if (ended == null || began == null) {
-            return context.getClock().instant().plus(firstAfter);
+    /** Runs {@code scan} unless its last run ended too recently (or is still running); whether it ran. */
+    public boolean runIfDue(Runnable scan) {
+        long began;
+        synchronized (this) {
+            began = nanos.getAsLong();
+            if (running || ran && began - endedAt < pauseNanos) {
+                return false;
+            }
+            running = true;
         }
-        return ended.plus(pauseAfter(Duration.between(began, ended)));
+        try {
+            scan.run();
+        }
+        finally {
+            synchronized (this) {
+                endedAt = nanos.getAsLong();
+                pauseNanos = pauseAfter(endedAt - began);
+                ran = true;
+                running = false;
+            }
+        }
+        return true;
     }
 
-    /** The pause after a run that took {@code took}. */
-    public Duration pauseAfter(Duration took) {
-        long tookNanos = Math.max(0, took.toNanos());
-        long paced = (long) Math.ceil(tookNanos * (1 - share) / share);
-        return interval.compareTo(Duration.ofNanos(paced)) >= 0 ? interval : Duration.ofNanos(paced);
+    /** The least pause after a run that took {@code tookNanos}. */
+    long pauseAfter(long tookNanos) {
+        return (long) Math.ceil(Math.max(0, tookNanos) * (1 - share) / share);
     }
 
     @Override
-    public String toString() {
-        return "every " + interval + ", at most " + Math.round(share * 1000) / 10.0 + " % of the time";
+    public synchronized String toString() {
+        return "at most " + Math.round(share * 1000) / 10.0 + " % of the time, "
+                + (ran ? "next after " + TimeUnit.NANOSECONDS.toMillis(pauseNanos) + " ms" : "not run yet");
     }
 }

@@ -9,8 +9,7 @@ import com.onlinedukan.order.OrderPlaced;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,10 +17,10 @@ import org.springframework.stereotype.Component;
  * each count paced ({@link ScanPace}) to at most 2 % of the time whatever the tables hold.
  */
 @Component
-class PipelineGauges implements SchedulingConfigurer {
+class PipelineGauges {
 
-    static final ScanPace OPEN_PACE = new ScanPace(Duration.ofSeconds(1), Duration.ofSeconds(5), 0.02);
-    static final ScanPace UNLEDGERED_PACE = new ScanPace(Duration.ofSeconds(10), Duration.ofSeconds(30), 0.02);
+    final ScanPace openPace = new ScanPace(0.02);
+    final ScanPace unledgeredPace = new ScanPace(0.02);
 
     private final NotificationQueries queries;
     private final Clock clock;
@@ -54,19 +53,23 @@ class PipelineGauges implements SchedulingConfigurer {
                 .register(meters);
     }
 
-    @Override
-    public void configureTasks(ScheduledTaskRegistrar tasks) {
-        tasks.addTriggerTask(this::refresh, OPEN_PACE);
-        tasks.addTriggerTask(this::refreshUnledgered, UNLEDGERED_PACE);
-    }
-
     /**
      * Counted with no watermark (an anti-join of the outbox and the ledger), so it sees what the
      * reconciler's own bookkeeping could not; hence every 30 s rather than every 5, and its time
      * grows with the outbox, which the pace answers.
      */
+    @Scheduled(fixedDelayString = "30s", initialDelayString = "10s")
+    void tickUnledgered() {
+        unledgeredPace.runIfDue(this::refreshUnledgered);
+    }
+
     void refreshUnledgered() {
         unledgered.set(ledger.unledgeredOlderThan(OrderPlaced.TYPE, reconciler.grace()));
+    }
+
+    @Scheduled(fixedDelayString = "5s", initialDelayString = "1s")
+    void tick() {
+        openPace.runIfDue(this::refresh);
     }
 
     void refresh() {

@@ -13,14 +13,13 @@ import com.onlinedukan.notification.NotificationListener.Carried;
 import com.onlinedukan.notification.NotificationListener.DeliveredMessage;
 import com.onlinedukan.support.DownstreamModuleTest;
 import com.onlinedukan.support.DukanTestContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.config.ScheduledTask;
-import org.springframework.scheduling.config.ScheduledTaskHolder;
-import org.springframework.scheduling.config.TriggerTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Property: the SREs' board of acknowledgements ({@code GET /api/ops/acknowledgements}) is one
@@ -37,14 +36,40 @@ class AcknowledgementBoardTests {
     Acknowledgements acknowledgements;
 
     @Autowired
-    ScheduledTaskHolder scheduled;
+    AcknowledgementGauges gauges;
 
-    /** The count of open rows grows with a backlog nobody answers: it runs at its pace, not at a fixed delay. */
+    @Autowired
+    MeterRegistry meters;
+
+    /**
+     * The waiting count reads every open row: its scheduled tick runs it through its pace, so a tick
+     * right after a count changes nothing, and one after the count's pause counts again.
+     */
     @Test
-    void theWaitingCountRunsAtItsScanPace() {
-        assertThat(scheduled.getScheduledTasks()).map(ScheduledTask::getTask)
-                .filteredOn(TriggerTask.class::isInstance).map(task -> ((TriggerTask) task).getTrigger())
-                .contains(AcknowledgementGauges.PACE);
+    void theWaitingCountRunsAtItsPace() {
+        // A count that takes 60 ms more than it does: its pause is then at least 49 x 60 ms, ~3 s.
+        await().atMost(Duration.ofSeconds(10)).until(() -> gauges.pace.runIfDue(() -> {
+            gauges.refresh();
+            try {
+                Thread.sleep(60);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        double before = waiting();
+        ledger.waiting(new DeliveredMessage(DukanTestContext.CHAT_ID, 4343, "<b>New order</b>",
+                List.of(new Carried(UUID.randomUUID(), UUID.randomUUID(), Instant.now()))), Duration.ofMinutes(10));
+        gauges.tick();
+        assertThat(waiting()).as("a tick inside the pause counts nothing").isEqualTo(before);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            gauges.tick();
+            assertThat(waiting()).isEqualTo(before + 1);
+        });
+    }
+
+    private double waiting() {
+        return meters.get("dukan.orders.unacknowledged").tag("stage", "WAITING").gauge().value();
     }
 
     @Test

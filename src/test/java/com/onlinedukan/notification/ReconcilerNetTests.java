@@ -16,9 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.config.ScheduledTask;
-import org.springframework.scheduling.config.ScheduledTaskHolder;
-import org.springframework.scheduling.config.TriggerTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -59,15 +56,37 @@ class ReconcilerNetTests {
     @Autowired
     MeterRegistry meters;
 
-    @Autowired
-    ScheduledTaskHolder scheduled;
-
-    /** The gauges' counts grow with the ledger and the outbox: each runs at its pace, not at a fixed delay. */
+    /**
+     * The unledgered count reads the whole outbox: its scheduled tick runs it through its pace, so a
+     * tick right after a count changes nothing, and one after the count's pause counts again.
+     */
     @Test
-    void theGaugesCountsRunAtTheirScanPace() {
-        assertThat(scheduled.getScheduledTasks()).map(ScheduledTask::getTask)
-                .filteredOn(TriggerTask.class::isInstance).map(task -> ((TriggerTask) task).getTrigger())
-                .contains(PipelineGauges.OPEN_PACE, PipelineGauges.UNLEDGERED_PACE);
+    void theUnledgeredCountRunsAtItsPace() throws Exception {
+        inbox.stop();
+        try {
+            reconciler.reconcile();
+            // A count that takes 60 ms more than it does: its pause is then at least 49 x 60 ms, ~3 s.
+            await().atMost(Duration.ofSeconds(10)).until(() -> gauges.unledgeredPace.runIfDue(() -> {
+                gauges.refreshUnledgered();
+                sleep(60);
+            }));
+            assertThat(unledgered()).isZero();
+            String order;
+            try (Connection connection = dataSource.getConnection()) {
+                order = appendEvent(connection, "1 hour", "Paced");
+            }
+            gauges.tickUnledgered();
+            assertThat(unledgered()).as("a tick inside the pause counts nothing").isZero();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                gauges.tickUnledgered();
+                assertThat(unledgered()).isEqualTo(1);
+            });
+            reconciler.reconcile();
+            telegram.awaitEachAcceptedOnce(List.of(order), Duration.ofSeconds(20));
+        }
+        finally {
+            inbox.start();
+        }
     }
 
     /**
@@ -137,6 +156,15 @@ class ReconcilerNetTests {
         }
         finally {
             inbox.start();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

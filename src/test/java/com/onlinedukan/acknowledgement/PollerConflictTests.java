@@ -72,7 +72,10 @@ class PollerConflictTests {
         rogueRuns.set(false);
         rogue.join(WITHIN.toMillis());
         int refusedService = staff.conflicts() - rogueRefused.get() - refusedBefore;
-        assertThat(refusedService).as("refused polls of the service during the conflict").isBetween(2, MOST_REFUSALS);
+        // At most one refusal per back-off; at least one was awaited above. A lower bound of two failed
+        // under a heavily loaded machine (the fake refuses whichever poller asks second, and the service
+        // can hold the slot); that the poller lives on is shown below, by the presses it applies afterwards.
+        assertThat(refusedService).as("refused polls of the service during the conflict").isBetween(1, MOST_REFUSALS);
 
         staff.serveAgain(before, beforeJson);
         long after = press(staff, ids.get(2), 5003, "After");

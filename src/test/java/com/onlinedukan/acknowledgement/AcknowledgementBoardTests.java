@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Property: the SREs' board of acknowledgements ({@code GET /api/ops/acknowledgements}) is one
  * moment: while orders are taken one after another, each is on exactly one of its lists, waiting
- * or taken, whenever the board is read. A module test ({@link DownstreamModuleTest}).
+ * or taken, whenever the board is read. And the count behind {@code dukan_orders_unacknowledged},
+ * which reads every open row, runs at its pace. A module test ({@link DownstreamModuleTest}).
  */
 @DownstreamModuleTest
 class AcknowledgementBoardTests {

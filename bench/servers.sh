@@ -4,22 +4,20 @@
 source bench/tools.sh
 pick_java BENCH_JAVA
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+bench_pg_ctl() { as_pg "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w $*"; }
 
-# start_servers NAME [POSTGRESQL.CONF LINES]: sets TMP, PGPORT, REDISPORT; database "dukan" exists.
+# start_servers NAME [POSTGRESQL.CONF LINES]: sets TMP, PGPORT, REDISPORT; database "dukan" exists (PostgreSQL's socket in TMP).
 start_servers() {
   TMP=$(mktemp -d "/tmp/dukan-$1.XXXXXX")
   chmod 755 "$TMP"
   PGDATA="$TMP/pg"
-  PGPORT=$(free_port)
   REDISPORT=$(free_port)
   mkdir -p "$PGDATA" "$TMP/redis"
   [[ $(id -u) == 0 ]] && chown postgres "$PGDATA" "$TMP"
   trap stop_servers EXIT
   as_pg "$PGBIN/initdb -D $PGDATA -U postgres -A trust -E UTF8 --no-instructions" >"$TMP/initdb.log"
-  { logical_postgres_conf "$PGPORT" "$TMP"; printf '%s\n' "${2:-}"; } >>"$PGDATA/postgresql.conf"
-  as_pg "$PGBIN/pg_ctl -D $PGDATA -l $TMP/postgresql.log -w start" >/dev/null
+  start_postgres "$PGDATA" "$TMP/postgresql.log" "${2:-}" "$REDISPORT" bench_pg_ctl || exit 1
   "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
   "$REDIS_SERVER" --port "$REDISPORT" --bind 127.0.0.1 --dir "$TMP/redis" --daemonize yes \
     --pidfile "$TMP/redis/redis.pid" --logfile "$TMP/redis/redis.log" \

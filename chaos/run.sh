@@ -38,19 +38,6 @@ fi
 ./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath >/dev/null 2>&1 \
   || ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath
 
-# free_port: a loopback port nothing holds, drawn below the kernel's ephemeral range. A port drawn inside it can be
-# the local end of some process's outbound connection: nothing answers a connect there, yet PostgreSQL cannot bind it
-# ("could not start server", one CI run in many). Bound here to check it, then released for the server.
-EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-free_port() {
-  local p
-  while :; do
-    p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$p" 2>/dev/null \
-      && { echo "$p"; return; }
-  done
-}
-
 # 2. A throwaway PostgreSQL in a temp dir (stopped on exit); pgctl.sh lets the runner stop and start it.
 # It runs under libfaketime with its offset in pg-clock.rc ("+0": the real time), which the runner rewrites
 # to step the database's wall clock (now(), clock_timestamp()) ahead. Every PostgreSQL process reads it on
@@ -61,9 +48,7 @@ free_port() {
 TMP=$(mktemp -d /tmp/dukan-chaos.XXXXXX)
 chmod 755 "$TMP"
 PGDATA="$TMP/pg"
-PGPORT=$(free_port)
 REDISPORT=$(free_port)
-while [[ $REDISPORT == "$PGPORT" ]]; do REDISPORT=$(free_port); done
 mkdir -p "$PGDATA" "$TMP/redis"
 LIBFAKETIME=${LIBFAKETIME:-/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1}
 PGCLOCK_ARGS=()
@@ -96,19 +81,8 @@ cleanup() {
   [[ "${CHAOS_KEEP_TMP:-0}" == 1 ]] || rm -rf "$TMP"
 }
 trap cleanup EXIT
-cp "$PGDATA/postgresql.conf" "$TMP/postgresql.conf.initdb"
-# Started on a fresh port up to three times; each failure prints the server's own words, so a red run says why.
-for attempt in 1 2 3; do
-  cp "$TMP/postgresql.conf.initdb" "$PGDATA/postgresql.conf"
-  { logical_postgres_conf "$PGPORT" "$TMP"; printf 'max_connections = 100\nshared_buffers = 128MB\n'; } >>"$PGDATA/postgresql.conf"
-  "$TMP/pgctl.sh" start >/dev/null && break
-  echo "PostgreSQL did not start on port $PGPORT (attempt $attempt); its log:"
-  tail -n 20 "$TMP/postgresql.log" 2>/dev/null || true
-  [[ $attempt == 3 ]] && exit 1
-  "$TMP/pgctl.sh" stop -m immediate >/dev/null 2>&1 || true
-  PGPORT=$(free_port)
-  while [[ $PGPORT == "$REDISPORT" ]]; do PGPORT=$(free_port); done
-done
+start_postgres "$PGDATA" "$TMP/postgresql.log" $'max_connections = 100\nshared_buffers = 128MB' "$REDISPORT" "$TMP/pgctl.sh" \
+  || exit 1
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE dukan'
 
 # 3. The runner (JDK 25 if installed, for it and the instances); the instances' logs go to target/chaos.

@@ -10,10 +10,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +23,7 @@ import com.onlinedukan.outbox.EventTrace;
 import com.onlinedukan.outbox.OutboxEvent;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -66,6 +69,76 @@ class DeliveryLedger {
         if (events.isEmpty()) {
             return 0;
         }
+        return jdbc.sql("""
+                INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at,
+                                          trace_context)
+                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now(), r.trace_context
+                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz, trace_context text)
+                ON CONFLICT (event_id) DO NOTHING
+                """)
+                .param("rows", rows(events))
+                .update();
+    }
+
+    /**
+     * Records order events as {@link #register} does, and claims the new ones for {@code owner} in
+     * the same statement: the claim a sender would make next, without a statement of its own. Like
+     * every claim, it takes nothing while delivery is paused (a pause committed before the statement
+     * leaves the new rows unclaimed). Returns the claims, in the events' order, and how many new
+     * rows were left unclaimed.
+     */
+    Registered registerClaimed(List<OutboxEvent> events, String owner, Duration lease) {
+        if (events.isEmpty()) {
+            return new Registered(List.of(), 0);
+        }
+        // As in claim(): the claim's age counts from before its statement.
+        long before = System.nanoTime();
+        UUID token = UUID.randomUUID();
+        Set<UUID> claimed = new HashSet<>();
+        int[] unclaimed = { 0 };
+        jdbc.sql("""
+                INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at,
+                                          trace_context, lease_owner, lease_token, lease_until)
+                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now(), r.trace_context,
+                       c.owner, c.token, c.until
+                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz, trace_context text)
+                 CROSS JOIN (SELECT CASE WHEN p.paused THEN NULL ELSE CAST(:owner AS varchar) END AS owner,
+                                    CASE WHEN p.paused THEN NULL ELSE CAST(:token AS uuid) END AS token,
+                                    CASE WHEN p.paused THEN NULL
+                                         ELSE now() + make_interval(secs => :leaseSeconds) END AS until
+                               FROM (SELECT EXISTS (SELECT 1 FROM delivery_control WHERE paused) AS paused) p) c
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id, lease_token IS NOT NULL AS claimed
+                """)
+                .param("rows", rows(events))
+                .param("owner", owner)
+                .param("token", token)
+                .param("leaseSeconds", seconds(lease))
+                .query((RowCallbackHandler) rs -> {
+                    if (rs.getBoolean("claimed")) {
+                        claimed.add(rs.getObject("event_id", UUID.class));
+                    }
+                    else {
+                        unclaimed[0]++;
+                    }
+                });
+        List<Claim> claims = new ArrayList<>(claimed.size());
+        for (OutboxEvent event : events) {
+            if (claimed.contains(event.id())) {
+                claims.add(new Claim(event.id(), UUID.fromString(event.aggregateId()), event.payload(), 0, null,
+                        event.createdAt(), token, event.trace(), before));
+            }
+        }
+        return new Registered(claims, unclaimed[0]);
+    }
+
+    /** What {@link #registerClaimed} recorded: the new rows it claimed, and how many new rows it could not claim. */
+    record Registered(List<Claim> claims, int unclaimed) {
+    }
+
+    private String rows(List<OutboxEvent> events) {
         List<Map<String, Object>> rows = new ArrayList<>(events.size());
         for (OutboxEvent event : events) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -76,16 +149,7 @@ class DeliveryLedger {
             row.put("trace_context", event.trace() == null ? null : event.trace().text());
             rows.add(row);
         }
-        return jdbc.sql("""
-                INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at,
-                                          trace_context)
-                SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now(), r.trace_context
-                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
-                       AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz, trace_context text)
-                ON CONFLICT (event_id) DO NOTHING
-                """)
-                .param("rows", json.writeValueAsString(rows))
-                .update();
+        return json.writeValueAsString(rows);
     }
 
     /** Which of these event ids the ledger has. */

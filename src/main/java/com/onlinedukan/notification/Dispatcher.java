@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,12 @@ import org.springframework.stereotype.Component;
  * look past every row leased to the others, and under load a wake-up every few milliseconds had
  * each of four senders claim, most of them a row or none. A sender whose claim came back full
  * wakes the next, so a backlog is still sent by all of them side by side.
+ *
+ * <p>While a sender is idle and nothing holds delivery back, the {@link Inbox} claims what it
+ * registers in its registering statement and hands the claims over ({@link #handOver}): an idle
+ * sender would otherwise claim those very rows next, with a statement of its own. A handed-over
+ * claim is an ordinary claim: sent under its token, bounded by its start-by, and given back when
+ * delivery is paused or Telegram cannot take it yet, or when the dispatcher stops.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
@@ -52,6 +59,14 @@ class Dispatcher implements SmartLifecycle {
     /** Senders waiting for a wake-up, the one that went idle last first. */
     private final ConcurrentLinkedDeque<Integer> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger nextBusy = new AtomicInteger();
+    /** Claims made at registration ({@link #handOver}), each at most one send's worth, waiting for a sender. */
+    private final ConcurrentLinkedQueue<List<Claim>> handedOver = new ConcurrentLinkedQueue<>();
+    /**
+     * Whether rows may be due that no claim took: delivery was paused, Telegram could not take a
+     * message, or a claim came back full. No hand-over then, so the next claim takes the oldest
+     * first and as many as one message holds; cleared by a claim that took everything then due.
+     */
+    private volatile boolean behind = true;
     private volatile List<Thread> threads = List.of();
     private volatile boolean running;
     private Instant lastProbe = Instant.EPOCH;
@@ -76,6 +91,36 @@ class Dispatcher implements SmartLifecycle {
     void wakeUp() {
         Integer sender = idle.poll();
         wakeUps.get(sender != null ? sender : Math.floorMod(nextBusy.getAndIncrement(), wakeUps.size())).release();
+    }
+
+    /**
+     * Whether claims made at registration would be sent at once: the dispatcher runs, a sender is
+     * idle, the last claim took everything then due, and delivery is not paused (as last read). A
+     * sender that finds delivery paused or Telegram not ready gives the claims back.
+     */
+    boolean takesHandOver() {
+        return running && !behind && !idle.isEmpty() && !control.state().paused();
+    }
+
+    /** Claims the {@link Inbox} made at registration: sent by idle senders, one send's worth each. */
+    void handOver(List<Claim> claims) {
+        int size = delivery.batchSize();
+        for (int from = 0; from < claims.size(); from += size) {
+            handedOver.add(List.copyOf(claims.subList(from, Math.min(claims.size(), from + size))));
+            wakeUp();
+        }
+        if (!running) {
+            // Stopped meanwhile: no sender will take them.
+            giveBackHandedOver();
+        }
+    }
+
+    /** Gives back every claim handed over and not sent yet, so any sender may claim those rows at once. */
+    private void giveBackHandedOver() {
+        List<Claim> claims;
+        while ((claims = handedOver.poll()) != null) {
+            ledger.release(claims);
+        }
     }
 
     @Override
@@ -124,6 +169,8 @@ class Dispatcher implements SmartLifecycle {
         while (running) {
             DeliveryPause pause = control.state();
             if (pause.paused()) {
+                behind = true;
+                giveBackHandedOver();
                 if (pause.byTelegram() && probes) {
                     probeWhenDue(pause);
                 }
@@ -131,9 +178,15 @@ class Dispatcher implements SmartLifecycle {
             }
             Duration ready = telegram.readyIn();
             if (!ready.isZero()) {
+                behind = true;
+                giveBackHandedOver();
                 return shorter(ready, poll);
             }
-            List<Claim> due = ledger.claimDue(identity.name(), properties.lease(), delivery.batchSize());
+            List<Claim> due = handedOver.poll();
+            if (due == null) {
+                due = ledger.claimDue(identity.name(), properties.lease(), delivery.batchSize());
+                behind = due.size() == delivery.batchSize();
+            }
             if (due.isEmpty()) {
                 return poll;
             }
@@ -147,7 +200,7 @@ class Dispatcher implements SmartLifecycle {
             if (!wait.isZero()) {
                 return shorter(wait, poll);
             }
-            if (!full && ledger.releases() == releases) {
+            if (!full && ledger.releases() == releases && handedOver.isEmpty()) {
                 // A claim that was not full took everything then due, and nothing was given back
                 // (as what a digest could not hold is): what became due since was announced by a
                 // wake-up, which this busy sender or an idle one holds. Under load, claiming again
@@ -211,6 +264,16 @@ class Dispatcher implements SmartLifecycle {
                 // Stuck outside a send, e.g. waiting for a database connection. What it holds
                 // stays claimed until the lease runs out; then any instance retries it.
                 log.warn("Dispatcher did not stop within {}; leaving it to the JVM's exit", properties.stopGrace());
+            }
+            else {
+                // Claims handed over but never taken: given back, so they are not left to the lease.
+                try {
+                    giveBackHandedOver();
+                }
+                catch (RuntimeException e) {
+                    log.warn("Could not give back claims handed over at registration ({}); their lease frees them",
+                            e.getMessage());
+                }
             }
         }
         catch (InterruptedException e) {

@@ -160,8 +160,25 @@ class Inbox implements SmartLifecycle, StreamConsumer {
                 "event id is not in the outbox"));
     }
 
+    /**
+     * Records the batch in the ledger. While a sender is idle, the registering statement also claims
+     * the new rows and the claims go straight to it: that sender would claim the same rows next.
+     */
     private void register(List<OutboxEvent> notifications) {
-        if (!notifications.isEmpty() && ledger.register(notifications) > 0) {
+        if (notifications.isEmpty()) {
+            return;
+        }
+        if (dispatcher.takesHandOver()) {
+            DeliveryLedger.Registered registered = ledger.registerClaimed(notifications, identity.name(),
+                    properties.lease());
+            if (!registered.claims().isEmpty()) {
+                dispatcher.handOver(registered.claims());
+            }
+            if (registered.unclaimed() > 0) {
+                dispatcher.wakeUp();
+            }
+        }
+        else if (ledger.register(notifications) > 0) {
             dispatcher.wakeUp();
         }
         notifications.clear();

@@ -1,10 +1,12 @@
 package com.onlinedukan.notification;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
 import com.onlinedukan.support.FakeBotApi;
@@ -61,6 +63,18 @@ class DeliveryGuaranteesTests {
 
     @Autowired
     Inbox inbox;
+
+    @Autowired
+    DeliveryLedger ledger;
+
+    @Autowired
+    DeliveryControl control;
+
+    @Autowired
+    Dispatcher dispatcher;
+
+    @Autowired
+    NotificationProperties properties;
 
     Orders orders;
 
@@ -216,6 +230,61 @@ class DeliveryGuaranteesTests {
         String[] y = b.split("-");
         int major = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
         return major != 0 ? major : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    }
+
+    /**
+     * An order that arrives while a sender is idle is claimed by the statement that registers it and
+     * handed to that sender, which sends it once: its lease starts with its row (lease_until is
+     * created_at plus the lease, to the microsecond; a sender's own claim would start it later).
+     */
+    @Test
+    void anOrderArrivingWhileASenderIsIdleIsClaimedAsItIsRegisteredAndSentOnce() {
+        telegram.hold();
+        String id = place("Handed over");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !telegram.requestsMentioning(id).isEmpty());
+        assertThat(jdbc.sql("SELECT lease_until = created_at + make_interval(secs => :lease) FROM notification "
+                + "WHERE order_id = :order").param("lease", properties.lease().toMillis() / 1000.0)
+                .param("order", UUID.fromString(id)).query(Boolean.class).single())
+                .as("claimed by the statement that registered it").isTrue();
+        telegram.release();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "DELIVERED".equals(status(id)));
+        assertThat(telegram.acceptedMentioning(id)).hasSize(1);
+    }
+
+    /**
+     * Claims handed over while delivery is paused are given back at once, not left to their lease:
+     * the rows are free again within moments, nothing is sent while paused, and after the resume
+     * each is sent once.
+     */
+    @Test
+    void claimsHandedOverWhileDeliveryIsPausedAreGivenBackAtOnceAndSentOnceAfterTheResume() {
+        List<UUID> orderIds = List.of(UUID.randomUUID(), UUID.randomUUID());
+        List<OutboxEvent> events = orderIds.stream().map(order -> new OutboxEvent(UUID.randomUUID(), "Order",
+                order.toString(), "OrderPlaced", "{\"orderId\":\"" + order + "\",\"customerName\":\"Handed back\","
+                        + "\"customerPhone\":\"+1\",\"items\":[{\"sku\":\"A\",\"name\":\"A\",\"quantity\":1,"
+                        + "\"unitPrice\":2.50}],\"total\":2.50}", Instant.now(), null)).toList();
+        List<DeliveryLedger.Claim> claims = ledger.registerClaimed(events, "hand-over-test", properties.lease()).claims();
+        assertThat(claims).hasSize(2);
+        List<UUID> eventIds = events.stream().map(OutboxEvent::id).toList();
+
+        control.pause("test", "claims handed over while paused");
+        try {
+            dispatcher.handOver(claims);
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("SELECT count(*) FROM notification "
+                    + "WHERE event_id IN (:ids) AND status = 'PENDING' AND lease_token IS NULL")
+                    .param("ids", eventIds).query(Integer.class).single() == 2);
+            orderIds.forEach(order -> assertThat(telegram.requestsMentioning(order.toString())).isEmpty());
+        }
+        finally {
+            control.resume("test");
+        }
+        for (UUID order : orderIds) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> !telegram.acceptedMentioning(order.toString()).isEmpty());
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql("SELECT count(*) FROM notification "
+                + "WHERE event_id IN (:ids) AND status = 'DELIVERED'").param("ids", eventIds).query(Integer.class).single() == 2);
+        orderIds.forEach(order -> assertThat(telegram.acceptedMentioning(order.toString())).hasSize(1));
     }
 
     private String place(String name) {

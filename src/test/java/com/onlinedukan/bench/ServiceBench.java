@@ -131,7 +131,7 @@ public final class ServiceBench {
                 Map<String, Double> floorCpu = new java.util.LinkedHashMap<>();
                 long orders = 0;
                 long transactions = 0;
-                for (int pair = 2; pair <= intArg("ratio-pairs", 3, 3); pair++) {
+                for (int pair = 2; pair <= intArg("ratio-pairs", 5, 5); pair++) {
                     Map<String, Double> before = machine.snapshot();
                     OrderLoad.Result again = load.closedLoop("8 clients, pair " + pair, 8, Duration.ofSeconds(seconds));
                     Report.Delivery drained = check(again, Duration.ofSeconds(60));

@@ -239,6 +239,7 @@ class DeliveryGuaranteesTests {
      */
     @Test
     void anOrderArrivingWhileASenderIsIdleIsClaimedAsItIsRegisteredAndSentOnce() {
+        await().atMost(Duration.ofSeconds(15)).until(dispatcher::takesHandOver);
         telegram.hold();
         String id = place("Handed over");
         await().atMost(Duration.ofSeconds(15)).until(() -> !telegram.requestsMentioning(id).isEmpty());

@@ -37,6 +37,12 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryLedger {
 
+    /**
+     * Delivery is paused, as every claim reads it: in the claiming statement itself, so a pause that
+     * has committed stops every later claim on every instance, whatever an instance's cache says.
+     */
+    private static final String PAUSED = "EXISTS (SELECT 1 FROM delivery_control WHERE paused)";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
     /** How many times claims were given back untouched ({@link #release}): rows due again at once. */
@@ -101,17 +107,15 @@ class DeliveryLedger {
                 INSERT INTO notification (event_id, order_id, status, payload, event_committed_at, next_attempt_at,
                                           trace_context, lease_owner, lease_token, lease_until)
                 SELECT r.event_id, r.order_id, 'PENDING', r.payload::jsonb, r.committed_at, now(), r.trace_context,
-                       c.owner, c.token, c.until
+                       CASE WHEN p.paused THEN NULL ELSE CAST(:owner AS varchar) END,
+                       CASE WHEN p.paused THEN NULL ELSE CAST(:token AS uuid) END,
+                       CASE WHEN p.paused THEN NULL ELSE now() + make_interval(secs => :leaseSeconds) END
                   FROM jsonb_to_recordset(CAST(:rows AS jsonb))
                        AS r(event_id uuid, order_id uuid, payload text, committed_at timestamptz, trace_context text)
-                 CROSS JOIN (SELECT CASE WHEN p.paused THEN NULL ELSE CAST(:owner AS varchar) END AS owner,
-                                    CASE WHEN p.paused THEN NULL ELSE CAST(:token AS uuid) END AS token,
-                                    CASE WHEN p.paused THEN NULL
-                                         ELSE now() + make_interval(secs => :leaseSeconds) END AS until
-                               FROM (SELECT EXISTS (SELECT 1 FROM delivery_control WHERE paused) AS paused) p) c
+                 CROSS JOIN (SELECT %s AS paused) p
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id, lease_token IS NOT NULL AS claimed
-                """)
+                """.formatted(PAUSED))
                 .param("rows", rows(events))
                 .param("owner", owner)
                 .param("token", token)
@@ -163,7 +167,7 @@ class DeliveryLedger {
 
     /** Claims up to {@code limit} notifications whose next attempt is due, oldest first, under a new token. */
     List<Claim> claimDue(String owner, Duration lease, int limit) {
-        return claim(owner, lease, limit, "AND NOT EXISTS (SELECT 1 FROM delivery_control WHERE paused)");
+        return claim(owner, lease, limit, "AND NOT " + PAUSED);
     }
 
     /**

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 import com.onlinedukan.order.OrderProperties;
@@ -32,7 +34,9 @@ import org.springframework.stereotype.Component;
  * compiling them; this moves that time before readiness. Once the server listens, and before the
  * instance reports ready (Boot reports readiness after its runners), one client sends this instance
  * orders over HTTP through the whole order path, each rolled back by {@link WarmUpRollback}: nothing
- * is stored, published, sent to Telegram or observed. It stops when the JIT has settled (it compiled
+ * is stored, published or sent to Telegram. The path is the real one as far as it can be: orders
+ * of one to three lines, observed (but timed apart from the service's traffic) and traced (but
+ * unsampled, so no span is recorded). It stops when the JIT has settled (it compiled
  * for under {@value #SETTLED_PERCENT} % of the last {@value #WINDOW_SECONDS} s) or after
  * {@code dukan.orders.warm-up}, whichever comes first, so a fast machine is ready sooner. Orders from
  * anyone else in that time are taken as usual. The relay and the notifier are not warmed: they
@@ -48,11 +52,25 @@ class OrderWarmUp implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(OrderWarmUp.class);
 
-    private static final String ORDER = """
+    /**
+     * Orders of one, two and three lines in turn: each number of lines is a statement of its own
+     * (parsed and prepared for each connection), and real orders come in all of them.
+     */
+    private static final String[] ORDERS = {
+            """
+            {"customer":{"name":"Warm-up","phone":"+998900000000"},
+             "items":[{"sku":"WARM-001","name":"Warm-up item","quantity":2,"unitPrice":12.50}],
+             "comment":"sent by the instance to itself before it is ready; rolled back"}""",
+            """
             {"customer":{"name":"Warm-up","phone":"+998900000000"},
              "items":[{"sku":"WARM-001","name":"Warm-up item","quantity":2,"unitPrice":12.50},
                       {"sku":"WARM-002","name":"Another warm-up item","quantity":1,"unitPrice":3.75}],
-             "comment":"sent by the instance to itself before it is ready; rolled back"}""";
+             "comment":"sent by the instance to itself before it is ready; rolled back"}""",
+            """
+            {"customer":{"name":"Warm-up","phone":"+998900000000"},
+             "items":[{"sku":"WARM-001","name":"Warm-up item","quantity":2,"unitPrice":12.50},
+                      {"sku":"WARM-002","name":"Another warm-up item","quantity":1,"unitPrice":3.75},
+                      {"sku":"WARM-003","name":"A third warm-up item","quantity":3,"unitPrice":1.25}]}"""};
 
     private static final String INVALID = """
             {"customer":{"name":"","phone":"warm-up"},"items":[]}""";
@@ -186,17 +204,29 @@ class OrderWarmUp implements ApplicationRunner {
     /** Mostly orders as customers send them; now and then one with an Idempotency-Key, an invalid one, an unknown id. */
     private static HttpRequest request(URI orders, String token, long n) {
         HttpRequest.Builder request = HttpRequest.newBuilder().timeout(Duration.ofSeconds(10))
-                .header(WarmUpRollback.HEADER, token);
+                .header(WarmUpRollback.HEADER, token)
+                .header("traceparent", unsampledTraceparent());
         return switch ((int) (n % 8)) {
             case 5 -> request.uri(orders).header("Content-Type", "application/json")
                     .header(OrderController.IDEMPOTENCY_KEY, "warm-up-" + UUID.randomUUID())
-                    .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(ORDERS[1])).build();
             case 6 -> request.uri(orders).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(INVALID)).build();
             case 7 -> request.uri(orders.resolve("/api/orders/" + UUID.randomUUID())).GET().build();
             default -> request.uri(orders).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(ORDERS[(int) (n / 8 % ORDERS.length)])).build();
         };
+    }
+
+    /**
+     * A W3C trace context whose sampled flag is off: the request's server span, and every span under
+     * it, is not recorded (the sampler follows a remote parent's decision), while the tracing code
+     * still runs as it does for any request.
+     */
+    static String unsampledTraceparent() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "00-" + HexFormat.of().toHexDigits(random.nextLong() | 1) + HexFormat.of().toHexDigits(random.nextLong())
+                + "-" + HexFormat.of().toHexDigits(random.nextLong() | 1) + "-00";
     }
 
     /** The JIT's compilation time, sampled every {@link #CHECK_EVERY} over the last {@link #WINDOW_SECONDS} s. */

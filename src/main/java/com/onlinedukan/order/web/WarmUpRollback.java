@@ -5,16 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.function.Supplier;
 
-import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
@@ -22,7 +20,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The door that {@link OrderWarmUp}'s requests come through: an order request carrying this
@@ -31,12 +28,23 @@ import org.springframework.util.function.SingletonSupplier;
  * The token is random, lives only in this process's memory while the warm-up runs, and is
  * forgotten before the instance reports ready; from then on this filter is one volatile read
  * and every request is an order like any other.
+ * <p>
+ * The warm-up's requests are observed as every request is, so that the observation's and tracing's
+ * code is compiled before readiness too, but they are not the service's traffic: their timer is
+ * {@value #REQUESTS} instead of {@code http.server.requests}, and the warm-up asks for no trace
+ * (it sends an unsampled {@code traceparent}, {@link OrderWarmUp}).
  */
 @Component
 @Order(RequestBodyLimit.ORDER + 2)
 class WarmUpRollback extends OrderRequestFilter {
 
     static final String HEADER = "Dukan-Warm-Up";
+
+    /** The name the warm-up's requests are observed under, apart from the service's traffic. */
+    static final String REQUESTS = "dukan.warm-up.requests";
+
+    /** The request attribute that marks a warm-up request, read when its observation stops. */
+    private static final String MARK = WarmUpRollback.class.getName() + ".warmUp";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -73,14 +81,19 @@ class WarmUpRollback extends OrderRequestFilter {
     }
 
     /**
-     * The warm-up's requests are not the service's traffic: they get no observation, so no
-     * {@code http.server.requests} sample and no trace.
+     * A warm-up request's observation goes by {@link #REQUESTS}: timed, but apart from
+     * {@code http.server.requests}. The mark is set by this filter while the request runs, so a
+     * request that stops after the warm-up has ended is still told apart.
      */
     @Bean
-    static ObservationPredicate warmUpRequestsUnobserved(ObjectProvider<WarmUpRollback> rollback) {
-        Supplier<WarmUpRollback> door = SingletonSupplier.of(rollback::getObject);
-        return (name, context) -> !(context instanceof ServerRequestObservationContext request
-                && request.getCarrier() != null && door.get().isWarmUp(request.getCarrier()));
+    static ObservationFilter warmUpRequestsApart() {
+        return context -> {
+            if (context instanceof ServerRequestObservationContext request && request.getCarrier() != null
+                    && request.getCarrier().getAttribute(MARK) != null) {
+                context.setName(REQUESTS);
+            }
+            return context;
+        };
     }
 
     @Override
@@ -95,6 +108,7 @@ class WarmUpRollback extends OrderRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        request.setAttribute(MARK, Boolean.TRUE);
         TransactionStatus status = transactions.getTransaction(TransactionDefinition.withDefaults());
         try {
             chain.doFilter(request, response);

@@ -78,6 +78,7 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicLong lagMillis = new AtomicLong();
+    private final AtomicLong passedOver = new AtomicLong();
 
     private volatile boolean stopping;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -113,6 +114,11 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
 
     RelayState state() {
         return state.get();
+    }
+
+    /** Records the engine brought that were not events (heartbeats, deletes), since this instance started. */
+    long recordsPassedOver() {
+        return passedOver.get();
     }
 
     double lagSeconds() {
@@ -314,6 +320,9 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         List<RelayedEvent> events = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
             outboxInsert(record.record()).ifPresent(events::add);
+        }
+        if (events.size() < records.size()) {
+            passedOver.addAndGet(records.size() - events.size());
         }
         List<Span> spans = startPublishSpans(events);
         try {

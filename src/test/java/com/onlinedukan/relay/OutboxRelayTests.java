@@ -44,6 +44,9 @@ class OutboxRelayTests {
     OutboxRelay relay;
 
     @Autowired
+    DecodingWarmUp decodingWarmUp;
+
+    @Autowired
     OrderDesk desk;
 
     @Autowired
@@ -101,6 +104,55 @@ class OutboxRelayTests {
         relay.stop();
         relay.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> publishedOrderIds().containsAll(third));
+    }
+
+    /**
+     * A fresh instance warms its decoding with real WAL before it reports ready: its heartbeat row,
+     * updated in rounds, reaches this engine as changes, which the relay passes over. Nothing reaches
+     * the stream, and the warm-up ends with readiness.
+     */
+    @Test
+    void theDecodingWarmUpFeedsTheEngineRealChangesAndTheStreamNothing() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        assertThat(decodingWarmUp.isBeating()).as("this instance's warm-up ended when it reported ready").isFalse();
+        decodingWarmUp.start();
+        assertThat(decodingWarmUp.isBeating()).as("a warm-up is for a fresh JVM: it does not start again").isFalse();
+
+        long entriesBefore = redis.opsForStream().size(stream.key());
+        long passedOverBefore = relay.recordsPassedOver();
+        DecodingWarmUp fresh = new DecodingWarmUp(relay, jdbc);
+        fresh.start();
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> relay.recordsPassedOver() - passedOverBefore >= 10 * DecodingWarmUp.BEATS_PER_ROUND);
+        }
+        finally {
+            fresh.stop();
+        }
+        assertThat(fresh.isBeating()).isFalse();
+        assertThat(redis.opsForStream().size(stream.key())).as("no entry from the warm-up").isEqualTo(entriesBefore);
+    }
+
+    /** Only an instance whose own engine streams beats: a standby's beats would be decoded by the leader's engine. */
+    @Test
+    void theDecodingWarmUpBeatsOnlyWhileThisInstancesEngineStreams() throws InterruptedException {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        relay.stop();
+        DecodingWarmUp fresh = new DecodingWarmUp(relay, jdbc);
+        try {
+            java.sql.Timestamp before = beatAt();
+            fresh.start();
+            Thread.sleep(20 * DecodingWarmUp.PAUSE.toMillis());
+            assertThat(beatAt()).as("no round while the engine is stopped").isEqualTo(before);
+        }
+        finally {
+            fresh.stop();
+            relay.start();
+        }
+    }
+
+    private java.sql.Timestamp beatAt() {
+        return jdbc.sql("SELECT beat_at FROM relay_heartbeat WHERE id = 1").query(java.sql.Timestamp.class).single();
     }
 
     private List<String> placeSeveral(String name, int count) {

@@ -39,8 +39,8 @@ import org.springframework.stereotype.Component;
  * unsampled, so no span is recorded). It stops when the JIT has settled (it compiled
  * for under {@value #SETTLED_PERCENT} % of the last {@value #WINDOW_SECONDS} s) or after
  * {@code dukan.orders.warm-up}, whichever comes first, so a fast machine is ready sooner. Orders from
- * anyone else in that time are taken as usual. The relay and the notifier are not warmed: they
- * compile on the first real orders.
+ * anyone else in that time are taken as usual. The relay warms its decoding meanwhile, with WAL of
+ * its own ({@code DecodingWarmUp}); the notifier is not warmed and compiles on the first real orders.
  */
 @Component
 class OrderWarmUp implements ApplicationRunner {

@@ -11,11 +11,15 @@
 #   target/aot/onlinedukan.aot     the cache
 #   java -XX:AOTCache=target/aot/onlinedukan.aot -jar target/aot/onlinedukan.jar
 #
-# The training run is the embedded default (its own PostgreSQL and Redis in a temporary directory,
-# Telegram in dry run): its own warm-up before readiness (dukan.orders.warm-up), then orders for
-# --seconds (default 40) at 8 clients, reading them back and asking the ops API, then a graceful
-# stop: the JVM writes the cache as it exits. (The Dockerfile's cache has the warm-up alone.) Nothing here
-# changes the jar, which still runs on JDK 17 without the cache.
+# The training run is the embedded default (its own PostgreSQL and Redis in a temporary directory):
+# its own warm-up before readiness (dukan.orders.warm-up), then orders for --seconds (default 40)
+# at 8 clients, reading them back and asking the ops API, then a graceful stop: the JVM writes the
+# cache as it exits. Its notifications go through the real Telegram client to the benchmark's fake
+# Bot API (com.onlinedukan.bench.FakeTelegram, Telegram's limits lifted) when the test classes and
+# target/bench.classpath are there (bench/run.sh builds both), so the client's classes and profiles
+# are in the cache; otherwise Telegram is in dry run and the first sends load them. (The
+# Dockerfile's cache has the warm-up alone.) Nothing here changes the jar, which still runs on
+# JDK 17 without the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,14 +44,36 @@ rm -rf "$OUT"
 TMP=$(mktemp -d /tmp/dukan-aot.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 service=
+telegram=
 cleanup() {
   [[ -n "$service" ]] && kill "$service" 2>/dev/null || true
+  [[ -n "$telegram" ]] && kill "$telegram" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
+# Telegram: the benchmark's fake Bot API where the test classes are built, else dry run.
+telegram_env=()
+if [[ -f target/bench.classpath && -f target/test-classes/com/onlinedukan/bench/FakeTelegram.class ]]; then
+  "$JAVA" -Xmx256m -cp "target/test-classes:$(cat target/bench.classpath)" com.onlinedukan.bench.FakeTelegram \
+    >"$TMP/telegram.out" 2>&1 &
+  telegram=$!
+  for _ in $(seq 100); do
+    [[ -s "$TMP/telegram.out" ]] && break
+    sleep 0.1
+  done
+  url=$(head -n 1 "$TMP/telegram.out")
+  [[ "$url" == http://* ]] || { cat "$TMP/telegram.out"; echo "the fake Bot API did not start"; exit 1; }
+  telegram_env=(TELEGRAM_BOT_TOKEN=123456:training-token TELEGRAM_CHAT_ID=-1001234567890 TELEGRAM_API_URL="$url"
+    DUKAN_TELEGRAM_RATE_GLOBALPERSECOND=100000 DUKAN_TELEGRAM_RATE_PERCHATPERMINUTE=6000000
+    DUKAN_TELEGRAM_RATE_PERCHATPERSECOND=100000)
+  echo "== Telegram: the fake Bot API at $url, through the real client"
+else
+  echo "== Telegram: dry run (no test classes: bench/run.sh builds them, or ./mvnw test-compile and dependency:build-classpath)"
+fi
+
 echo "== training run on port $PORT ($SECONDS_OF_LOAD s of orders), log in $TMP/service.log"
-"$JAVA" -XX:AOTCacheOutput="$OUT/onlinedukan.aot" -Xmx512m \
+env "${telegram_env[@]}" "$JAVA" -XX:AOTCacheOutput="$OUT/onlinedukan.aot" -Xmx512m \
   -Ddukan.embedded.data-dir="$TMP/data" -Dserver.port="$PORT" \
   -Ddukan.ops.username=aot -Ddukan.ops.password=aot-training-only \
   -jar "$OUT/onlinedukan.jar" >"$TMP/service.log" 2>&1 &

@@ -286,9 +286,17 @@ public final class ServiceBench {
      * figures are shares of {@code warmedRate}, the warmed service's 8-client rate of the same run.
      */
     void coldStarts(double warmedRate) throws Exception {
-        List<Launch> launches = new ArrayList<>(List.of(plainLaunch().withoutWarmUp(), plainLaunch()));
-        aotLaunch().ifPresentOrElse(launches::add, () -> report.note("No AOT cache at target/aot/onlinedukan.aot: "
-                + "section 7 has the plain jar only (bench/aot-cache.sh makes one on JDK 25)."));
+        List<Launch> launches = new ArrayList<>();
+        // --cold-launches=aot: the AOT launches alone, e.g. an A/B of two caches (--aot-cache=a/x.aot,b/x.aot).
+        if (!arg("cold-launches", "all").equals("aot")) {
+            launches.addAll(List.of(plainLaunch().withoutWarmUp(), plainLaunch()));
+        }
+        List<Launch> aot = aotLaunches();
+        if (aot.isEmpty()) {
+            report.note("No AOT cache at " + arg("aot-cache", "target/aot/onlinedukan.aot") + ": section 7 has the "
+                    + "plain jar only (bench/aot-cache.sh makes one on JDK 25).");
+        }
+        launches.addAll(aot);
         int first = intArg("cold-first-seconds", 20, 20);
         int minute = intArg("cold-minute-seconds", 60, 60);
         int repeats = intArg("cold-repeats", 2, 3);
@@ -351,15 +359,26 @@ public final class ServiceBench {
                 arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError"), Map.of());
     }
 
-    /** The extracted jar with the JDK 25 AOT cache of bench/aot-cache.sh, when there is one. */
-    java.util.Optional<Launch> aotLaunch() {
-        Path cache = Path.of(arg("aot-cache", "target/aot/onlinedukan.aot"));
-        if (!Files.isRegularFile(cache)) {
-            return java.util.Optional.empty();
+    /**
+     * The extracted jar with the JDK 25 AOT cache of bench/aot-cache.sh, when there is one; or, for
+     * {@code --aot-cache} naming several (comma-separated), one launch per cache, each with the jar
+     * beside it and named by its directory, taken in turn in each round.
+     */
+    List<Launch> aotLaunches() {
+        String[] caches = arg("aot-cache", "target/aot/onlinedukan.aot").split(",");
+        List<Launch> launches = new ArrayList<>();
+        for (String name : caches) {
+            Path cache = Path.of(name);
+            if (!Files.isRegularFile(cache)) {
+                continue;
+            }
+            String label = caches.length == 1 ? "AOT cache (JDK 25, bench/aot-cache.sh), warm-up"
+                    : "AOT cache " + cache.toAbsolutePath().getParent().getFileName() + ", warm-up";
+            String jar = caches.length == 1 ? arg("aot-jar", cache.resolveSibling("onlinedukan.jar").toString())
+                    : cache.resolveSibling("onlinedukan.jar").toString();
+            launches.add(new Launch(label, jar, plainLaunch().jvmArgs() + " -XX:AOTCache=" + cache, Map.of()));
         }
-        return java.util.Optional.of(new Launch("AOT cache (JDK 25, bench/aot-cache.sh), warm-up",
-                arg("aot-jar", cache.resolveSibling("onlinedukan.jar").toString()),
-                plainLaunch().jvmArgs() + " -XX:AOTCache=" + cache, Map.of()));
+        return launches;
     }
 
     void startService(Map<String, String> extra) throws Exception {

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * registers is on the page under its Prometheus name, and every {@code dukan_} name on the page is
  * one the service exports (or a series of one: a timer's {@code _bucket}, {@code _count},
  * {@code _sum}, {@code _max}). The meters are read from the sources (each builder names its meter
- * with a string literal) and their Prometheus names made by Micrometer's Prometheus registry, so no
+ * with a string literal; an observation renamed for its timer names it with a constant) and their Prometheus names made by Micrometer's Prometheus registry, so no
  * Spring context starts.
  */
 class MetricsDocumentedTests {
@@ -44,6 +44,11 @@ class MetricsDocumentedTests {
             + "|LongTaskTimer|DistributionSummary)\\.builder\\(\\s*([^,)]*)");
     /** A registry's shortcut, {@code meters.counter("dukan.…", …)}. */
     static final Pattern SHORTCUT = Pattern.compile("\\.(counter|gauge|timer|summary)\\(\\s*\"(dukan\\.[^\"]*)\"");
+    /**
+     * An observation renamed on its way to the meter handler (an {@code ObservationFilter}), which
+     * Micrometer times under that name: {@code context.setName(NAME)} with {@code String NAME = "dukan.…"}.
+     */
+    static final Pattern RENAMED = Pattern.compile("\\.setName\\(\\s*([A-Z_]+)\\s*\\)");
     static final Pattern LITERAL = Pattern.compile("\"([^\"]+)\"");
     static final Pattern BASE_UNIT = Pattern.compile("\\.baseUnit\\(\\s*([^)]*)\\)");
     static final Pattern DUKAN_NAME = Pattern.compile("(?<![A-Za-z0-9_])dukan_[a-z0-9_]+");
@@ -123,6 +128,17 @@ class MetricsDocumentedTests {
                         unit = literal.group(1);
                     }
                     meters.add(new Meter(builder.group(1), name.group(1), unit, where));
+                }
+                Matcher renamed = RENAMED.matcher(source);
+                while (renamed.find()) {
+                    Matcher constant = Pattern.compile("String\\s+" + renamed.group(1) + "\\s*=\\s*\"(dukan\\.[^\"]*)\"")
+                            .matcher(source);
+                    if (!constant.find()) {
+                        unreadable.add(file + ":" + line(source, renamed.start()) + " renames an observation to "
+                                + renamed.group(1) + ", not a dukan. constant of the same file");
+                        continue;
+                    }
+                    meters.add(new Meter("Timer", constant.group(1), null, file + ":" + line(source, renamed.start())));
                 }
                 Matcher shortcut = SHORTCUT.matcher(source);
                 while (shortcut.find()) {

@@ -132,6 +132,8 @@ class DecodingWarmUp {
                 }
             }
         }
-        log.info("Warmed the relay's decoding with {} heartbeat updates before readiness", rounds * BEATS_PER_ROUND);
+        if (rounds > 0) {
+            log.info("Warmed the relay's decoding with {} heartbeat updates before readiness", rounds * BEATS_PER_ROUND);
+        }
     }
 }

@@ -223,7 +223,7 @@ class OrderWarmUp implements ApplicationRunner {
      * it, is not recorded (the sampler follows a remote parent's decision), while the tracing code
      * still runs as it does for any request.
      */
-    static String unsampledTraceparent() {
+    private static String unsampledTraceparent() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return "00-" + HexFormat.of().toHexDigits(random.nextLong() | 1) + HexFormat.of().toHexDigits(random.nextLong())
                 + "-" + HexFormat.of().toHexDigits(random.nextLong() | 1) + "-00";

@@ -2,6 +2,7 @@ package com.onlinedukan.infrastructure;
 
 import io.lettuce.core.tracing.MicrometerTracing;
 import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
  * Tracing beyond Boot's defaults: the sampler Boot configured
  * ({@code management.tracing.sampling.probability}) keeps deciding, but Redis polling outside any
  * trace starts no trace of its own ({@link RequestTraceSampler}), and is not even observed
- * ({@link RedisTracingInsideTraces}).
+ * ({@link RedisTracingInsideTraces}); and while no span exporter is configured, no span is recorded.
  */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
@@ -29,8 +30,11 @@ class TracingConfiguration {
                 new RedisTracingInsideTraces(new MicrometerTracing(observations, "Redis"), observations)));
     }
 
+    /** Wraps Boot's sampler; with no span exporter (no OTLP endpoint), spans are not recorded at all. */
     @Bean
-    SdkTracerProviderBuilderCustomizer requestTraceSampler(ObjectProvider<Sampler> sampler) {
-        return builder -> sampler.ifAvailable(boots -> builder.setSampler(new RequestTraceSampler(boots)));
+    SdkTracerProviderBuilderCustomizer requestTraceSampler(ObjectProvider<Sampler> sampler,
+            ObjectProvider<SpanExporter> exporters) {
+        return builder -> sampler.ifAvailable(boots -> builder.setSampler(
+                new RequestTraceSampler(boots, exporters.stream().findAny().isPresent())));
     }
 }

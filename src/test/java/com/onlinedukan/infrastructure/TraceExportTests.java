@@ -2,8 +2,12 @@ package com.onlinedukan.infrastructure;
 
 import java.util.concurrent.TimeUnit;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import okhttp3.mockwebserver.MockResponse;
@@ -41,6 +45,42 @@ class TraceExportTests {
             assertThat(context.getBeansOfType(SpanExporter.class)).isEmpty();
             assertThat(context.getBean(SdkTracerProvider.class).getSampler().getDescription())
                     .startsWith("RequestTraceSampler{");
+        });
+    }
+
+    /**
+     * Nothing is recorded for an exporter that does not exist, yet the trace context is whole: the
+     * span has a valid trace and span id, and its child continues the trace, so the outbox row, the
+     * stream entry, the ledger and the logs still name the order's trace.
+     */
+    @Test
+    void withoutAnEndpointSpansAreNotRecordedButTheTraceContextTravels() {
+        service.run(context -> {
+            Tracer tracer = context.getBean(Tracer.class);
+            Span order = tracer.spanBuilder("an order").setSpanKind(SpanKind.SERVER).startSpan();
+            Span send;
+            try (Scope scope = order.makeCurrent()) {
+                send = tracer.spanBuilder("telegram send").setSpanKind(SpanKind.CLIENT).startSpan();
+            }
+            assertThat(order.isRecording()).isFalse();
+            assertThat(send.isRecording()).isFalse();
+            assertThat(order.getSpanContext().isValid()).isTrue();
+            assertThat(send.getSpanContext().getTraceId()).isEqualTo(order.getSpanContext().getTraceId());
+            assertThat(send.getSpanContext().getSpanId()).isNotEqualTo(order.getSpanContext().getSpanId());
+            send.end();
+            order.end();
+        });
+    }
+
+    @Test
+    void withAnExporterEveryOrdersSpanIsRecorded() {
+        service.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create).run(context -> {
+            Span order = context.getBean(Tracer.class).spanBuilder("an order").setSpanKind(SpanKind.SERVER).startSpan();
+            assertThat(order.isRecording()).isTrue();
+            order.end();
+            context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+            assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
+                    .extracting(span -> span.getName()).containsExactly("an order");
         });
     }
 

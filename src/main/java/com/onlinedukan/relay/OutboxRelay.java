@@ -233,6 +233,13 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                     + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
             return;
         }
+        try {
+            slots.preparePublication();
+        }
+        catch (RuntimeException e) {
+            failed("could not prepare the publication: " + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
+            return;
+        }
         launch(lost.isPresent());
         lost.ifPresent(this::announce);
     }

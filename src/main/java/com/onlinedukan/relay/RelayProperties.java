@@ -25,8 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param slotName the logical replication slot; kept across restarts (never dropped on stop). Unset:
  *     {@code dukan_outbox_<database>}, because slot names are global to the PostgreSQL cluster (or
  *     {@code dukan_outbox}, the old default, when a slot of that name exists for this database)
- * @param publicationName the PostgreSQL publication, created by Debezium for the outbox and heartbeat
- *     tables. Unset: the slot's name
+ * @param publicationName the PostgreSQL publication of the outbox and heartbeat tables
+ *     ({@link ReplicationSlots#preparePublication}). Unset: the slot's name
  * @param offsetFlushInterval how often the engine commits offsets (and so confirms the slot's LSN);
  *     after a crash at most this much is published again, and the ledger drops the repeats
  * @param heartbeatInterval how often Debezium writes its heartbeat, keeping the slot's LSN moving

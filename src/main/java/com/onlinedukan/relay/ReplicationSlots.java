@@ -1,8 +1,12 @@
 package com.onlinedukan.relay;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import com.onlinedukan.outbox.EventTrace;
+import com.onlinedukan.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +20,22 @@ import tools.jackson.databind.json.JsonMapper;
  * What the relay asks PostgreSQL about its slot before starting the engine: whether a walsender
  * left behind by a previous leader still holds it, whether the slot still has the position the
  * stored offset names (and a fresh slot when it does not), and whether the server can keep the
- * slot across a failover to a standby (PostgreSQL 17+).
+ * slot across a failover to a standby (PostgreSQL 17+). And the publication the slot is read
+ * through, which publishes only the outbox columns a stream entry carries ({@link #preparePublication}).
  */
 @Component
 class ReplicationSlots {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSlots.class);
     private static final int FAILOVER_SLOTS_SINCE = 170000;
+    private static final int COLUMN_LISTS_SINCE = 150000;
+    /**
+     * What a stream entry carries of an outbox row ({@link OutboxRelay#outboxInsert}): all of it but
+     * {@code created_at} and {@code txid}, which are the outbox's own (its retention, the reconciler).
+     * {@code id} is also the replica identity, which a column list must hold for the outbox's DELETEs.
+     */
+    static final List<String> PUBLISHED_OUTBOX_COLUMNS = List.of("id", "aggregatetype", "aggregateid", "type",
+            "payload", EventTrace.COLUMN);
 
     private final JdbcClient jdbc;
     private final RelayNames names;
@@ -39,8 +52,50 @@ class ReplicationSlots {
 
     /** PostgreSQL 17+ can synchronize a slot created for failover to its standbys. */
     boolean failoverSupported() {
-        return jdbc.sql("SELECT current_setting('server_version_num')::int").query(Integer.class).single()
-                >= FAILOVER_SLOTS_SINCE;
+        return serverVersion() >= FAILOVER_SLOTS_SINCE;
+    }
+
+    private int serverVersion() {
+        return jdbc.sql("SELECT current_setting('server_version_num')::int").query(Integer.class).single();
+    }
+
+    /**
+     * Makes the relay's publication publish the outbox's rows without {@code created_at} and
+     * {@code txid} (PostgreSQL 15+ column lists), and the heartbeat table: creates it, or narrows one
+     * that publishes whole rows (as Debezium creates it, and as earlier versions of this service
+     * left it). Debezium's {@code filtered} mode then finds the tables it wants and leaves the
+     * publication as it is. pgoutput sends less, and the engine decodes no timestamp per event: that
+     * decoding was a fifth of its coordinator thread's CPU under load. On an older server, or a
+     * publication of all tables, Debezium decides as before. Changes decoded after the narrowing
+     * commits are read through it; a stream entry carries the same fields either way.
+     */
+    void preparePublication() {
+        if (serverVersion() < COLUMN_LISTS_SINCE) {
+            return;
+        }
+        String publication = names.publication();
+        Optional<Boolean> allTables = jdbc.sql("SELECT puballtables FROM pg_publication WHERE pubname = :name")
+                .param("name", publication).query(Boolean.class).optional();
+        String tables = "public." + Outbox.TABLE + " (" + String.join(", ", PUBLISHED_OUTBOX_COLUMNS) + "), public."
+                + ConnectorConfig.HEARTBEAT_TABLE;
+        if (allTables.isEmpty()) {
+            jdbc.sql("CREATE PUBLICATION \"" + publication + "\" FOR TABLE " + tables).update();
+            log.info("Created publication '{}': {}", publication, tables);
+            return;
+        }
+        if (allTables.get() || publishes(publication).equals(Set.copyOf(PUBLISHED_OUTBOX_COLUMNS))) {
+            return;
+        }
+        jdbc.sql("ALTER PUBLICATION \"" + publication + "\" SET TABLE " + tables).update();
+        log.info("Publication '{}' now publishes {}", publication, tables);
+    }
+
+    /** The outbox columns {@code publication} publishes (none: the outbox is not in it). */
+    Set<String> publishes(String publication) {
+        return jdbc.sql("""
+                SELECT a FROM pg_publication_tables t, unnest(t.attnames) AS a
+                 WHERE t.pubname = :name AND t.schemaname = 'public' AND t.tablename = :table
+                """).param("name", publication).param("table", Outbox.TABLE).query(String.class).set();
     }
 
     /**

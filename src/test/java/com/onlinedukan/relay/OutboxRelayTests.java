@@ -47,6 +47,12 @@ class OutboxRelayTests {
     DecodingWarmUp decodingWarmUp;
 
     @Autowired
+    ReplicationSlots slots;
+
+    @Autowired
+    RelayNames names;
+
+    @Autowired
     OrderDesk desk;
 
     @Autowired
@@ -220,6 +226,42 @@ class OutboxRelayTests {
         assertThat(redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
                 .filter(e -> untraced.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow().getValue())
                 .doesNotContainKey("traceparent");
+    }
+
+    /**
+     * The publication sends what a stream entry carries and no more: not the outbox's created_at
+     * and txid. One that publishes whole rows, as Debezium creates it and earlier versions left it,
+     * is narrowed when the relay starts; events written before and after the narrowing arrive whole,
+     * and the outbox's own DELETEs (its retention) still work, the replica identity being published.
+     */
+    @Test
+    void thePublicationCarriesWhatAStreamEntryNeedsAndNoMore() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        assertThat(slots.publishes(names.publication()))
+                .containsExactlyInAnyOrderElementsOf(ReplicationSlots.PUBLISHED_OUTBOX_COLUMNS);
+
+        relay.stop();
+        jdbc.sql("ALTER PUBLICATION \"" + names.publication() + "\" SET TABLE public.outbox, public.relay_heartbeat")
+                .update();
+        assertThat(slots.publishes(names.publication())).contains("created_at", "txid");
+        String whole = place("Written through a whole-row publication");
+        relay.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.state() == RelayState.RUNNING);
+        assertThat(slots.publishes(names.publication()))
+                .containsExactlyInAnyOrderElementsOf(ReplicationSlots.PUBLISHED_OUTBOX_COLUMNS);
+        String narrowed = place("Written through the narrowed publication");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> publishedOrderIds().containsAll(List.of(whole, narrowed)));
+        for (String id : List.of(whole, narrowed)) {
+            var entry = redis.<String, String>opsForStream().range(stream.key(), Range.unbounded()).stream()
+                    .filter(e -> id.equals(e.getValue().get("aggregateId"))).findFirst().orElseThrow();
+            RelayedEvent event = RelayedEvent.fromFields(entry.getValue());
+            assertThat(event.type()).isEqualTo("OrderPlaced");
+            assertThat(event.aggregateType()).isEqualTo("Order");
+            assertThat(event.payload()).contains(id);
+            assertThat(event.committedAt()).isNotNull();
+        }
+        assertThat(jdbc.sql("DELETE FROM outbox WHERE aggregateid = ?").param(whole).update()).isEqualTo(1);
     }
 
     @Test

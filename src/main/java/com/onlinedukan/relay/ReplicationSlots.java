@@ -65,7 +65,7 @@ class ReplicationSlots {
      * that publishes whole rows (as Debezium creates it, and as earlier versions of this service
      * left it). Debezium's {@code filtered} mode then finds the tables it wants and leaves the
      * publication as it is. pgoutput sends less, and the engine decodes no timestamp per event: that
-     * decoding was a fifth of its coordinator thread's CPU under load. On an older server, or a
+     * decoding took over a quarter of its coordinator thread's CPU samples under load. On an older server, or a
      * publication of all tables, Debezium decides as before. Changes decoded after the narrowing
      * commits are read through it; a stream entry carries the same fields either way.
      */

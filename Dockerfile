@@ -52,5 +52,8 @@ EXPOSE 8080
 # /dev/tcp are (Ubuntu). SERVER_PORT, when set, moves the port.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-# 75% of the container's memory limit for the heap (the JVM's default is 25%); JAVA_TOOL_OPTIONS adds more.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/onlinedukan.aot", "-jar", "onlinedukan.jar"]
+# 75% of the container's memory limit for the heap (the JVM's default is 25%), all of it from the start:
+# a heap G1 may shrink settles near the live set, and then G1 marks it again and again (README, "In
+# production"). JAVA_TOOL_OPTIONS adds more.
+ENTRYPOINT ["java", "-XX:InitialRAMPercentage=75", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/onlinedukan.aot", \
+            "-jar", "onlinedukan.jar"]

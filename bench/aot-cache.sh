@@ -73,7 +73,7 @@ else
 fi
 
 echo "== training run on port $PORT ($SECONDS_OF_LOAD s of orders), log in $TMP/service.log"
-env "${telegram_env[@]}" "$JAVA" -XX:AOTCacheOutput="$OUT/onlinedukan.aot" -Xmx512m \
+env "${telegram_env[@]}" "$JAVA" -XX:AOTCacheOutput="$OUT/onlinedukan.aot" -Xms512m -Xmx512m \
   -Ddukan.embedded.data-dir="$TMP/data" -Dserver.port="$PORT" \
   -Ddukan.ops.username=aot -Ddukan.ops.password=aot-training-only \
   -jar "$OUT/onlinedukan.jar" >"$TMP/service.log" 2>&1 &

@@ -353,10 +353,13 @@ public final class ServiceBench {
         }
     }
 
-    /** The jar as deployed: its defaults, so a warm-up of dukan.orders.warm-up (30 s) before it reports ready. */
+    /**
+     * The jar as deployed: its defaults, so a warm-up of dukan.orders.warm-up (30 s) before it reports ready,
+     * and a fixed heap as the image runs it (-Xms = -Xmx: README, "In production").
+     */
     Launch plainLaunch() {
         return new Launch("the jar, warm-up", arg("jar", "target/onlinedukan.jar"),
-                arg("jvm-args", "-Xmx512m -XX:+ExitOnOutOfMemoryError"), Map.of());
+                arg("jvm-args", "-Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError"), Map.of());
     }
 
     /**

@@ -401,7 +401,7 @@ public final class AcknowledgementRun {
         port = ServiceBench.freePort();
         Path log = Path.of("target", "bench", "acknowledgement-service.log");
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(args.getOrDefault("java", "java"), "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(args.getOrDefault("java", "java"), "-Xms512m", "-Xmx512m",
                 "-XX:+ExitOnOutOfMemoryError", "-jar", args.getOrDefault("jar", "target/onlinedukan.jar")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();

@@ -55,6 +55,7 @@ final class Report {
     /** The best share of the warmed rate in the first 20 s, by launch. */
     private final Map<String, List<Double>> coldShares = new LinkedHashMap<>();
     private String machine = "";
+    private String serviceJvmArgs = "";
     private String machineCpu = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
@@ -62,6 +63,11 @@ final class Report {
 
     Report(boolean quick) {
         this.quick = quick;
+    }
+
+    /** The flags the service's JVM runs with, as the header names them. */
+    void serviceJvmArgs(String jvmArgs) {
+        serviceJvmArgs = jvmArgs;
     }
 
     void machine(int cores, String java, String version) {
@@ -275,7 +281,7 @@ final class Report {
         md.append("Every figure below is from **one run** on a shared, noisy machine: compare ratios within the run, "
                 + "not absolute numbers across runs.\n\n");
         md.append("- Machine: ").append(machine).append("; ").append(LocalDate.now()).append('\n');
-        md.append("- The service: `target/onlinedukan.jar` as its own process (`-Xmx512m`, virtual threads on), "
+        md.append("- The service: `target/onlinedukan.jar` as its own process (`" + serviceJvmArgs + "`, virtual threads on), "
                 + "against PostgreSQL 15 (`wal_level=logical`, fsync on) and Redis (AOF everysec) started by the runner "
                 + "in a temp dir; a fake Bot API in the runner. Telegram's limits are lifted (large "
                 + "`DUKAN_TELEGRAM_RATE_*`) except in the outage phase. The load generator, the fake, PostgreSQL and Redis "

@@ -94,6 +94,7 @@ public final class ServiceBench {
                 .split(",")).map(Double::parseDouble).toList();
 
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
+        report.serviceJvmArgs(plainLaunch().jvmArgs());
         args.keySet().stream().filter(k -> k.startsWith("env.")).sorted()
                 .forEach(k -> report.note("Service setting from the command line: " + k.substring(4) + "=" + args.get(k)));
         startService(lifted());
@@ -241,6 +242,7 @@ public final class ServiceBench {
         awaitLate(Duration.ofSeconds(intArg("late-wait-seconds", 180, 180)));
         ledgerFindings();
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
+        report.serviceJvmArgs(plainLaunch().jvmArgs());
         report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
     }
 

@@ -55,19 +55,16 @@ final class Report {
     /** The best share of the warmed rate in the first 20 s, by launch. */
     private final Map<String, List<Double>> coldShares = new LinkedHashMap<>();
     private String machine = "";
-    private String serviceJvmArgs = "";
+    /** The flags the service's JVM runs with, as the header names them. */
+    private final String serviceJvmArgs;
     private String machineCpu = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";
     private String statements = "";
 
-    Report(boolean quick) {
+    Report(boolean quick, String serviceJvmArgs) {
         this.quick = quick;
-    }
-
-    /** The flags the service's JVM runs with, as the header names them. */
-    void serviceJvmArgs(String jvmArgs) {
-        serviceJvmArgs = jvmArgs;
+        this.serviceJvmArgs = serviceJvmArgs;
     }
 
     void machine(int cores, String java, String version) {

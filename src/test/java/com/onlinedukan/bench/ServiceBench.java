@@ -54,7 +54,7 @@ public final class ServiceBench {
         this.floor = new Pgbench(arg("pgbench", "pgbench"), Integer.parseInt(arg("pg-port", "5432")), work);
         this.logs = Path.of("target", "bench");
         Files.createDirectories(logs);
-        this.report = new Report(quick);
+        this.report = new Report(quick, plainLaunch().jvmArgs());
     }
 
     public static void main(String[] argv) throws Exception {
@@ -94,7 +94,6 @@ public final class ServiceBench {
                 .split(",")).map(Double::parseDouble).toList();
 
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
-        report.serviceJvmArgs(plainLaunch().jvmArgs());
         args.keySet().stream().filter(k -> k.startsWith("env.")).sorted()
                 .forEach(k -> report.note("Service setting from the command line: " + k.substring(4) + "=" + args.get(k)));
         startService(lifted());
@@ -242,7 +241,6 @@ public final class ServiceBench {
         awaitLate(Duration.ofSeconds(intArg("late-wait-seconds", 180, 180)));
         ledgerFindings();
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
-        report.serviceJvmArgs(plainLaunch().jvmArgs());
         report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
     }
 

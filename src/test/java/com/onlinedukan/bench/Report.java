@@ -40,6 +40,8 @@ final class Report {
     }
 
     private final boolean quick;
+    /** The flags the service's JVM runs with, as the header names them. */
+    private final String serviceJvmArgs;
     private final List<Closed> closed = new ArrayList<>();
     /** POST orders/s and pgbench tps of each 8-client pair, in the order they ran. */
     private final List<double[]> ratioPairs = new ArrayList<>();
@@ -55,8 +57,6 @@ final class Report {
     /** The best share of the warmed rate in the first 20 s, by launch. */
     private final Map<String, List<Double>> coldShares = new LinkedHashMap<>();
     private String machine = "";
-    /** The flags the service's JVM runs with, as the header names them. */
-    private final String serviceJvmArgs;
     private String machineCpu = "";
     private double rssIdle = Double.NaN;
     private String jfr = "";

@@ -354,8 +354,8 @@ public final class ServiceBench {
     }
 
     /**
-     * The jar as deployed: its defaults, so a warm-up of dukan.orders.warm-up (30 s) before it reports ready,
-     * and a fixed heap as the image runs it (-Xms = -Xmx: README, "In production").
+     * The jar as deployed: its defaults, so a warm-up of up to dukan.orders.warm-up (60 s) before it reports
+     * ready, and a fixed heap as the image runs it (-Xms = -Xmx: README, "In production").
      */
     Launch plainLaunch() {
         return new Launch("the jar, warm-up", arg("jar", "target/onlinedukan.jar"),

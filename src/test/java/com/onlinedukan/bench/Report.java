@@ -45,6 +45,9 @@ final class Report {
     private final List<Closed> closed = new ArrayList<>();
     /** POST orders/s and pgbench tps of each 8-client pair, in the order they ran. */
     private final List<double[]> ratioPairs = new ArrayList<>();
+    /** The same, for the bursts with delivery paused (not part of the goal). */
+    private final List<double[]> pausedPairs = new ArrayList<>();
+    private String pausedCpu = "";
     private final List<Open> open = new ArrayList<>();
     private final List<Slow> slow = new ArrayList<>();
     private final Map<String, Double> cpu = new LinkedHashMap<>();
@@ -198,9 +201,47 @@ final class Report {
         ratioPair(run.perSecond(), floorTps);
     }
 
+    /** A burst with delivery paused (its sends after it, checked once), then pgbench: beside the goal's pairs. */
+    void pausedPair(OrderLoad.Result run, Delivery delivery, double floorTps) {
+        phase(run, delivery);
+        pausedPairs.add(new double[] {run.perSecond(), floorTps});
+    }
+
+    /**
+     * Where the machine's CPU went in the bursts with delivery paused and in their sends after them, per
+     * order, by process group ({@link MachineCpu}).
+     */
+    String pausedCpu(Map<String, Double> burst, Map<String, Double> sends, long orders) {
+        if (orders == 0 || pausedPairs.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nHow the gap splits (not part of the goal): "
+                + "%d more 8-client bursts with delivery paused, so the relay and the inbox run and register each order "
+                + "but nothing is sent until delivery resumes after the burst; then pgbench. POST orders/s against "
+                + "pgbench tps: %s; median ratio %s. The machine's CPU per order (%d orders), during the burst and for "
+                + "the sends after it (as full digests, so below what the same sends cost during a burst):%n%n"
+                + "| process | burst, delivery paused | the sends after it | both |%n|---|---|---|---|%n",
+                pausedPairs.size(), pairsText(pausedPairs), cut(medianOfPairs(pausedPairs)), orders));
+        for (String group : MachineCpu.GROUPS) {
+            double during = burst.get(group) / orders;
+            double after = sends.get(group) / orders;
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", group, during, after, during + after));
+        }
+        double during = burst.get("machine") / orders;
+        double after = sends.get("machine") / orders;
+        md.append(String.format(Locale.ROOT, "| **the machine** | **%.3f** | **%.3f** | **%.3f** |%n", during, after,
+                during + after));
+        pausedCpu = md.toString();
+        return pausedCpu;
+    }
+
     /** The median of the pairs' ratios (of the middle two for an even count). */
     private double medianRatio() {
-        double[] ratios = ratioPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+        return medianOfPairs(ratioPairs);
+    }
+
+    private static double medianOfPairs(List<double[]> pairs) {
+        double[] ratios = pairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
         int n = ratios.length;
         return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
@@ -214,8 +255,12 @@ final class Report {
     }
 
     private String pairsText() {
+        return pairsText(ratioPairs);
+    }
+
+    private static String pairsText(List<double[]> pairs) {
         StringJoiner text = new StringJoiner(", ");
-        for (double[] p : ratioPairs) {
+        for (double[] p : pairs) {
             text.add(String.format(Locale.ROOT, "%.0f/%.0f = %s", p[0], p[1], cut(p[0] / p[1])));
         }
         return text.toString();
@@ -325,6 +370,7 @@ final class Report {
                     cut(medianRatio()), medianRatio() >= 0.50 ? "PASS" : "FAIL"));
         }
         md.append(machineCpu);
+        md.append(pausedCpu);
 
         md.append("\n## 2. POST latency, open loop\n\n");
         md.append("| arrival rate | accepted/s | errors | p50 | p99 | p99.9 | floor p50 / p99 (pgbench -R, 8 conns) | target | |\n|---|---|---|---|---|---|---|---|---|\n");

@@ -144,6 +144,7 @@ public final class ServiceBench {
                     report.ratioPair(again, drained, floorRun.tps());
                 }
                 System.out.println(report.machineCpu(postCpu, orders, floorCpu, transactions));
+                pausedPairs(machine, seconds);
             }
         }
 
@@ -242,6 +243,50 @@ public final class ServiceBench {
         ledgerFindings();
         report.machine(Runtime.getRuntime().availableProcessors(), arg("java", "java"), javaVersion(arg("java", "java")));
         report.write(Path.of(arg("out", "BENCHMARKS.md")), Path.of(arg("svg", "bench/latency.svg")));
+    }
+
+    /**
+     * How the gap to the floor splits, beside the goal's pairs and not part of it: 8-client bursts
+     * with delivery paused (the relay and the inbox run and register every order; nothing is sent),
+     * each followed by its sends once delivery resumes, then pgbench. The burst's rate against
+     * pgbench is the front door's with the notifier's sending half out of the way; the machine's CPU
+     * is split between the burst and the sends after it. The sends then go as full digests, so
+     * their CPU per order is below what the same sends cost during a burst.
+     */
+    private void pausedPairs(MachineCpu machine, int seconds) throws Exception {
+        int pairs = intArg("paused-pairs", 2, 2);
+        Map<String, Double> burstCpu = new java.util.LinkedHashMap<>();
+        Map<String, Double> sendCpu = new java.util.LinkedHashMap<>();
+        long orders = 0;
+        for (int pair = 1; pair <= pairs; pair++) {
+            ops("/api/ops/delivery/pause");
+            Map<String, Double> before = machine.snapshot();
+            OrderLoad.Result paused = load.closedLoop("8 clients, delivery paused, pair " + pair, 8,
+                    Duration.ofSeconds(seconds));
+            Map<String, Double> burstEnd = machine.snapshot();
+            ops("/api/ops/delivery/resume");
+            Report.Delivery sent = check(paused, Duration.ofSeconds(120));
+            Map<String, Double> sentEnd = machine.snapshot();
+            Pgbench.Run floorRun = floor.run(8, seconds, 0);
+            MachineCpu.between(before, burstEnd).forEach((group, ms) -> burstCpu.merge(group, ms, Double::sum));
+            MachineCpu.between(burstEnd, sentEnd).forEach((group, ms) -> sendCpu.merge(group, ms, Double::sum));
+            orders += paused.accepted().size();
+            report.pausedPair(paused, sent, floorRun.tps());
+        }
+        System.out.println(report.pausedCpu(burstCpu, sendCpu, orders));
+    }
+
+    /** An ops API call as the bench's SRE (POST, no body); fails unless it is answered 200. */
+    private void ops(String path) throws Exception {
+        String credential = java.util.Base64.getEncoder()
+                .encodeToString("ops:bench".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                .uri(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Basic " + credential)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     /**

@@ -217,12 +217,26 @@ class DeliveryLedger {
                 EventTrace.parse(rs.getString("trace_context")).orElse(null), claimedNanos);
     }
 
-    /** Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held. */
+    /**
+     * Telegram accepted the message that carried these: DELIVERED. Returns how many this claim still held.
+     * The delivery is recorded in the row alone: the history shows it from there ({@code notification_history}),
+     * and a replay writes it into {@code notification_attempt} before it moves the row on.
+     */
     int delivered(List<Claim> claims, long messageId) {
-        return transition(claims, """
-                status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
-                delivered_at = now(), last_error = NULL, next_attempt_at = NULL, first_failed_at = NULL""",
-                Map.of("messageId", messageId), AttemptOutcome.DELIVERED, null);
+        if (claims.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE notification
+                   SET status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
+                       delivered_at = now(), last_error = NULL, next_attempt_at = NULL, first_failed_at = NULL,
+                       lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                 WHERE event_id = ANY (CAST(:ids AS uuid[])) AND lease_token = :token
+                """)
+                .param("messageId", messageId)
+                .param("ids", ids(claims.stream().map(Claim::eventId).toList()))
+                .param("token", claims.get(0).token())
+                .update();
     }
 
     /**
@@ -293,6 +307,24 @@ class DeliveryLedger {
     }
 
     /**
+     * A replay's history: the delivery a DELIVERED row held only in itself (its {@code delivered_at},
+     * unless written already by an earlier replay), then the replay, in that order. Reads {@code replayed},
+     * the replay's UPDATE, which leaves {@code delivered_at} as it was.
+     */
+    private static final String RECORD_REPLAY = """
+            INSERT INTO notification_attempt (event_id, at, outcome, error)
+            SELECT event_id, at, outcome, error FROM (
+                SELECT r.event_id, r.delivered_at AS at, 'DELIVERED' AS outcome, NULL AS error, 0 AS step
+                  FROM replayed r
+                 WHERE r.delivered_at IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM notification_attempt a
+                                    WHERE a.event_id = r.event_id AND a.outcome = 'DELIVERED'
+                                      AND a.at = r.delivered_at)
+                UNION ALL
+                SELECT r.event_id, now(), 'REPLAYED', :error, 1 FROM replayed r) s
+             ORDER BY step""";
+
+    /**
      * The one way back: an SRE's replay puts notifications — even DELIVERED ones — back to
      * PENDING with a fresh attempt count. One in the middle of a send (leased) is left alone.
      */
@@ -306,12 +338,10 @@ class DeliveryLedger {
                        SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL,
                            first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
                      WHERE (lease_until IS NULL OR lease_until < clock_timestamp()) AND %s
-                    RETURNING event_id),
-                recorded AS (
-                    INSERT INTO notification_attempt (event_id, outcome, error)
-                    SELECT event_id, 'REPLAYED', :error FROM replayed)
+                    RETURNING event_id, delivered_at),
+                recorded AS (%s)
                 SELECT event_id FROM replayed
-                """.formatted(where.sql()))
+                """.formatted(where.sql(), RECORD_REPLAY))
                 .params(params)
                 .query(UUID.class)
                 .list();
@@ -350,12 +380,10 @@ class DeliveryLedger {
                            first_failed_at = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL
                      WHERE event_id IN (SELECT event_id FROM picked)
                        AND (lease_until IS NULL OR lease_until < clock_timestamp())
-                    RETURNING event_id, created_at),
-                recorded AS (
-                    INSERT INTO notification_attempt (event_id, outcome, error)
-                    SELECT event_id, 'REPLAYED', :error FROM replayed)
+                    RETURNING event_id, created_at, delivered_at),
+                recorded AS (%s)
                 SELECT created_at, event_id FROM replayed ORDER BY created_at DESC, event_id DESC
-                """.formatted(where.sql()))
+                """.formatted(where.sql(), RECORD_REPLAY))
                 .params(params)
                 .query((rs, row) -> new ReplayCursor(rs.getTimestamp("created_at").toInstant(),
                         rs.getObject("event_id", UUID.class)))

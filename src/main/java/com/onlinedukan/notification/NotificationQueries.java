@@ -130,7 +130,7 @@ class NotificationQueries {
         return jdbc.sql("""
                 SELECT n.event_id, n.order_id, n.status, n.attempts, n.last_error, n.next_attempt_at, n.created_at,
                        n.delivered_at, n.trace_context, a.at, a.outcome, a.error
-                  FROM notification n LEFT JOIN notification_attempt a ON a.event_id = n.event_id
+                  FROM notification n LEFT JOIN notification_history a ON a.event_id = n.event_id
                  WHERE n.event_id = :id
                  ORDER BY a.at, a.id
                 """).param("id", eventId).query((ResultSet rs) -> {

@@ -97,7 +97,7 @@ class DeliveryStateMachineTests {
 
         awaitStatus(order, "DEAD");
         List<Instant> tries = jdbc.sql("""
-                SELECT a.at FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                SELECT a.at FROM notification_history a JOIN notification n ON n.event_id = a.event_id
                  WHERE n.order_id = ? ORDER BY a.id""").param(order)
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
         assertThat(tries.size()).as("attempts: more than max-attempts, as give-up-after was not spent").isGreaterThan(2);
@@ -273,7 +273,7 @@ class DeliveryStateMachineTests {
 
     private List<String> history(UUID order) {
         return jdbc.sql("""
-                SELECT a.outcome FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                SELECT a.outcome FROM notification_history a JOIN notification n ON n.event_id = a.event_id
                  WHERE n.order_id = ? ORDER BY a.id""").param(order).query(String.class).list();
     }
 

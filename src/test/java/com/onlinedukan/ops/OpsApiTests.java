@@ -301,6 +301,88 @@ class OpsApiTests {
         assertThat(ops("GET", "/api/ops/notifications/" + UUID.randomUUID(), null).status()).isEqualTo(404);
     }
 
+    /**
+     * A delivery is kept in the ledger row alone until the row moves on; a replay writes it into the
+     * history first. Replayed twice before it is sent again (delivery paused), the history still holds
+     * that delivery once, at the time it happened, then both replays, then the new delivery.
+     */
+    @Test
+    void aDeliveryReplayedTwiceBeforeItIsSentAgainStaysInTheHistoryOnce() {
+        String orderId = place("Replayed twice");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.acceptedMentioning(orderId).isEmpty());
+        String eventId = eventOf(orderId);
+        JsonNode delivered = deliveredDetail(eventId);
+
+        assertThat(ops("POST", "/api/ops/delivery/pause", null).status()).isEqualTo(200);
+        try {
+            for (int i = 0; i < 2; i++) {
+                Orders.Response replay = ops("POST", "/api/ops/notifications/" + eventId + "/replay", null);
+                assertThat(replay.status()).isEqualTo(202);
+                assertThat(replay.body().get("replayed").asInt()).isEqualTo(1);
+            }
+            JsonNode waiting = ops("GET", "/api/ops/notifications/" + eventId, null).body();
+            assertThat(waiting.get("status").asString()).isEqualTo("PENDING");
+            assertThat(waiting.get("history").findValuesAsString("outcome")).containsExactly("DELIVERED", "REPLAYED", "REPLAYED");
+            assertThat(Instant.parse(waiting.get("history").get(0).get("at").asString()))
+                    .as("the delivery, at the time it happened")
+                    .isEqualTo(Instant.parse(delivered.get("deliveredAt").asString()));
+        }
+        finally {
+            ops("POST", "/api/ops/delivery/resume", null);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> telegram.acceptedMentioning(orderId).size() == 2);
+        JsonNode again = deliveredDetail(eventId);
+        assertThat(again.get("history").findValuesAsString("outcome"))
+                .containsExactly("DELIVERED", "REPLAYED", "REPLAYED", "DELIVERED");
+        assertThat(Instant.parse(again.get("history").get(3).get("at").asString()))
+                .isEqualTo(Instant.parse(again.get("deliveredAt").asString()));
+    }
+
+    /**
+     * The upgrade to a delivery kept in its row (V21): a delivery recorded the old way, as an attempt
+     * beside its DELIVERED row, is shown once after the migration's clean-up, and one that a replay
+     * has since moved on (its row PENDING) stays in the history, where the row no longer shows it.
+     */
+    @Test
+    void anUpgradedLedgerShowsEachDeliveryOnce() throws Exception {
+        UUID delivered = UUID.randomUUID();
+        UUID replayed = UUID.randomUUID();
+        Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MICROS);
+        try {
+            for (UUID event : List.of(delivered, replayed)) {
+                boolean stillDelivered = event.equals(delivered);
+                jdbc.sql("""
+                        INSERT INTO notification (event_id, order_id, status, attempts, payload, event_committed_at,
+                                                  next_attempt_at, delivered_at)
+                        VALUES (:id, :id, :status, 1, '{}', :at, :next, :at)""")
+                        .param("id", event).param("status", stillDelivered ? "DELIVERED" : "PENDING")
+                        .param("at", java.sql.Timestamp.from(at))
+                        // Not due while the test runs: no sender may take it.
+                        .param("next", stillDelivered ? null : java.sql.Timestamp.from(Instant.now().plusSeconds(3600)))
+                        .update();
+                jdbc.sql("INSERT INTO notification_attempt (event_id, at, outcome) VALUES (:id, :at, 'TRANSIENT')")
+                        .param("id", event).param("at", java.sql.Timestamp.from(at.minusSeconds(5))).update();
+                jdbc.sql("INSERT INTO notification_attempt (event_id, at, outcome) VALUES (:id, :at, 'DELIVERED')")
+                        .param("id", event).param("at", java.sql.Timestamp.from(at)).update();
+            }
+            jdbc.sql("INSERT INTO notification_attempt (event_id, at, outcome) VALUES (:id, :at, 'REPLAYED')")
+                    .param("id", replayed).param("at", java.sql.Timestamp.from(at.plusSeconds(10))).update();
+            String migration = java.nio.file.Files.readString(java.nio.file.Path.of("db/migration/V21__delivery_recorded_in_the_row.sql"));
+            jdbc.sql(migration.substring(migration.indexOf("DELETE FROM notification_attempt"))).update();
+
+            assertThat(historyOf(delivered)).containsExactly("TRANSIENT", "DELIVERED");
+            assertThat(historyOf(replayed)).containsExactly("TRANSIENT", "DELIVERED", "REPLAYED");
+        }
+        finally {
+            jdbc.sql("DELETE FROM notification WHERE event_id IN (:ids)").param("ids", List.of(delivered, replayed)).update();
+        }
+    }
+
+    private List<String> historyOf(UUID eventId) {
+        return jdbc.sql("SELECT outcome FROM notification_history WHERE event_id = :id ORDER BY at, id")
+                .param("id", eventId).query(String.class).list();
+    }
+
     /** The notification's detail once the ledger says DELIVERED. */
     private JsonNode deliveredDetail(String eventId) {
         return await().atMost(Duration.ofSeconds(10))

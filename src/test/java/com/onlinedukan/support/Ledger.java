@@ -16,7 +16,7 @@ public final class Ledger {
     /** The outcomes in an order's notification history, oldest first. */
     public List<String> history(String orderId) {
         return jdbc.sql("""
-                SELECT a.outcome FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                SELECT a.outcome FROM notification_history a JOIN notification n ON n.event_id = a.event_id
                  WHERE n.order_id = CAST(? AS uuid) ORDER BY a.id
                 """).param(orderId).query(String.class).list();
     }

@@ -3,15 +3,14 @@
 -- and its attempt row (a heap row, two index entries, a sequence value and a foreign-key check) was a
 -- quarter of it. A notification's history is its attempts and, while it is DELIVERED, that delivery; a
 -- replay writes the delivery into notification_attempt before it moves the row on, so nothing is lost.
+-- A delivery recorded the old way (an attempt row written with its DELIVERED, at the same now()), by an
+-- earlier version or by an instance not yet upgraded in a rolling deploy, is shown once: from its row.
 CREATE VIEW notification_history AS
     SELECT a.id, a.event_id, a.at, a.outcome, a.error
       FROM notification_attempt a
     UNION ALL
     SELECT NULL::bigint, n.event_id, n.delivered_at, CAST('DELIVERED' AS varchar(24)), NULL::text
       FROM notification n
-     WHERE n.status = 'DELIVERED';
-
--- Deliveries recorded the old way: the row holds them now (both were written by one statement, at one now()).
-DELETE FROM notification_attempt a
- USING notification n
- WHERE a.event_id = n.event_id AND n.status = 'DELIVERED' AND a.outcome = 'DELIVERED' AND a.at = n.delivered_at;
+     WHERE n.status = 'DELIVERED'
+       AND NOT EXISTS (SELECT 1 FROM notification_attempt a
+                        WHERE a.event_id = n.event_id AND a.outcome = 'DELIVERED' AND a.at = n.delivered_at);

@@ -223,20 +223,10 @@ class DeliveryLedger {
      * and a replay writes it into {@code notification_attempt} before it moves the row on.
      */
     int delivered(List<Claim> claims, long messageId) {
-        if (claims.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("""
-                UPDATE notification
-                   SET status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
-                       delivered_at = now(), last_error = NULL, next_attempt_at = NULL, first_failed_at = NULL,
-                       lease_owner = NULL, lease_until = NULL, lease_token = NULL
-                 WHERE event_id = ANY (CAST(:ids AS uuid[])) AND lease_token = :token
-                """)
-                .param("messageId", messageId)
-                .param("ids", ids(claims.stream().map(Claim::eventId).toList()))
-                .param("token", claims.get(0).token())
-                .update();
+        return transition(claims, """
+                status = 'DELIVERED', attempts = attempts + 1, telegram_message_id = :messageId,
+                delivered_at = now(), last_error = NULL, next_attempt_at = NULL, first_failed_at = NULL""",
+                Map.of("messageId", messageId), AttemptOutcome.DELIVERED, null);
     }
 
     /**
@@ -261,7 +251,8 @@ class DeliveryLedger {
 
     /**
      * One statement: the rows this claim still holds move on and lose their lease, and each gets
-     * an entry in its history. A row whose lease another sender took is left alone.
+     * an entry in its history, but for a delivery, which its row records ({@link #delivered}). A row
+     * whose lease another sender took is left alone.
      */
     private int transition(List<Claim> claims, String set, Map<String, ?> params, AttemptOutcome outcome,
             String error) {
@@ -271,17 +262,21 @@ class DeliveryLedger {
         Map<String, Object> all = new HashMap<>(params);
         all.put("ids", ids(claims.stream().map(Claim::eventId).toList()));
         all.put("token", claims.get(0).token());
+        String move = """
+                UPDATE notification
+                   SET %s, lease_owner = NULL, lease_until = NULL, lease_token = NULL
+                 WHERE event_id = ANY (CAST(:ids AS uuid[])) AND lease_token = :token""".formatted(set);
+        if (outcome == AttemptOutcome.DELIVERED) {
+            return jdbc.sql(move).params(all).update();
+        }
         all.put("outcome", outcome.name());
         all.put("error", new SqlParameterValue(Types.VARCHAR, error));
         return jdbc.sql("""
-                WITH moved AS (
-                    UPDATE notification
-                       SET %s, lease_owner = NULL, lease_until = NULL, lease_token = NULL
-                     WHERE event_id = ANY (CAST(:ids AS uuid[])) AND lease_token = :token
+                WITH moved AS (%s
                     RETURNING event_id)
                 INSERT INTO notification_attempt (event_id, outcome, error)
                 SELECT event_id, :outcome, :error FROM moved
-                """.formatted(set))
+                """.formatted(move))
                 .params(all)
                 .update();
     }

@@ -1,6 +1,8 @@
 package com.onlinedukan.bench;
 
 import com.onlinedukan.support.FakeBotApi;
+import com.onlinedukan.support.OpsClient;
+import com.onlinedukan.support.Orders;
 import com.onlinedukan.support.Runner;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +32,8 @@ public final class ServiceBench {
 
     static final String BOT_TOKEN = "123456:bench-token";
     static final String CHAT_ID = "-1001234567890";
+    /** The ops password the service is started with, and the bench's SRE calls the ops API with. */
+    static final String OPS_PASSWORD = "bench";
 
     final Map<String, String> args;
     final boolean quick;
@@ -277,15 +281,10 @@ public final class ServiceBench {
     }
 
     /** An ops API call as the bench's SRE (POST, no body); fails unless it is answered 200. */
-    private void ops(String path) throws Exception {
-        String credential = java.util.Base64.getEncoder()
-                .encodeToString("ops:bench".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
-                .uri(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Basic " + credential)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+    private void ops(String path) {
+        Orders.Response response = new OpsClient(port).send("POST", path, null, OpsClient.basic("ops", OPS_PASSWORD));
+        if (response.status() != 200) {
+            throw new IllegalStateException("POST " + path + " answered " + response.status() + ": " + response.raw().body());
         }
     }
 
@@ -476,7 +475,7 @@ public final class ServiceBench {
         env.put("TELEGRAM_CHAT_ID", CHAT_ID);
         env.put("TELEGRAM_API_URL", telegramUrl);
         env.put("DUKAN_EMBEDDED_ENABLED", "false");
-        env.put("DUKAN_OPS_PASSWORD", "bench");
+        env.put("DUKAN_OPS_PASSWORD", OPS_PASSWORD);
         return env;
     }
 

@@ -28,14 +28,20 @@ record PlaceOrderRequest(
      * themselves but reorder or hide what follows, so "Aziz\u202E00.0001" would show the staff
      * another total. Refusing them (rather than isolating them in the message) keeps what the
      * staff read equal to what the customer sent. C1 controls (\p{Cc} beyond ASCII) go too.
+     *
+     * Unpaired surrogates (\p{Cs}: a JSON escape such as \ud800 with no partner) are not Unicode
+     * text at all: UTF-8 cannot encode them, so the database driver would store '?' in their place
+     * and the order would keep, and show the staff, something the customer never sent. A surrogate
+     * pair (an emoji) is one code point of its own category and passes.
      */
-    /** No control or format characters at all. */
-    static final String SINGLE_LINE = "[^\\p{Cc}\\p{Cf}]*";
-    static final String SINGLE_LINE_MESSAGE = "must not contain control or invisible format characters (such as bidi controls)";
-    /** Tabs and line breaks, but no other control characters, and no format characters. */
-    static final String MULTI_LINE = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*";
+    /** No control or format characters at all, and no unpaired surrogates. */
+    static final String SINGLE_LINE = "[^\\p{Cc}\\p{Cf}\\p{Cs}]*";
+    static final String SINGLE_LINE_MESSAGE = "must not contain control or invisible format characters (such as bidi controls), "
+            + "nor unpaired surrogates";
+    /** Tabs and line breaks, but no other control characters, no format characters, no unpaired surrogates. */
+    static final String MULTI_LINE = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}\\p{Cs}]*";
     static final String MULTI_LINE_MESSAGE = "must not contain control characters other than tabs and line breaks, "
-            + "nor invisible format characters (such as bidi controls)";
+            + "nor invisible format characters (such as bidi controls), nor unpaired surrogates";
 
     @Schema(name = "NewOrderCustomer")
     record Customer(

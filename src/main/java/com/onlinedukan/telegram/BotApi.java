@@ -17,7 +17,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 /**
  * The Bot API over HTTP, through the telegrambots client, and nothing else: one call, Telegram's
  * answer sorted into a {@link Reply}. Budgets, pauses and the circuit are the caller's business.
- * Error texts are scrubbed of the token before they leave this class.
+ * Error texts are scrubbed of the token, and made storable ({@link TelegramText}), before they leave this class.
  */
 class BotApi {
 
@@ -156,6 +156,6 @@ class BotApi {
     }
 
     private String scrub(String text) {
-        return text == null ? null : text.replace(token, "<token>");
+        return TelegramText.scrubbed(text, token);
     }
 }

@@ -108,14 +108,18 @@ class TelegramStaffBot implements StaffBot {
                 messageId);
     }
 
+    /** Who pressed, as the staff see it: stored with the order taken, so any name must fit (taken_by_name, 200). */
     private static String name(User user) {
         String full = ((user.getFirstName() == null ? "" : user.getFirstName()) + " "
                 + (user.getLastName() == null ? "" : user.getLastName())).strip();
         if (full.isEmpty() && user.getUserName() != null) {
             full = "@" + user.getUserName();
         }
-        return full.isEmpty() ? "user " + user.getId() : full;
+        return full.isEmpty() ? "user " + user.getId() : TelegramText.storable(full, NAME_CHARS);
     }
+
+    /** The most of a name kept (the column taken_by_name): Telegram's first and last names are 64 each. */
+    static final int NAME_CHARS = 200;
 
     @Override
     public String webhookSecret() {
@@ -175,7 +179,7 @@ class TelegramStaffBot implements StaffBot {
     }
 
     private String scrub(String text) {
-        return text == null ? null : text.replace(token, "<token>");
+        return TelegramText.scrubbed(text, token);
     }
 
     /**

@@ -99,6 +99,37 @@ class AcknowledgementTests {
      * DELIVERED (a commit retried under its claim is slow) still takes the order; the message is
      * edited once its delivery is recorded.
      */
+    /**
+     * Whoever presses, whatever their name holds (NUL and other controls, an unpaired surrogate,
+     * text from any plane, a name longer than any column), the order is taken and the next press
+     * is applied too: a name that PostgreSQL refused once stopped the poller at that update, and
+     * every press after it waited behind it for ever.
+     */
+    @Test
+    void aPressTakesTheOrderWhateverThePressersNameHolds() {
+        Orders orders = new Orders(port);
+        java.util.Random random = new java.util.Random();
+        List<String> names = List.of("Ali\u0000Valiyev", "\u0007\u001b[31mRed\u0085", "Half \ud800 a pair",
+                "\udc00\ud83d\ude00 emoji and a stray", "x".repeat(5000) + "\u0000",
+                random.ints(64, 0, 0x10FFFF).filter(Character::isValidCodePoint)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+        List<String> ids = orders.placeMany("Taken by anyone", names.size() + 1);
+        for (int i = 0; i < names.size(); i++) {
+            long update = press(ids.get(i), 7300 + i, names.get(i));
+            String orderId = ids.get(i);
+            await().atMost(WITHIN).alias(names.get(i)).until(() -> !staff().answersTo(update).isEmpty());
+            assertThat(staff().answersTo(update).get(0)).contains("is yours");
+            assertThat(takers(orderId)).singleElement().satisfies(taker -> {
+                assertThat(taker).doesNotContain("\u0000").hasSizeLessThanOrEqualTo(200);
+                assertThat(taker.codePoints()).noneMatch(c -> Character.getType(c) == Character.SURROGATE);
+            });
+        }
+        long last = press(ids.get(names.size()), 7399, "Dilnoza");
+        await().atMost(WITHIN).until(() -> !staff().answersTo(last).isEmpty());
+        assertThat(takers(ids.get(names.size()))).containsExactly("Dilnoza");
+        assertThat(takers(ids.get(0))).containsExactly("Ali\\u0000Valiyev");
+    }
+
     @Test
     void aPressBeforeTheDeliveryIsRecordedStillTakesTheOrder() {
         java.util.concurrent.atomic.AtomicReference<String> placed = new java.util.concurrent.atomic.AtomicReference<>();

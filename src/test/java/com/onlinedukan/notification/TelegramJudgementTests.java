@@ -121,6 +121,61 @@ class TelegramJudgementTests {
         }
     }
 
+    /**
+     * Whatever Telegram's description holds (NUL and every other control character, unpaired
+     * surrogates, text from any plane, 100 KB of it), the answer is recorded at once: a 5xx as a
+     * RETRYING attempt, then the order is delivered once; a wording about the message as DEAD. The
+     * recorded error is readable (controls as {@code \\uXXXX}, at most 2,000 characters). A NUL
+     * once made PostgreSQL refuse the write, and the send was made again at every lease, for ever.
+     */
+    @Test
+    void whateverTelegramsDescriptionHoldsTheAnswerIsRecorded() {
+        Random random = new Random();
+        List<String> descriptions = List.of("Upstream\u0000Error", controls(), "Half \ud800 a pair \udfff",
+                "Upstream " + anyText(random, 100_000), "<html>\u0000\r\n</html>", anyText(random, 300));
+        for (int round = 0; round < descriptions.size(); round++) {
+            String description = descriptions.get(round);
+            String orderId;
+            if (round % 2 == 0) {
+                telegram.failNext(1, 502, description);
+                orderId = orders.placeMany("Odd answer " + round, 1).get(0);
+                telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
+                assertThat(ledger.history(orderId)).as("round %d", round).hasSize(2).last().isEqualTo("DELIVERED");
+            }
+            else {
+                String marker = "Odd" + Long.toHexString(random.nextLong());
+                telegram.refuseMessagesMentioning(marker, 400, "Bad Request: message is too long " + description);
+                orderId = orders.place(Orders.order(marker, null, "A")).id();
+                await().atMost(Duration.ofSeconds(20)).alias("round " + round).until(() -> "DEAD".equals(status(orderId)));
+                telegram.clearScript();
+            }
+            String error = jdbc.sql("""
+                    SELECT a.error FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                     WHERE n.order_id = CAST(? AS uuid) AND a.error IS NOT NULL""").param(orderId).query(String.class).single();
+            assertThat(error).as("round %d", round).hasSizeLessThanOrEqualTo(2100).doesNotContain("\u0000");
+            assertThat(error.codePoints()).noneMatch(c -> Character.getType(c) == Character.CONTROL
+                    || Character.getType(c) == Character.SURROGATE);
+            if (round == 0) {
+                assertThat(error).contains("Upstream\\u0000Error");
+            }
+            assertThat(delivery().get("paused").asBoolean()).isFalse();
+        }
+    }
+
+    private static String controls() {
+        StringBuilder all = new StringBuilder("Bad Gateway ");
+        for (char c = 0; c < 0x20; c++) {
+            all.append(c);
+        }
+        return all.append('\u007f').append('\u0085').append('\u009f').toString();
+    }
+
+    /** Code points from every plane, unpaired surrogates among them. */
+    private static String anyText(Random random, int length) {
+        return random.ints(length, 0, 0x110000)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
     /** For several known wordings about one message: exactly that notification is DEAD, the others go, nothing pauses. */
     @Test
     void anErrorAboutTheMessageMakesExactlyThatNotificationDead() {

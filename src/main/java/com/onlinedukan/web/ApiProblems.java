@@ -111,7 +111,8 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request body is not valid JSON.",
                     List.of(new FieldError("body", "not valid JSON")), headers, request);
         }
-        if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+        JacksonException jackson = withPath(ex);
+        if (jackson != null) {
             return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
                     "A field has a value of the wrong type.",
                     List.of(new FieldError(path(jackson), "wrong type or format")), headers, request);
@@ -180,6 +181,20 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     private ResponseEntity<Object> problem(Exception ex, HttpStatus status, URI type, String title, String detail,
             List<FieldError> errors, HttpHeaders headers, WebRequest request) {
         return handleExceptionInternal(ex, Problems.of(status, type, title, detail, errors), headers, status, request);
+    }
+
+    /**
+     * The exception in the chain that knows which field it was reading, if one does: a value Jackson
+     * read but a type refused (an instant past its range, say) has Jackson's exception above the
+     * type's, which is the most specific cause.
+     */
+    private static JacksonException withPath(Throwable ex) {
+        for (Throwable e = ex; e != null && e.getCause() != e; e = e.getCause()) {
+            if (e instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                return jackson;
+            }
+        }
+        return null;
     }
 
     /**

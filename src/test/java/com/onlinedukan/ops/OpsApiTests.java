@@ -133,6 +133,43 @@ class OpsApiTests {
         assertThat(status).isNotIn(401, 403).isLessThan(500);
     }
 
+    /**
+     * Any instant Java reads, from a billion years ago to a billion ahead, as a window's {@code from}
+     * or {@code to} (the notifications list, a replay's dry run): inside the years 1 to 9999 it is
+     * used, outside them it is a 400 naming the field; never a 500 from the database, whose
+     * timestamps stop near the year 294,276.
+     */
+    @Test
+    void anInstantAnywhereJavaReadsIsUsedOrRefusedNamingItsField() {
+        List<String> outside = List.of("-999999999-01-01T00:00:00Z", "-4714-11-24T00:00:00Z", "0000-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z", "+294277-01-01T00:00:00Z", "+999999999-12-31T23:59:59.999999999Z");
+        List<String> inside = List.of("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+        for (String field : List.of("from", "to")) {
+            for (String at : outside) {
+                String encoded = java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8);
+                var listed = ops("GET", "/api/ops/notifications?" + field + "=" + encoded, null);
+                assertThat(listed.status()).as("list %s=%s", field, at).isEqualTo(400);
+                assertThat(listed.body().get("errors").findValuesAsString("field")).containsExactly(field);
+
+                var replay = ops("POST", "/api/ops/notifications/replay",
+                        "{\"status\":\"DEAD\",\"" + field + "\":\"" + at + "\",\"dryRun\":true}");
+                assertThat(replay.status()).as("replay %s=%s", field, at).isEqualTo(400);
+                assertThat(replay.body().get("errors").findValuesAsString("field")).containsExactly(field);
+            }
+            for (String at : inside) {
+                String encoded = java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(ops("GET", "/api/ops/notifications?" + field + "=" + encoded, null).status())
+                        .as("list %s=%s", field, at).isEqualTo(200);
+                assertThat(ops("POST", "/api/ops/notifications/replay",
+                        "{\"status\":\"DEAD\",\"" + field + "\":\"" + at + "\",\"dryRun\":true}").status())
+                        .as("replay %s=%s", field, at).isEqualTo(200);
+            }
+        }
+        var number = ops("POST", "/api/ops/notifications/replay", "{\"status\":\"DEAD\",\"from\":1e30,\"dryRun\":true}");
+        assertThat(number.status()).isEqualTo(400);
+        assertThat(number.body().get("errors").findValuesAsString("field")).containsExactly("from");
+    }
+
     @Test
     void crossSiteFormPostWithTheCredentialIsRefusedAndPausesNothing() {
         Orders.Response refused = new OpsClient(port).callWith("POST", "/api/ops/delivery/pause", "reason=evil",

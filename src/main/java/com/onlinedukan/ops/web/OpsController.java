@@ -27,6 +27,7 @@ import com.onlinedukan.stream.StreamDepth;
 import com.onlinedukan.telegram.TelegramSender;
 import com.onlinedukan.telegram.TelegramStatus;
 import com.onlinedukan.web.ProblemTypes;
+import com.onlinedukan.web.TimestampRange;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -120,8 +121,8 @@ class OpsController {
     List<NotificationView> notifications(@RequestParam(required = false) UUID orderId,
             @RequestParam(required = false) DeliveryStatus status,
             @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) @TimestampRange Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) @TimestampRange Instant to) {
         return notifications.list(orderId, status, from, to, limit);
     }
 
@@ -198,7 +199,8 @@ class OpsController {
      * to the staff a second time, so that needs a window ({@code from} and {@code to}): an
      * unbounded one would resend the shop's whole history.
      */
-    record ReplayFilter(@NotNull DeliveryStatus status, Instant from, Instant to, Boolean dryRun) {
+    record ReplayFilter(@NotNull DeliveryStatus status, @TimestampRange Instant from, @TimestampRange Instant to,
+            Boolean dryRun) {
 
         /** What is wrong with the window, field by field; empty when nothing is. */
         List<Map<String, String>> windowErrors() {

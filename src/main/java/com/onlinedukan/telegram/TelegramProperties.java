@@ -1,6 +1,7 @@
 package com.onlinedukan.telegram;
 
 import java.net.URI;
+import java.util.regex.Pattern;
 
 import jakarta.validation.constraints.AssertTrue;
 
@@ -11,7 +12,13 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code telegram.*} ({@code TELEGRAM_BOT_TOKEN}, {@code TELEGRAM_CHAT_ID}, {@code TELEGRAM_API_URL}).
- * The token is a secret: {@link #toString()} never shows it.
+ * The token is a secret: {@link #toString()} never shows it, nor does a failed start.
+ * <p>
+ * A token is read without the whitespace around it: a secret mounted as a file ends in a line
+ * break, which would otherwise go into every Bot API path (as {@code %0A}) and make Telegram
+ * answer 404 to every call, pausing delivery as if the bot had been refused. What is left must be
+ * a token's form ({@code <bot id>:<secret>}), or the service does not start: quotes, a variable's
+ * name or a second line copied with it would fail the same way, later, on every send.
  *
  * @param botToken the bot's token; without it notifications go to the dry-run sender
  * @param chatId the shop staff chat
@@ -20,6 +27,19 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("telegram")
 record TelegramProperties(String botToken, String chatId, @DefaultValue("https://api.telegram.org") URI apiUrl) {
+
+    /** BotFather's form: the bot's id, a colon, and the secret (letters, digits, '-', '_'). */
+    private static final Pattern TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{1,200}");
+
+    TelegramProperties {
+        botToken = botToken == null ? null : botToken.strip();
+    }
+
+    @AssertTrue(message = "telegram.bot-token (TELEGRAM_BOT_TOKEN) must be a bot token as BotFather gives it: "
+            + "the bot's id, a colon, then letters, digits, '-' or '_' (the value is not shown)")
+    boolean isBotTokenWellFormed() {
+        return tokenMissing() || TOKEN.matcher(botToken).matches();
+    }
 
     boolean tokenMissing() {
         return !StringUtils.hasText(botToken);

@@ -69,6 +69,26 @@ class OpsCredentialTests {
         }
     }
 
+    /**
+     * A password mounted from a file, with its line break, is the password the SRE types; spaces
+     * around it are kept (they may be meant), so only they must be typed too.
+     */
+    @Test
+    void aPasswordMountedWithALineBreakIsThePasswordWithoutIt() {
+        for (String mounted : new String[] { PASSWORD + "\n", PASSWORD + "\r\n", "\n" + PASSWORD + "\n\n" }) {
+            OpsCredential check = new OpsCredential(new OpsProperties("sre", mounted, Duration.ofDays(1), 10),
+                    new LoginThrottle(10), new SimpleMeterRegistry());
+            assertThat(check.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", PASSWORD))
+                    .isAuthenticated()).as(mounted.replace("\n", "\\n").replace("\r", "\\r")).isTrue();
+        }
+        OpsCredential spaced = new OpsCredential(new OpsProperties("sre", " " + PASSWORD + " ", Duration.ofDays(1), 10),
+                new LoginThrottle(10), new SimpleMeterRegistry());
+        assertThatThrownBy(() -> spaced.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", PASSWORD)))
+                .isInstanceOf(BadCredentialsException.class);
+        assertThat(spaced.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("sre", " " + PASSWORD + " "))
+                .isAuthenticated()).isTrue();
+    }
+
     @Test
     void thePasswordNeverShowsInTheProperties() {
         assertThat(new OpsProperties("sre", PASSWORD, Duration.ofDays(1), 10).toString()).doesNotContain(PASSWORD);

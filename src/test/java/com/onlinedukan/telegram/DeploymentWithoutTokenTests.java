@@ -57,6 +57,62 @@ class DeploymentWithoutTokenTests {
                 Arguments.of("a tab", List.of("--telegram.bot-token=\t")));
     }
 
+    /**
+     * What is not a token (quotes around it, the variable's name copied with it, a second line,
+     * no bot id) does not start, naming {@code TELEGRAM_BOT_TOKEN} and never showing the value: it
+     * would otherwise start, and Telegram would refuse every send as if the bot had been banned.
+     */
+    @ParameterizedTest(name = "token {0}")
+    @MethodSource("malformedTokens")
+    void aMalformedTokenDoesNotStartAndIsNeverShown(String description, String token) {
+        List<String> args = new ArrayList<>(deployment(database()));
+        args.add("--telegram.bot-token=" + token);
+        args.add("--telegram.chat-id=-100");
+
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(OnlineDukanApplication.class)
+                .run(args.toArray(String[]::new)).close());
+
+        assertThat(failure).as("the start fails").isNotNull();
+        assertThat(messages(failure)).contains("TELEGRAM_BOT_TOKEN").doesNotContain("NEVER");
+    }
+
+    static Stream<Arguments> malformedTokens() {
+        return Stream.of(
+                Arguments.of("in quotes", "\"" + SECRET + "\""),
+                Arguments.of("with its variable's name", "TELEGRAM_BOT_TOKEN=" + SECRET),
+                Arguments.of("with a second line", SECRET + "\n" + SECRET),
+                Arguments.of("with a space inside", SECRET.replace(":", ": ")),
+                Arguments.of("without the bot id", SECRET.substring(SECRET.indexOf(':') + 1)));
+    }
+
+    /**
+     * A token mounted from a file, with the line break (and any spaces) around it, is the token:
+     * the fake Bot API is called at {@code /bot<token>/}, not {@code /bot<token>%0A/}, and the order
+     * reaches the chat.
+     */
+    @Test
+    void aTokenMountedWithALineBreakAroundItIsReadWithoutIt() {
+        String database = database();
+        List<String> args = new ArrayList<>(deployment(database));
+        args.add("--telegram.bot-token=\n  " + SECRET + " \r\n");
+        args.add("--telegram.chat-id=" + DukanTestContext.CHAT_ID);
+        try (com.onlinedukan.support.FakeBotApi telegram = com.onlinedukan.support.FakeBotApi.start()) {
+            args.add("--telegram.api-url=" + telegram.url());
+            try (ConfigurableApplicationContext service = new SpringApplicationBuilder(OnlineDukanApplication.class)
+                    .run(args.toArray(String[]::new))) {
+                var orders = new com.onlinedukan.support.Orders(((WebServerApplicationContext) service).getWebServer().getPort());
+                String orderId = orders.placeMany("Mounted token", 1).get(0);
+
+                telegram.awaitEachAcceptedOnce(List.of(orderId), java.time.Duration.ofSeconds(30));
+                assertThat(telegram.requests()).extracting(com.onlinedukan.support.FakeBotApi.Request::token)
+                        .containsOnly(SECRET);
+            }
+        }
+        finally {
+            TestServers.get().dropSlot(database);
+        }
+    }
+
     /** A token without its chat in a deployment fails too, naming the chat and never the token. */
     @Test
     void aDeploymentWithATokenButNoChatDoesNotStartAndKeepsTheTokenSecret() {

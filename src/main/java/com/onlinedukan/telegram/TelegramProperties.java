@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * break, which would otherwise go into every Bot API path (as {@code %0A}) and make Telegram
  * answer 404 to every call, pausing delivery as if the bot had been refused. What is left must be
  * a token's form ({@code <bot id>:<secret>}), or the service does not start: quotes, a variable's
- * name or a second line copied with it would fail the same way, later, on every send.
+ * name or a second line copied with it would fail the same way, later, on every send. The chat's id
+ * is read the same way, and must be an id or a channel's {@code @username}.
  *
  * @param botToken the bot's token; without it notifications go to the dry-run sender
  * @param chatId the shop staff chat
@@ -31,8 +32,18 @@ record TelegramProperties(String botToken, String chatId, @DefaultValue("https:/
     /** BotFather's form: the bot's id, a colon, and the secret (letters, digits, '-', '_'). */
     private static final Pattern TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{1,200}");
 
+    /** A chat as the Bot API names one: its id (a supergroup's is negative) or a public channel's {@code @username}. */
+    private static final Pattern CHAT = Pattern.compile("-?[0-9]{1,20}|@[A-Za-z0-9_]{4,32}");
+
     TelegramProperties {
         botToken = botToken == null ? null : botToken.strip();
+        chatId = chatId == null ? null : chatId.strip();
+    }
+
+    @AssertTrue(message = "telegram.chat-id (TELEGRAM_CHAT_ID) must be a chat's id (a group's starts with -100) "
+            + "or a public channel's @username")
+    boolean isChatIdWellFormed() {
+        return !StringUtils.hasText(chatId) || CHAT.matcher(chatId).matches();
     }
 
     @AssertTrue(message = "telegram.bot-token (TELEGRAM_BOT_TOKEN) must be a bot token as BotFather gives it: "

@@ -85,8 +85,30 @@ class DeploymentWithoutTokenTests {
                 Arguments.of("without the bot id", SECRET.substring(SECRET.indexOf(':') + 1)));
     }
 
+    /** A chat id that is no chat's (a name, quotes, a second line) does not start either, naming TELEGRAM_CHAT_ID. */
+    @ParameterizedTest(name = "chat {0}")
+    @MethodSource("malformedChats")
+    void aMalformedChatIdDoesNotStart(String description, String chat) {
+        List<String> args = new ArrayList<>(deployment(database()));
+        args.add("--telegram.bot-token=" + SECRET);
+        args.add("--telegram.chat-id=" + chat);
+
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(OnlineDukanApplication.class)
+                .run(args.toArray(String[]::new)).close());
+
+        assertThat(failure).as("the start fails").isNotNull();
+        assertThat(messages(failure)).contains("TELEGRAM_CHAT_ID").doesNotContain("NEVER");
+    }
+
+    static Stream<Arguments> malformedChats() {
+        return Stream.of(
+                Arguments.of("a name", "Shop staff"),
+                Arguments.of("in quotes", "\"-1001234567890\""),
+                Arguments.of("with a second line", "-1001234567890\n-1009999999999"));
+    }
+
     /**
-     * A token mounted from a file, with the line break (and any spaces) around it, is the token:
+     * A token (and a chat id) mounted from a file, with the line break (and any spaces) around it, is the token:
      * the fake Bot API is called at {@code /bot<token>/}, not {@code /bot<token>%0A/}, and the order
      * reaches the chat.
      */
@@ -95,7 +117,7 @@ class DeploymentWithoutTokenTests {
         String database = database();
         List<String> args = new ArrayList<>(deployment(database));
         args.add("--telegram.bot-token=\n  " + SECRET + " \r\n");
-        args.add("--telegram.chat-id=" + DukanTestContext.CHAT_ID);
+        args.add("--telegram.chat-id=" + DukanTestContext.CHAT_ID + "\n");
         try (com.onlinedukan.support.FakeBotApi telegram = com.onlinedukan.support.FakeBotApi.start()) {
             args.add("--telegram.api-url=" + telegram.url());
             try (ConfigurableApplicationContext service = new SpringApplicationBuilder(OnlineDukanApplication.class)
@@ -106,6 +128,8 @@ class DeploymentWithoutTokenTests {
                 telegram.awaitEachAcceptedOnce(List.of(orderId), java.time.Duration.ofSeconds(30));
                 assertThat(telegram.requests()).extracting(com.onlinedukan.support.FakeBotApi.Request::token)
                         .containsOnly(SECRET);
+                assertThat(telegram.accepted()).extracting(com.onlinedukan.support.FakeBotApi.Request::chatId)
+                        .containsOnly(DukanTestContext.CHAT_ID);
             }
         }
         finally {

@@ -67,6 +67,44 @@ class OrderPipelineTests {
         telegram.release();
     }
 
+    /**
+     * Whatever Redis holds at the stream's key, no committed order is lost and the SREs see why
+     * nothing moves. With a string there (every XADD and XREADGROUP answered WRONGTYPE): the relay
+     * keeps its offset and says why (health {@code relay} WARNING, {@code relay.lastError} with
+     * Redis' words, not "invalid commands"), the pipeline view shows the stream unreadable with the
+     * reason instead of failing (it was a 500), and once the key is freed the order reaches Telegram
+     * once and the relay's error clears.
+     */
+    @Test
+    void aStreamKeyHoldingSomethingElseLosesNothingAndTheOpsViewSaysWhy() {
+        com.onlinedukan.support.OpsClient ops = new com.onlinedukan.support.OpsClient(port);
+        String orderId;
+        redis.delete(stream.key());
+        redis.opsForValue().set(stream.key(), "not a stream");
+        try {
+            orderId = orders.placeMany("Stream key taken", 1).get(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                var pipeline = ops.call("GET", "/api/ops/pipeline", null);
+                return pipeline.status() == 200
+                        && pipeline.body().path("stream").path("error").asString("").contains("WRONGTYPE")
+                        && pipeline.body().path("stream").path("length").isNull()
+                        && pipeline.body().path("relay").path("lastError").asString("").contains("WRONGTYPE");
+            });
+            var relay = ops.call("GET", "/actuator/health/relay", null).body();
+            assertThat(relay.path("status").asString()).isEqualTo("WARNING");
+            assertThat(relay.path("details").path("error").asString()).contains("WRONGTYPE");
+            assertThat(telegram.acceptedMentioning(orderId)).isEmpty();
+        }
+        finally {
+            redis.delete(stream.key());
+        }
+
+        telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                ops.call("GET", "/api/ops/pipeline", null).body().path("relay").path("lastError").isNull());
+        assertThat(ops.call("GET", "/actuator/health/relay", null).body().path("status").asString()).isEqualTo("UP");
+    }
+
     @Test
     void aRolledBackOrderNeverReachesTheStreamOrTelegram() {
         UUID rolledBack = transactions.execute(status -> {

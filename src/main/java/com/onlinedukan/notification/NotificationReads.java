@@ -12,6 +12,7 @@ import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.stream.StreamDepth;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Service;
 
@@ -44,7 +45,14 @@ public class NotificationReads {
         NotificationQueries.Open open = queries.open();
         double oldest = open.oldestCommittedAt() == null ? 0
                 : Math.max(0, Duration.between(open.oldestCommittedAt(), clock.instant()).toMillis() / 1000.0);
-        StreamDepth depth = stream.depth(properties.consumerGroup());
+        StreamDepth depth;
+        try {
+            depth = stream.depth(properties.consumerGroup());
+        }
+        catch (RuntimeException e) {
+            // The SREs' view of the pipeline answers whatever Redis does: down, or the key not a stream.
+            depth = StreamDepth.unreadable(NestedExceptionUtils.getMostSpecificCause(e).getMessage());
+        }
         return new PipelineCounts(new PipelineCounts.Backlog(open.pending() + open.retrying(), oldest), depth,
                 new PipelineCounts.Ledger(open.pending(), open.retrying(), queries.delivered(), open.dead()));
     }

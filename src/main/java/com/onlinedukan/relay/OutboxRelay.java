@@ -41,6 +41,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisPipelineException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -390,24 +391,50 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
         }
     }
 
+    /**
+     * Publishes the batch, however long Redis takes to take it: the offset must not pass an event
+     * Redis does not have. While it refuses, the relay says why ({@link #lastError()}: health
+     * WARNING, the ops pipeline's {@code relay.lastError}) in Redis' own words (a pipelined XADD
+     * fails as "invalid commands"; the reason, e.g. WRONGTYPE, is in its results), until a batch goes.
+     */
     private void publishUntilRedisAnswers(List<RelayedEvent> events) throws InterruptedException {
         Duration backoff = Duration.ofMillis(100);
+        Instant failingSince = null;
         while (true) {
             try {
                 publisher.publish(events);
+                if (failingSince != null) {
+                    lastError.set(null);
+                    log.info("Redis took the {} events it had refused since {}", events.size(), failingSince);
+                }
                 return;
             }
             catch (DataAccessException e) {
                 if (stopping) {
                     throw new InterruptedException("stopping with " + events.size() + " events unpublished");
                 }
-                log.warn("Redis did not take {} events ({}); retrying in {} ms", events.size(), e.getMessage(),
+                failingSince = failingSince == null ? clock.instant() : failingSince;
+                String reason = redisReason(e);
+                lastError.set("Redis has not taken " + events.size() + " events since " + failingSince + ": " + reason);
+                log.warn("Redis did not take {} events ({}); retrying in {} ms", events.size(), reason,
                         backoff.toMillis());
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_PUBLISH_BACKOFF) > 0 ? MAX_PUBLISH_BACKOFF
                         : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** Redis' own words for a refusal: a pipeline's failure carries each command's error in its results. */
+    static String redisReason(DataAccessException e) {
+        if (e instanceof RedisPipelineException pipeline) {
+            for (Object result : pipeline.getPipelineResult()) {
+                if (result instanceof Throwable refused) {
+                    return NestedExceptionUtils.getMostSpecificCause(refused).getMessage();
+                }
+            }
+        }
+        return NestedExceptionUtils.getMostSpecificCause(e).getMessage();
     }
 
     /** Only inserts into the outbox (and its initial snapshot) are events; heartbeats and deletes are not. */

@@ -17,6 +17,9 @@ final class RelayHealth {
 
     static final Status WARNING = new Status("WARNING", "The replication slot retains a lot of WAL");
 
+    /** Streaming, but Redis refuses what it publishes: not part of readiness, so orders are still taken. */
+    static final Status REFUSED = new Status("WARNING", "Redis refuses what the relay publishes");
+
     private RelayHealth() {
     }
 
@@ -32,7 +35,10 @@ final class RelayHealth {
         @Override
         public Health health() {
             RelayStatus status = monitor.status();
+            // Running with an error: the engine streams, and Redis refuses what it publishes (down, or
+            // the key not a stream). Nothing is lost (the slot keeps it), but nothing moves either.
             Health.Builder health = status.state() == RelayState.FAILED || status.crashLooping() ? Health.down()
+                    : status.state() == RelayState.RUNNING && status.lastError() != null ? Health.status(REFUSED)
                     : Health.up();
             health.withDetail("state", status.state()).withDetail("leader", status.leader())
                     .withDetail("consecutiveFailures", status.consecutiveFailures())

@@ -73,7 +73,11 @@ export function renderPipeline(p) {
   const sp = stream.pending;
   const spLevel = !isNum(sp) ? 'none' : sp > 100 ? 'warn' : 'ok';
   setText('stream-pending', fmtInt(sp), sp > 100 ? 'c-warn' : '');
-  setHealth('stage-stream', spLevel);
+  const streamError = $('stream-error');
+  streamError.textContent = stream.error ? `Redis could not be read: ${stream.error}` : '';
+  streamError.title = streamError.textContent;
+  streamError.hidden = !stream.error;
+  setHealth('stage-stream', stream.error ? 'bad' : spLevel);
 
   // Delivery counters: plain numbers (tests read them with Number(textContent))
   const counter = (name, value, level) => {

@@ -90,6 +90,9 @@ class OrderPipelineTests {
                         && pipeline.body().path("stream").path("length").isNull()
                         && pipeline.body().path("relay").path("lastError").asString("").contains("WRONGTYPE");
             });
+            var consumers = ops.call("GET", "/api/ops/consumers", null);
+            assertThat(consumers.status()).isEqualTo(200);
+            assertThat(consumers.body().path("error").asString()).contains("WRONGTYPE");
             var relay = ops.call("GET", "/actuator/health/relay", null).body();
             assertThat(relay.path("status").asString()).isEqualTo("WARNING");
             assertThat(relay.path("details").path("error").asString()).contains("WRONGTYPE");

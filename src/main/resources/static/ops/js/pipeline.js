@@ -66,7 +66,7 @@ export function renderPipeline(p) {
   const stateLevel = state === 'RUNNING' ? 'ok' : state === 'FAILED' || state === 'NO LEADER' ? 'bad'
     : state === 'STARTING' ? 'warn' : 'none';
   setHealth('stage-relay', worst(stateLevel, state === 'RUNNING' ? lagLevel : 'none', walLevel, stale ? 'warn' : 'none',
-    relay.lastError && state !== 'RUNNING' ? 'warn' : 'none'));
+    relay.lastError ? 'warn' : 'none'));
 
   // Stream
   setText('stream-length', fmtInt(stream.length));

@@ -40,6 +40,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -151,14 +152,20 @@ class OpsController {
         return notifications.poison(limit);
     }
 
-    record Consumers(String stream, String group, List<GroupConsumer> consumers) {
+    /** The group's members; none, and {@code error} says why, when Redis could not be read (down, or the key not a stream). */
+    record Consumers(String stream, String group, List<GroupConsumer> consumers, String error) {
     }
 
     @Operation(summary = "The members of the notifier's consumer group: pending entries and idle time (XINFO CONSUMERS)")
     @GetMapping("/consumers")
     Consumers consumers() {
         String group = notifications.consumerGroup();
-        return new Consumers(stream.key(), group, stream.consumers(group));
+        try {
+            return new Consumers(stream.key(), group, stream.consumers(group), null);
+        }
+        catch (RuntimeException e) {
+            return new Consumers(stream.key(), group, List.of(), NestedExceptionUtils.getMostSpecificCause(e).getMessage());
+        }
     }
 
     record Instances(String answeredBy, long heartbeatSeconds, List<InstanceRoster.Member> instances) {

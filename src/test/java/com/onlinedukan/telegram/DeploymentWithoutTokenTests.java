@@ -65,15 +65,7 @@ class DeploymentWithoutTokenTests {
     @ParameterizedTest(name = "token {0}")
     @MethodSource("malformedTokens")
     void aMalformedTokenDoesNotStartAndIsNeverShown(String description, String token) {
-        List<String> args = new ArrayList<>(deployment(database()));
-        args.add("--telegram.bot-token=" + token);
-        args.add("--telegram.chat-id=-100");
-
-        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(OnlineDukanApplication.class)
-                .run(args.toArray(String[]::new)).close());
-
-        assertThat(failure).as("the start fails").isNotNull();
-        assertThat(messages(failure)).contains("TELEGRAM_BOT_TOKEN").doesNotContain("NEVER");
+        assertThat(failedStart(token, "-100")).contains("TELEGRAM_BOT_TOKEN").doesNotContain("NEVER");
     }
 
     static Stream<Arguments> malformedTokens() {
@@ -89,15 +81,20 @@ class DeploymentWithoutTokenTests {
     @ParameterizedTest(name = "chat {0}")
     @MethodSource("malformedChats")
     void aMalformedChatIdDoesNotStart(String description, String chat) {
+        assertThat(failedStart(SECRET, chat)).contains("TELEGRAM_CHAT_ID").doesNotContain("NEVER");
+    }
+
+    /** A deployment with this token and chat, which must fail to start: the messages of its failure. */
+    private static String failedStart(String token, String chat) {
         List<String> args = new ArrayList<>(deployment(database()));
-        args.add("--telegram.bot-token=" + SECRET);
+        args.add("--telegram.bot-token=" + token);
         args.add("--telegram.chat-id=" + chat);
 
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(OnlineDukanApplication.class)
                 .run(args.toArray(String[]::new)).close());
 
         assertThat(failure).as("the start fails").isNotNull();
-        assertThat(messages(failure)).contains("TELEGRAM_CHAT_ID").doesNotContain("NEVER");
+        return messages(failure);
     }
 
     static Stream<Arguments> malformedChats() {

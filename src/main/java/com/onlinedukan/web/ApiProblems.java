@@ -96,18 +96,18 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request has an unknown field.",
                     List.of(new FieldError(path(unknown), "unknown field")), headers, request);
         }
-        if (cause instanceof InputCoercionException number && readAt(number) != null) {
-            return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
-                    "A number is outside the range its field can hold.",
-                    List.of(new FieldError(readAt(number), "out of range")), headers, request);
-        }
-        if (cause instanceof StreamReadException read && read.getOriginalMessage().startsWith(DUPLICATE)
-                && readAt(read) != null) {
-            return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
-                    "The request names a field more than once.",
-                    List.of(new FieldError(readAt(read), "named more than once")), headers, request);
-        }
-        if (cause instanceof StreamReadException) {
+        if (cause instanceof StreamReadException read) {
+            String at = readAt(read);
+            if (at != null && read instanceof InputCoercionException) {
+                return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
+                        "A number is outside the range its field can hold.",
+                        List.of(new FieldError(at, "out of range")), headers, request);
+            }
+            if (at != null && read.getOriginalMessage().startsWith(DUPLICATE)) {
+                return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
+                        "The request names a field more than once.",
+                        List.of(new FieldError(at, "named more than once")), headers, request);
+            }
             return problem(ex, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", "The request body is not valid JSON.",
                     List.of(new FieldError("body", "not valid JSON")), headers, request);
         }

@@ -1,6 +1,8 @@
 package com.onlinedukan.relay;
 
+import java.util.Arrays;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 import com.onlinedukan.outbox.Outbox;
 import org.postgresql.Driver;
@@ -19,6 +21,8 @@ final class ConnectorConfig {
     static final String OUTBOX_TOPIC = TOPIC_PREFIX + ".public." + Outbox.TABLE;
     static final String HEARTBEAT_TABLE = "relay_heartbeat";
     static final String OFFSET_TABLE = "relay_offset";
+    /** The offset store's password when the datasource has none: sent only if the server asks for one. */
+    static final String NOT_ASKED = "no-password-configured";
 
     private ConnectorConfig() {
     }
@@ -34,18 +38,24 @@ final class ConnectorConfig {
         if (url == null) {
             throw new IllegalStateException("The relay needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
         }
-        String user = datasource.getUsername();
-        String password = datasource.getPassword();
+        // Credentials may come in the URL alone (?user=...&password=...): the engine gets them as
+        // settings of their own, and a URL without them, so no setting it shows or logs holds them.
+        String user = firstOf(datasource.getUsername(), url.getProperty("user"), System.getProperty("user.name"));
+        String password = firstOf(datasource.getPassword(), url.getProperty("password"), "");
+        String jdbcUrl = withoutCredentials(datasource.getJdbcUrl());
         Properties props = new Properties();
         props.setProperty("name", ENGINE_NAME);
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
 
         // Offsets live in PostgreSQL next to the data they describe, and are committed at most
         // once per flush interval, and only for records the relay marked processed (after XADD).
-        props.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        props.setProperty("offset.storage.jdbc.connection.url", datasource.getJdbcUrl());
-        props.setProperty("offset.storage.jdbc.connection.user", user == null ? "" : user);
-        props.setProperty("offset.storage.jdbc.connection.password", password == null ? "" : password);
+        // Debezium's JDBC store, whose failure to connect does not repeat the engine's settings (RelayOffsetStore).
+        props.setProperty("offset.storage", RelayOffsetStore.class.getName());
+        props.setProperty("offset.storage.jdbc.connection.url", jdbcUrl);
+        props.setProperty("offset.storage.jdbc.connection.user", user);
+        // Debezium's store refuses to start without a password, although PostgreSQL may ask for none
+        // (trust, peer or certificate authentication): then it gets one it is never asked for.
+        props.setProperty(RelayOffsetStore.PASSWORD, password.isEmpty() ? NOT_ASKED : password);
         props.setProperty("offset.storage.jdbc.table.name", OFFSET_TABLE);
         props.setProperty("offset.flush.interval.ms", Long.toString(relay.offsetFlushInterval().toMillis()));
         // An offset write that cannot reach PostgreSQL is tried 3 times 1 s apart (Debezium: 5 times 3 s). A flush
@@ -57,8 +67,8 @@ final class ConnectorConfig {
         props.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
         props.setProperty("database.port", url.getProperty("PGPORT").split(",")[0]);
         props.setProperty("database.dbname", url.getProperty("PGDBNAME"));
-        props.setProperty("database.user", user == null ? "" : user);
-        props.setProperty("database.password", password == null ? "" : password);
+        props.setProperty("database.user", user);
+        props.setProperty("database.password", password);
         props.setProperty("topic.prefix", TOPIC_PREFIX);
         // Debezium names its JMX beans after the topic prefix alone; naming the slot too keeps relays
         // of different databases in one JVM from waiting a minute for each other's names.
@@ -106,5 +116,28 @@ final class ConnectorConfig {
         props.setProperty("slot.max.retries", "5");
         props.setProperty("slot.retry.delay.ms", "2000");
         return props;
+    }
+
+    /** The first value given (null and empty count as not given), else the last. */
+    private static String firstOf(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return values[values.length - 1];
+    }
+
+    /** The JDBC URL without its {@code user} and {@code password} parameters. */
+    static String withoutCredentials(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return jdbcUrl;
+        }
+        String kept = Arrays.stream(jdbcUrl.substring(query + 1).split("&"))
+                .filter(parameter -> !parameter.isEmpty() && !parameter.startsWith("user=")
+                        && !parameter.startsWith("password="))
+                .collect(Collectors.joining("&"));
+        return jdbcUrl.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept);
     }
 }

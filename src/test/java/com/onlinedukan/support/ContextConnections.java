@@ -22,8 +22,20 @@ final class ContextConnections implements BeanPostProcessor {
     private final String database;
     private final Integer postgresPort;
     private final Integer redisPort;
+    private final Login login;
 
-    ContextConnections(String database, Integer postgresPort, Integer redisPort) {
+    /**
+     * Who the context connects as, instead of the servers' own user and password.
+     *
+     * @param user the user; null: the servers' own
+     * @param password the password (empty: none)
+     * @param inUrl given in the JDBC URL alone ({@code ?user=...&password=...}), not as settings of their own
+     */
+    record Login(String user, String password, boolean inUrl) {
+    }
+
+    ContextConnections(String database, Integer postgresPort, Integer redisPort, Login login) {
+        this.login = login;
         this.database = database;
         this.postgresPort = postgresPort;
         this.redisPort = redisPort;
@@ -35,17 +47,24 @@ final class ContextConnections implements BeanPostProcessor {
             return new JdbcConnectionDetails() {
                 @Override
                 public String getJdbcUrl() {
-                    return onContextDatabase(jdbc.getJdbcUrl());
+                    return login != null && login.inUrl() ? withLogin(onContextDatabase(jdbc.getJdbcUrl()))
+                            : onContextDatabase(jdbc.getJdbcUrl());
                 }
 
                 @Override
                 public String getUsername() {
-                    return jdbc.getUsername();
+                    if (login == null) {
+                        return jdbc.getUsername();
+                    }
+                    return login.inUrl() ? null : login.user() != null ? login.user() : jdbc.getUsername();
                 }
 
                 @Override
                 public String getPassword() {
-                    return jdbc.getPassword();
+                    if (login == null) {
+                        return jdbc.getPassword();
+                    }
+                    return login.inUrl() ? null : login.password();
                 }
             };
         }
@@ -64,7 +83,7 @@ final class ContextConnections implements BeanPostProcessor {
 
                 @Override
                 public String getPassword() {
-                    return flyway.getPassword();
+                    return login != null && !login.inUrl() ? login.password() : flyway.getPassword();
                 }
             };
         }
@@ -86,5 +105,13 @@ final class ContextConnections implements BeanPostProcessor {
         }
         String hostAndPort = postgresPort == null ? parts.group(1) : "localhost:" + postgresPort;
         return "jdbc:postgresql://" + hostAndPort + "/" + database + (parts.group(3) == null ? "" : parts.group(3));
+    }
+
+    private String withLogin(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "user=" + encode(login.user()) + "&password=" + encode(login.password());
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

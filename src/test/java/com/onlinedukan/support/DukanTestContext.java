@@ -51,6 +51,8 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     private final Integer redisPort;
     private final Integer postgresPort;
     private final boolean defaultRelayNames;
+    /** Who the service connects to PostgreSQL as; null: the servers' own user and password. */
+    private final ContextConnections.Login login;
 
     /** A context of its own: new database, slot and fake Bot API, all cleaned up when it closes. */
     public DukanTestContext() {
@@ -67,6 +69,12 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
 
     private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort, Integer postgresPort,
             boolean defaultRelayNames) {
+        this(shared, sharedTelegram, redisPort, postgresPort, defaultRelayNames, null);
+    }
+
+    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort, Integer postgresPort,
+            boolean defaultRelayNames, ContextConnections.Login login) {
+        this.login = login;
         this.shared = shared;
         this.sharedTelegram = sharedTelegram;
         this.redisPort = redisPort;
@@ -76,7 +84,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
 
     /** The same context on a Redis of the test's own (on localhost), which it may stop and restart. */
     public DukanTestContext onRedis(int port) {
-        return new DukanTestContext(shared, sharedTelegram, port, postgresPort, defaultRelayNames);
+        return new DukanTestContext(shared, sharedTelegram, port, postgresPort, defaultRelayNames, login);
     }
 
     /**
@@ -84,7 +92,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
      * {@link FreezableProxy}): its datasource, relay and lease all go that way.
      */
     public DukanTestContext viaPostgresPort(int port) {
-        return new DukanTestContext(shared, sharedTelegram, redisPort, port, defaultRelayNames);
+        return new DukanTestContext(shared, sharedTelegram, redisPort, port, defaultRelayNames, login);
     }
 
     /**
@@ -92,7 +100,25 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
      * defaults. The test drops the slot it ends up with.
      */
     public DukanTestContext withDefaultRelayNames() {
-        return new DukanTestContext(shared, sharedTelegram, redisPort, postgresPort, true);
+        return new DukanTestContext(shared, sharedTelegram, redisPort, postgresPort, true, login);
+    }
+
+    /**
+     * The same context connecting to PostgreSQL (datasource, Flyway, relay) with this password
+     * instead of the servers' own: an empty one, say, where the server asks for none.
+     */
+    public DukanTestContext withPassword(String password) {
+        return new DukanTestContext(shared, sharedTelegram, redisPort, postgresPort, defaultRelayNames,
+                new ContextConnections.Login(null, password, false));
+    }
+
+    /**
+     * The same context connecting as {@code user} with {@code password}, both given in the JDBC URL
+     * alone ({@code ?user=...&password=...}), as a deployment may set {@code SPRING_DATASOURCE_URL}.
+     */
+    public DukanTestContext withLoginInUrl(String user, String password) {
+        return new DukanTestContext(shared, sharedTelegram, redisPort, postgresPort, defaultRelayNames,
+                new ContextConnections.Login(user, password, true));
     }
 
     /**
@@ -134,7 +160,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
         // PostgreSQL and Redis as Spring Boot connection details (containers or embedded), narrowed to this context.
         registry.registerBeanDefinition("testInfrastructure", new RootBeanDefinition(TestInfrastructure.class));
         registry.registerBeanDefinition("contextConnections", BeanDefinitionBuilder.genericBeanDefinition(
-                ContextConnections.class, () -> new ContextConnections(name, postgresPort, redisPort))
+                ContextConnections.class, () -> new ContextConnections(name, postgresPort, redisPort, login))
                 .getBeanDefinition());
         context.getBeanFactory().registerSingleton("fakeBotApi", telegram);
         context.getBeanFactory().registerSingleton("testDatabase", new TestDatabase(name, servers));

@@ -192,6 +192,13 @@ class OutboxRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Recor
                     standBy("lost the relay lease");
                     return;
                 }
+                if (engine != null && failedAt == null && slots.invalidated()) {
+                    // The engine would wait half an hour for the slot; a new one is made at the restart
+                    // (recoverLostPosition), and the events in between are taken from the outbox.
+                    failed("replication slot '" + names.slot() + "' was invalidated under the running engine "
+                            + "(PostgreSQL removed WAL it still needed: max_slot_wal_keep_size)", null);
+                    return;
+                }
                 boolean failedLongEnough = failedAt != null
                         && Duration.between(failedAt, clock.instant()).compareTo(properties.restartPause()) >= 0;
                 if ((engine == null && failedAt == null) || failedLongEnough) {

@@ -132,6 +132,24 @@ class ReplicationSlots {
     }
 
     /**
+     * Whether PostgreSQL has invalidated the slot (its {@code wal_status} is {@code lost}): the WAL it
+     * still needed was removed, past {@code max_slot_wal_keep_size}, and no engine can stream from it
+     * again. Under a running engine Debezium does not fail on such a slot: it waits for it to become
+     * valid, 900 times 2 s, and for those 30 minutes nothing is relayed. False when it cannot be read.
+     */
+    boolean invalidated() {
+        try {
+            return jdbc.sql("""
+                    SELECT wal_status = 'lost' FROM pg_replication_slots
+                     WHERE slot_name = :slot AND database = current_database()
+                    """).param("slot", names.slot()).query(Boolean.class).optional().orElse(false);
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Call on the leader before each start of the engine, with no engine running. Whether the slot
      * still has the position the stored offset names: it does not when the slot is gone (dropped by a
      * DBA, lost in a failover before PostgreSQL 17), invalidated (WAL removed under it), or confirmed

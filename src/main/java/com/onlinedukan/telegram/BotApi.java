@@ -95,12 +95,18 @@ class BotApi {
 
     private Reply classify(TelegramApiRequestException e) {
         Integer code = e.getErrorCode();
-        String error = scrub(code == null ? describe(e) : code + " " + e.getApiResponse());
+        if (code == null || code == 0) {
+            // No Bot API answer at all: a proxy's HTML page, an empty or cut body, JSON of another shape
+            // (the library reports it as error code 0). Not a refusal of the bot or the chat: tried again.
+            return new Answered(new SendOutcome.Transient(
+                    scrub("Telegram's answer is not the Bot API's: " + describe(e)), false));
+        }
+        String error = scrub(code + " " + e.getApiResponse());
         ResponseParameters parameters = e.getParameters();
         if (parameters != null && parameters.getMigrateToChatId() != null) {
             return new Migrated(parameters.getMigrateToChatId().toString(), error);
         }
-        if (code == null || code >= 500) {
+        if (code >= 500) {
             return new Answered(new SendOutcome.Transient(error, false));
         }
         if (code == 429) {

@@ -140,7 +140,10 @@ class TelegramJudgementTests {
                 telegram.failNext(1, 502, description);
                 orderId = orders.placeMany("Odd answer " + round, 1).get(0);
                 telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
-                assertThat(ledger.history(orderId)).as("round %d", round).hasSize(2).last().isEqualTo("DELIVERED");
+                // Telegram has it; the ledger records the answer a moment later.
+                int r = round;
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger.history(orderId))
+                        .as("round %d", r).hasSize(2).last().isEqualTo("DELIVERED"));
             }
             else {
                 String marker = "Odd" + Long.toHexString(random.nextLong());
@@ -158,6 +161,39 @@ class TelegramJudgementTests {
             if (round == 0) {
                 assertThat(error).contains("Upstream\\u0000Error");
             }
+            assertThat(delivery().get("paused").asBoolean()).isFalse();
+        }
+    }
+
+    /**
+     * An answer that is no Bot API answer at all, under any status (a proxy's HTML page, an empty or
+     * cut body, JSON of another shape), is tried again and pauses nothing; its reason says what came.
+     * Such an answer once paused all delivery as a refusal of the bot, with the reason "0 null".
+     */
+    @Test
+    void anAnswerThatIsNotTheBotApisIsTriedAgainAndPausesNothing() {
+        Random random = new Random();
+        List<Refusal> answers = List.of(
+                new Refusal(502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"),
+                new Refusal(200, "<!DOCTYPE html><html><body>Access denied by the proxy</body></html>"),
+                new Refusal(200, ""),
+                new Refusal(200, "{\"ok\":true,\"result\":true}"),
+                new Refusal(200, "{\"ok\":true,\"result\":{\"message_id\":"),
+                new Refusal(504, anyText(random, 200)),
+                new Refusal(403, "Forbidden"));
+        for (int round = 0; round < answers.size(); round++) {
+            Refusal answer = answers.get(round);
+            telegram.answerAllWith(answer.status(), answer.description());
+            String orderId = orders.placeMany("Not an answer " + round, 1).get(0);
+            await().atMost(Duration.ofSeconds(20)).alias(answer.toString())
+                    .until(() -> "RETRYING".equals(status(orderId)));
+            String error = jdbc.sql("SELECT last_error FROM notification WHERE order_id = CAST(? AS uuid)")
+                    .param(orderId).query(String.class).single();
+            assertThat(error).as(answer.toString()).contains("not the Bot API's");
+            assertThat(delivery().get("paused").asBoolean()).as(answer.toString()).isFalse();
+
+            telegram.recover();
+            telegram.awaitEachAcceptedOnce(List.of(orderId), Duration.ofSeconds(20));
             assertThat(delivery().get("paused").asBoolean()).isFalse();
         }
     }

@@ -392,6 +392,14 @@ public final class FakeBotApi implements AutoCloseable {
         failingAll = Answer.error(status, description);
     }
 
+    /**
+     * Every request is answered with this HTTP status and this body as it stands (a proxy's HTML page,
+     * an empty body, JSON of another shape) until {@link #recover()}.
+     */
+    public void answerAllWith(int status, String body) {
+        failingAll = new Answer.Reply(status, body);
+    }
+
     /** Like a chat the bot was removed from: every request gets 400 "chat not found" until {@link #recover()}. */
     public void refuseChat() {
         failAll(400, "Bad Request: chat not found");

@@ -39,9 +39,11 @@ class BotApi {
 
     private final OkHttpTelegramClient client;
     private final String token;
+    private final Duration longestWait;
 
-    BotApi(TelegramProperties telegram, Duration timeout) {
+    BotApi(TelegramProperties telegram, Duration timeout, Duration longestWait) {
         this.token = telegram.botToken();
+        this.longestWait = longestWait;
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
@@ -111,7 +113,12 @@ class BotApi {
         }
         if (code == 429) {
             int seconds = parameters != null && parameters.getRetryAfter() != null ? parameters.getRetryAfter() : 1;
-            return new Answered(new SendOutcome.RetryAfter(Duration.ofSeconds(Math.max(1, seconds)), error));
+            Duration asked = Duration.ofSeconds(Math.max(1, seconds));
+            if (asked.compareTo(longestWait) > 0) {
+                return new Answered(new SendOutcome.RetryAfter(longestWait, error + " (waiting " + longestWait.toSeconds()
+                        + " s, dukan.telegram.max-retry-after, then asking again)"));
+            }
+            return new Answered(new SendOutcome.RetryAfter(asked, error));
         }
         if (code >= 400 && code < 500 && aboutTheMessage(e.getApiResponse())) {
             return new Answered(new SendOutcome.Permanent(error));

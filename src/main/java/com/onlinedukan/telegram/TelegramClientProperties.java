@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout the HTTP client's connect, read, write and call timeout: the longest one call may take
  * @param rate client-side send budgets, shared by every instance
  * @param circuit the circuit breaker that stops calling Telegram while it fails for everyone
+ * @param maxRetryAfter the longest wait a {@code 429}'s {@code retry_after} imposes: a longer one is
+ *     waited this long, then asked again (Telegram answers with what is left). One answer holding a
+ *     wait of years otherwise stopped every notification for as long, across restarts
  * @param dryRun {@code true}: notifications only go to the log, even with a bot token. Unset: a dry
  *     run only for the embedded default; with a datasource configured and no
  *     {@code TELEGRAM_BOT_TOKEN} the start fails naming it. {@code false}: a missing token always
@@ -29,7 +32,8 @@ record TelegramClientProperties(
         @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration timeout,
         @Valid @DefaultValue Rate rate,
         @Valid @DefaultValue Circuit circuit,
-        Boolean dryRun) {
+        Boolean dryRun,
+        @DefaultValue("15m") @NotNull @DurationMin(seconds = 1) Duration maxRetryAfter) {
 
     /**
      * {@code dukan.telegram.rate.*}: so a burst drains at the rate Telegram allows instead of

@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
         "dukan.notification.consumer-expiry=2s",
         // redeliveredEventIsNotSentTwice copies a delivered entry, which trimming would have removed
         "dukan.telegram.rate.per-chat-per-minute=6000",
-        "dukan.telegram.rate.per-chat-per-second=100" })
+        "dukan.telegram.rate.per-chat-per-second=100",
+        "dukan.telegram.max-retry-after=3s" })
 class DeliveryGuaranteesTests {
 
     @LocalServerPort
@@ -116,6 +117,29 @@ class DeliveryGuaranteesTests {
         Duration waited = Duration.between(tries.get(0).at(), tries.get(1).at());
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofMillis(3500));
         assertThat(new Ledger(jdbc).history(id)).containsExactly("RATE_LIMITED", "DELIVERED");
+    }
+
+    /**
+     * No answer from Telegram stops delivery for longer than {@code dukan.telegram.max-retry-after}:
+     * a {@code retry_after} of three years (a proxy's, or a fake's) is waited 3 s here, then the
+     * message is asked for again. It once held every notification until 2030, across restarts (the
+     * wait is kept in PostgreSQL), and no resume lifted it.
+     */
+    @Test
+    void aRetryAfterOfYearsIsWaitedNoLongerThanTheLongestWait() {
+        telegram.rateLimitNext(99_999_999);
+        String id = place("Rate limited for years");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        List<FakeBotApi.Request> tries = telegram.requestsMentioning(id);
+        assertThat(tries).hasSize(2);
+        Duration waited = Duration.between(tries.get(0).at(), tries.get(1).at());
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(3)).isLessThan(Duration.ofMillis(5500));
+        assertThat(new Ledger(jdbc).history(id)).containsExactly("RATE_LIMITED", "DELIVERED");
+        assertThat(jdbc.sql("""
+                SELECT a.error FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
+                 WHERE n.order_id = CAST(? AS uuid) AND a.outcome = 'RATE_LIMITED'""").param(id).query(String.class).single())
+                .contains("99999999").contains("max-retry-after");
     }
 
     @Test

@@ -119,7 +119,7 @@ class TelegramConfigurationTests {
         TelegramProperties tokenOnly = new TelegramProperties("1:SECRET", "", URI.create("http://localhost:1"));
         TelegramClientProperties client = new TelegramClientProperties(Duration.ofSeconds(1),
                 new TelegramClientProperties.Rate(30, 20, 1),
-                new TelegramClientProperties.Circuit(50, 5, 10, Duration.ofSeconds(5)), null);
+                new TelegramClientProperties.Circuit(50, 5, 10, Duration.ofSeconds(5)), null, Duration.ofMinutes(15));
 
         assertThatIllegalStateException()
                 .isThrownBy(() -> new TelegramConfiguration().telegramSender(tokenOnly, client, null, null,

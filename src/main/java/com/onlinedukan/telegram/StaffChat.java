@@ -15,10 +15,16 @@ class StaffChat {
 
     private final JdbcClient jdbc;
     private final String configured;
+    private final Duration longestWait;
 
-    StaffChat(JdbcClient jdbc, String configuredChatId) {
+    /**
+     * @param longestWait the longest a pause holds from when it was set ({@code dukan.telegram.max-retry-after}),
+     *     also for a pause stored before that bound existed, or under a larger one
+     */
+    StaffChat(JdbcClient jdbc, String configuredChatId, Duration longestWait) {
         this.jdbc = jdbc;
         this.configured = configuredChatId;
+        this.longestWait = longestWait;
     }
 
     /**
@@ -44,8 +50,13 @@ class StaffChat {
         return jdbc.sql("""
                 SELECT current_chat_id, paused_until,
                        GREATEST(0, CEIL(EXTRACT(EPOCH FROM (paused_until - clock_timestamp())) * 1000))::bigint AS paused_ms
-                FROM telegram_chat WHERE configured_chat_id = :configured""")
+                FROM (SELECT current_chat_id,
+                             -- LEAST passes over a NULL: no pause stays none.
+                             CASE WHEN paused_until IS NOT NULL
+                                  THEN LEAST(paused_until, updated_at + :longestMs * interval '1 millisecond') END AS paused_until
+                        FROM telegram_chat WHERE configured_chat_id = :configured) chat""")
                 .param("configured", configured)
+                .param("longestMs", longestWait.toMillis())
                 .query((rs, row) -> {
                     Duration left = Duration.ofMillis(rs.getLong("paused_ms"));
                     Instant until = left.isZero() ? null : toInstant(rs.getTimestamp("paused_until"));

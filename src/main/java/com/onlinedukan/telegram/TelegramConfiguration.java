@@ -75,7 +75,7 @@ class TelegramConfiguration {
                 .description("Times this instance fell back to Telegram send budgets of its own (Redis did not "
                         + "answer); a fallback can be shorter than a scrape of the gauge")
                 .register(meters);
-        return new BotApiSender(new BotApi(telegram, client.timeout(), client.maxRetryAfter()), new StaffChat(jdbc, telegram.chatId()),
+        return new BotApiSender(new BotApi(telegram, client.timeout(), client.maxRetryAfter()), new StaffChat(jdbc, telegram.chatId(), client.maxRetryAfter()),
                 budgets, new BotApiCircuit(client.circuit(), meters));
     }
 

@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.onlinedukan.outbox.OutboxEvent;
 import com.onlinedukan.stream.OutboxStream;
 import com.onlinedukan.support.DukanTest;
+import com.onlinedukan.support.DukanTestContext;
 import com.onlinedukan.support.FakeBotApi;
 import com.onlinedukan.support.Ledger;
 import com.onlinedukan.support.Orders;
@@ -140,6 +141,24 @@ class DeliveryGuaranteesTests {
                 SELECT a.error FROM notification_attempt a JOIN notification n ON n.event_id = a.event_id
                  WHERE n.order_id = CAST(? AS uuid) AND a.outcome = 'RATE_LIMITED'""").param(id).query(String.class).single())
                 .contains("99999999").contains("max-retry-after");
+    }
+
+    /** A wait stored before that bound existed (by an earlier version, or under a larger bound) holds no longer either. */
+    @Test
+    void aWaitOfYearsAlreadyStoredEndsWithinTheLongestWait() {
+        jdbc.sql("""
+                INSERT INTO telegram_chat (configured_chat_id, current_chat_id, paused_until, updated_at)
+                VALUES (:chat, :chat, now() + interval '3 years', now())
+                ON CONFLICT (configured_chat_id) DO UPDATE SET paused_until = EXCLUDED.paused_until, updated_at = now()
+                """).param("chat", DukanTestContext.CHAT_ID).update();
+        long placed = System.nanoTime();
+        String id = place("Behind a stored wait of years");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(id)));
+        assertThat(Duration.ofNanos(System.nanoTime() - placed)).isLessThan(Duration.ofSeconds(8));
+        assertThat(telegram.requestsMentioning(id)).hasSize(1);
+        // The stored wait is still years long, bounded on every read: the tests after this one start without it.
+        jdbc.sql("UPDATE telegram_chat SET paused_until = NULL").update();
     }
 
     @Test

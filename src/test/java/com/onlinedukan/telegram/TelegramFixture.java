@@ -62,7 +62,7 @@ final class TelegramFixture implements AutoCloseable {
         TelegramProperties properties = new TelegramProperties(TOKEN, CHAT, URI.create(telegram.url()));
         budgets = new SharedBudgets(rate, namespace, properties.botId(),
                 () -> RedisBuckets.on(redis.connect(ByteArrayCodec.INSTANCE)));
-        BotApiSender sender = new BotApiSender(new BotApi(properties, timeout, Duration.ofMinutes(15)), new StaffChat(jdbc, CHAT), budgets,
+        BotApiSender sender = new BotApiSender(new BotApi(properties, timeout, Duration.ofMinutes(15)), new StaffChat(jdbc, CHAT, Duration.ofMinutes(15)), budgets,
                 new BotApiCircuit(circuit, registry));
         senders.add(sender);
         return sender;

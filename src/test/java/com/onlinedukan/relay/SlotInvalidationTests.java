@@ -16,6 +16,8 @@ import com.onlinedukan.support.TestDirectories;
 import com.onlinedukan.support.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,12 +48,15 @@ class SlotInvalidationTests {
 
     static final Duration WITHIN = Duration.ofSeconds(60);
 
-    @Test
-    void aSlotInvalidatedUnderTheRunningRelayIsReplacedAndEveryOrderIsDeliveredOnce() throws Exception {
-        Path dir = TestDirectories.create("dukan-slot-invalidation");
-        TestServers servers = TestServers.get();
-        String stream = "dukan_invalidation_" + ProcessHandle.current().pid() + ":outbox";
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+    Path dir;
+    EmbeddedPostgres postgres;
+    FakeBotApi telegram;
+    final String stream = "dukan_invalidation_" + ProcessHandle.current().pid() + "_" + System.nanoTime() + ":outbox";
+
+    @BeforeEach
+    void ownPostgres() throws Exception {
+        dir = TestDirectories.create("dukan-slot-invalidation");
+        postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("postgres"))
                 .setCleanDataDirectory(true)
                 .setServerConfig("wal_level", "logical")
@@ -58,20 +64,57 @@ class SlotInvalidationTests {
                 .setServerConfig("max_wal_size", "32MB")
                 .setServerConfig("min_wal_size", "32MB")
                 .start();
-                FakeBotApi telegram = FakeBotApi.start();
-                ConfigurableApplicationContext service = new SpringApplicationBuilder(OnlineDukanApplication.class)
-                        .run("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                                "--spring.data.redis.host=" + servers.redisHost(),
-                                "--spring.data.redis.port=" + servers.redisPort(),
-                                "--dukan.relay.stream=" + stream,
-                                "--dukan.relay.restart-pause=1s",
-                                "--dukan.reconciler.grace=10m", "--dukan.reconciler.interval=1s",
-                                "--telegram.bot-token=4242:TEST-token-must-never-be-logged",
-                                "--telegram.chat-id=-1001234567890", "--telegram.api-url=" + telegram.url(),
-                                "--dukan.ops.password=TEST-ops-password-never-logged",
-                                "--dukan.orders.warm-up=0s", "--dukan.relay.poll-interval=50ms",
-                                "--server.port=0")) {
+        telegram = FakeBotApi.start();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        telegram.close();
+        postgres.close();
+        FileSystemUtils.deleteRecursively(dir);
+    }
+
+    /** The service on this test's PostgreSQL, the shared Redis (a stream key of its own) and its fake Bot API. */
+    private ConfigurableApplicationContext service(String... more) {
+        TestServers servers = TestServers.get();
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--spring.data.redis.host=" + servers.redisHost(),
+                "--spring.data.redis.port=" + servers.redisPort(),
+                "--dukan.relay.stream=" + stream,
+                "--dukan.relay.restart-pause=1s",
+                "--dukan.reconciler.grace=10m", "--dukan.reconciler.interval=1s",
+                "--telegram.bot-token=4242:TEST-token-must-never-be-logged",
+                "--telegram.chat-id=-1001234567890", "--telegram.api-url=" + telegram.url(),
+                "--dukan.ops.password=TEST-ops-password-never-logged",
+                "--dukan.orders.warm-up=0s", "--dukan.relay.poll-interval=50ms",
+                "--server.port=0"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(OnlineDukanApplication.class).run(args.toArray(String[]::new));
+    }
+
+    /** What a server with max_slot_wal_keep_size does at a checkpoint to a slot that fell behind. */
+    private void invalidateWhatFellBehind(String slot) throws SQLException {
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement sql = admin.createStatement()) {
+            sql.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
+            sql.execute("SELECT pg_reload_conf()");
+            sql.execute("CREATE TABLE IF NOT EXISTS filler (x text)");
+            for (int i = 0; i < 4; i++) {
+                sql.execute("INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 20000)");
+                sql.execute("SELECT pg_switch_wal()");
+            }
+            sql.execute("CHECKPOINT");
+            assertThat(walStatus(sql, slot)).as("PostgreSQL invalidated the slot").isEqualTo("lost");
+            sql.execute("ALTER SYSTEM RESET max_slot_wal_keep_size");
+            sql.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @Test
+    void aSlotInvalidatedUnderTheRunningRelayIsReplacedAndEveryOrderIsDeliveredOnce() throws Exception {
+        try (ConfigurableApplicationContext service = service()) {
             OutboxRelay relay = service.getBean(OutboxRelay.class);
             StringRedisTemplate redis = service.getBean(StringRedisTemplate.class);
             MeterRegistry meters = service.getBean(MeterRegistry.class);
@@ -83,25 +126,14 @@ class SlotInvalidationTests {
             double recoveries = meters.get("dukan.relay.slot.recoveries").counter().count();
 
             List<String> whileBehind = new ArrayList<>();
-            try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                    Statement sql = admin.createStatement()) {
+            try {
                 // Redis refuses the relay (the stream key holds something else), so the slot falls behind.
                 redis.delete(stream);
                 redis.opsForValue().set(stream, "not a stream");
                 for (int i = 0; i < 3; i++) {
                     whileBehind.add(place(http, "While the slot falls behind"));
                 }
-                sql.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
-                sql.execute("SELECT pg_reload_conf()");
-                sql.execute("CREATE TABLE filler (x text)");
-                for (int i = 0; i < 4; i++) {
-                    sql.execute("INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 20000)");
-                    sql.execute("SELECT pg_switch_wal()");
-                }
-                sql.execute("CHECKPOINT");
-                assertThat(walStatus(sql, slot)).as("PostgreSQL invalidated the slot").isEqualTo("lost");
-                sql.execute("ALTER SYSTEM RESET max_slot_wal_keep_size");
-                sql.execute("SELECT pg_reload_conf()");
+                invalidateWhatFellBehind(slot);
             }
             finally {
                 redis.delete(stream);
@@ -121,11 +153,47 @@ class SlotInvalidationTests {
             try (Connection admin = postgres.getPostgresDatabase().getConnection();
                     Statement sql = admin.createStatement()) {
                 assertThat(walStatus(sql, slot)).isNotEqualTo("lost");
-                sql.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
             }
         }
-        finally {
-            FileSystemUtils.deleteRecursively(dir);
+    }
+
+    /**
+     * The same while the service is stopped (its slot inactive, so nothing holds the WAL back): at
+     * the next start the relay replaces the slot, and the orders committed meanwhile (taken by an
+     * instance without a relay) are delivered at once, each once.
+     */
+    @Test
+    void aSlotInvalidatedWhileTheServiceWasDownIsReplacedAtTheStartAndNothingWaits() throws Exception {
+        String slot;
+        try (ConfigurableApplicationContext service = service()) {
+            OutboxRelay relay = service.getBean(OutboxRelay.class);
+            slot = service.getBean(RelayNames.class).slot();
+            Orders http = new Orders(((WebServerApplicationContext) service).getWebServer().getPort());
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.RUNNING);
+            telegram.awaitEachAcceptedOnce(List.of(place(http, "Before the stop")), WITHIN);
+            JdbcClient jdbc = service.getBean(JdbcClient.class);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> jdbc.sql("SELECT count(*) FROM relay_offset").query(Long.class).single() > 0);
+        }
+        List<String> whileDown = new ArrayList<>();
+        try (ConfigurableApplicationContext front = service("--dukan.relay.enabled=false")) {
+            Orders http = new Orders(((WebServerApplicationContext) front).getWebServer().getPort());
+            for (int i = 0; i < 3; i++) {
+                whileDown.add(place(http, "While the relay was down"));
+            }
+            invalidateWhatFellBehind(slot);
+        }
+
+        long started = System.nanoTime();
+        try (ConfigurableApplicationContext service = service()) {
+            MeterRegistry meters = service.getBean(MeterRegistry.class);
+            telegram.awaitEachAcceptedOnce(whileDown, WITHIN);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(WITHIN);
+            assertThat(meters.get("dukan.relay.slot.recoveries").counter().count()).isEqualTo(1.0);
+            try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                    Statement sql = admin.createStatement()) {
+                assertThat(walStatus(sql, slot)).isNotEqualTo("lost");
+            }
         }
     }
 

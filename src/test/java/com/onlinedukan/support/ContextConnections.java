@@ -11,7 +11,9 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 /**
  * Narrows the shared servers' connection details (a container's or the embedded servers') to one
  * test context: its own database on the shared PostgreSQL, optionally reached through a port of
- * the test's own on localhost (a {@link FreezableProxy}), and optionally a Redis of the test's own.
+ * the test's own on localhost (a {@link FreezableProxy}), optionally as another login ({@link Login}:
+ * a password of the test's own, or user and password in the URL alone), and optionally a Redis of
+ * the test's own.
  * Everything that connects — the datasource, Flyway, the relay's Debezium engine and its lease —
  * reads these, so they all land in the same place.
  */

@@ -60,16 +60,7 @@ public class DukanTestContext implements ApplicationContextInitializer<Configura
     }
 
     private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram) {
-        this(shared, sharedTelegram, null);
-    }
-
-    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort) {
-        this(shared, sharedTelegram, redisPort, null, false);
-    }
-
-    private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort, Integer postgresPort,
-            boolean defaultRelayNames) {
-        this(shared, sharedTelegram, redisPort, postgresPort, defaultRelayNames, null);
+        this(shared, sharedTelegram, null, null, false, null);
     }
 
     private DukanTestContext(TestDatabase shared, FakeBotApi sharedTelegram, Integer redisPort, Integer postgresPort,

@@ -100,6 +100,8 @@ final class ConnectorConfig {
 
         props.setProperty("poll.interval.ms", Long.toString(relay.pollInterval().toMillis()));
         props.setProperty("max.batch.size", "512");
+        // Debezium's queue, less the busy wait at the end of every poll (RelayQueue).
+        props.setProperty("queue.provider.type", RelayQueue.NAME);
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("decimal.handling.mode", "string");
         // A few quick retries inside the engine; a fault that outlasts them stops it, so the relay

@@ -51,6 +51,15 @@ public final class Problems {
      * The caller sets any other header first.
      */
     public static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        // A string, not the writer: the mapper would close the writer, and with it the response.
+        response.getWriter().write(json(problem));
+    }
+
+    /** The problem's JSON, as {@link #write} sends it. */
+    static String json(ProblemDetail problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         if (problem.getTitle() != null) {
@@ -66,10 +75,6 @@ public final class Problems {
         if (problem.getProperties() != null) {
             body.putAll(problem.getProperties());
         }
-        response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        // A string, not the writer: the mapper would close the writer, and with it the response.
-        response.getWriter().write(JsonMapper.shared().writeValueAsString(body));
+        return JsonMapper.shared().writeValueAsString(body);
     }
 }

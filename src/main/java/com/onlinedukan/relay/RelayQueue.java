@@ -36,7 +36,8 @@ public class RelayQueue<T extends Sizeable> implements QueueProvider<T> {
 
     private final DefaultQueueProvider<T> queue = new DefaultQueueProvider<>();
 
-    // Debezium calls a queue provider only under its queue's lock: these need no more.
+    // Debezium calls a queue provider under its queue's lock, but for the size its metrics read
+    // (remainingCapacity). Such a read in between costs at most one pause, or delays one.
     private Thread asker;
     private long lastEmptyAnswer;
     private int quickEmptyAnswers;

@@ -75,8 +75,9 @@ class TelegramConfiguration {
                 .description("Times this instance fell back to Telegram send budgets of its own (Redis did not "
                         + "answer); a fallback can be shorter than a scrape of the gauge")
                 .register(meters);
-        return new BotApiSender(new BotApi(telegram, client.timeout(), client.maxRetryAfter()), new StaffChat(jdbc, telegram.chatId(), client.maxRetryAfter()),
-                budgets, new BotApiCircuit(client.circuit(), meters));
+        return new BotApiSender(new BotApi(telegram, client.timeout(), client.maxRetryAfter()),
+                new StaffChat(jdbc, telegram.chatId(), client.maxRetryAfter()), budgets,
+                new BotApiCircuit(client.circuit(), meters));
     }
 
     /**
@@ -106,8 +107,8 @@ class TelegramConfiguration {
     @Bean
     StaffBot staffBot(TelegramSender sender, TelegramProperties telegram, TelegramClientProperties client) {
         if (sender instanceof BotApiSender botApi) {
-            return new TelegramStaffBot(new BotApi(telegram, client.timeout(), client.maxRetryAfter()), botApi, telegram, LONGEST_POLL,
-                    client.timeout());
+            return new TelegramStaffBot(new BotApi(telegram, client.timeout(), client.maxRetryAfter()), botApi, telegram,
+                    LONGEST_POLL, client.timeout());
         }
         return new DryRunStaffBot();
     }

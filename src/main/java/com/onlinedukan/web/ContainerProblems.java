@@ -18,7 +18,7 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
@@ -64,10 +64,9 @@ class ContainerProblems {
             if (!ioAllowed.get()) {
                 return;
             }
-            HttpStatus known = HttpStatus.resolve(status);
-            ProblemDetail problem = Problems.of(known != null ? known : HttpStatus.BAD_REQUEST, type(status),
-                    known != null ? known.getReasonPhrase() : "Error", detail(status));
-            problem.setStatus(status);
+            // The title is the status's reason phrase, as ProblemDetail gives it.
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail(status));
+            problem.setType(type(status));
             try {
                 response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());
